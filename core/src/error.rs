@@ -1,0 +1,91 @@
+//! Errors: a rich internal [`Error`] for the crate, and the small public [`ApiError`] that crosses
+//! the FFI and the wire, mapped in one place ([`From<Error> for ApiError`]).
+
+use serde::{Deserialize, Serialize};
+
+/// One problem with one field or checklist item, in words a UI can show next to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field name (`nik`, `full_name`) or the checklist item id (`kur_ektp`).
+    pub field: String,
+    /// A stable machine code (`required`, `invalid_format`, `out_of_range`, …).
+    pub code: String,
+    /// A short English explanation for logs and developers; UIs translate `code`.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), code: code.to_string(), message: message.into() }
+    }
+}
+
+/// Internal error: rich, with sources.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {}", summarize(.0))]
+    Validation(Vec<FieldError>),
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: String },
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    #[error("conflict with stored state: {0}")]
+    StateConflict(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("data encoding error: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("corrupt or unexpected stored data: {0}")]
+    Corrupt(String),
+    #[error("database schema version {found} is newer than this app supports ({supported}); update the app")]
+    SchemaTooNew { found: i64, supported: i64 },
+}
+
+fn summarize(errors: &[FieldError]) -> String {
+    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+}
+
+impl Error {
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Error::Validation(vec![FieldError::new(field, code, message)])
+    }
+    pub fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound { kind, id: id.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The public error: few variants, each one a UI can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ApiError {
+    /// Fix the listed fields or checklist items and try again.
+    #[error("invalid input: {}", summarize(errors))]
+    Validation { errors: Vec<FieldError> },
+    #[error("{entity} {id} not found")]
+    NotFound { entity: String, id: String },
+    /// The user's role or scope does not allow this.
+    #[error("not allowed: {reason}")]
+    NotAllowed { reason: String },
+    /// The action does not fit the current state (a completed visit, a refused status transition).
+    #[error("conflict: {reason}")]
+    Conflict { reason: String },
+    /// The local database failed; the message says what to report.
+    #[error("storage error: {message}")]
+    Storage { message: String },
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Validation(errors) => ApiError::Validation { errors },
+            Error::NotFound { kind, id } => ApiError::NotFound { entity: kind.to_string(), id },
+            Error::NotAllowed(reason) => ApiError::NotAllowed { reason },
+            Error::StateConflict(reason) => ApiError::Conflict { reason },
+            other => ApiError::Storage { message: other.to_string() },
+        }
+    }
+}

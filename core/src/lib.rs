@@ -1,0 +1,16 @@
+//! desmig core: the Desmigratif field-data engine. The beneficiary model and its validation,
+//! mentoring checklists, the local SQLite store with its outbox, and the merge rules that the
+//! phones and the sync server share.
+
+pub mod checklist;
+pub mod date;
+pub mod error;
+pub mod hlc;
+pub mod merge;
+pub mod model;
+pub mod nik;
+pub mod region;
+pub mod status;
+pub mod validate;
+
+pub use error::{ApiError, Error, FieldError, Result};
