@@ -213,6 +213,26 @@ impl Template {
         }
     }
 
+    /// A valid answer to every item (the first option, the smallest allowed number, a date), for
+    /// demo data, tests and benchmarks.
+    pub fn sample_answers(&self) -> Map<String, Value> {
+        let mut out = Map::new();
+        for item in &self.items {
+            let n = item.min.unwrap_or(1).max(1).min(item.max.unwrap_or(i64::MAX));
+            let v = match item.kind {
+                ItemKind::YesNo => Value::Bool(true),
+                ItemKind::SingleChoice => Value::String(item.options[0].value.clone()),
+                ItemKind::MultiChoice => Value::Array(item.options.iter().take(n as usize).map(|o| Value::String(o.value.clone())).collect()),
+                ItemKind::Integer => Value::from(n),
+                ItemKind::Rupiah => Value::from(item.min.unwrap_or(1_000_000).max(0).min(item.max.unwrap_or(i64::MAX))),
+                ItemKind::Text => Value::String("Catatan pendamping".chars().cycle().take(n.max(18) as usize).collect()),
+                ItemKind::Date => Value::String("2026-11-02".into()),
+            };
+            out.insert(item.id.clone(), v);
+        }
+        out
+    }
+
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }

@@ -5,12 +5,20 @@
 pub mod checklist;
 pub mod date;
 pub mod error;
+pub mod field;
 pub mod hlc;
 pub mod merge;
 pub mod model;
 pub mod nik;
+pub mod outbox;
+pub mod query;
+pub mod records;
 pub mod region;
+pub mod schema;
+pub mod scope;
+pub mod store;
 pub mod status;
 pub mod validate;
 
 pub use error::{ApiError, Error, FieldError, Result};
+pub use store::FieldStore;

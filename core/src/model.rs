@@ -82,6 +82,17 @@ pub trait Entity: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
     fn check_change(&self, _old: &Self) -> Result<()> {
         Ok(())
     }
+    /// The status this record is in, for records whose status changes are kept as history.
+    fn stage(&self) -> Option<(StageSubject, String)> {
+        None
+    }
+    /// The status change that writing `self` over `old` makes, to be kept as history:
+    /// (subject, from, to).
+    fn stage_event(&self, old: Option<&Self>) -> Option<(StageSubject, Option<String>, String)> {
+        let (subject, to) = self.stage()?;
+        let from = old.and_then(|o| o.stage()).map(|(_, s)| s);
+        (from.as_deref() != Some(to.as_str())).then_some((subject, from, to))
+    }
 }
 
 fn check_transition<S: Stage>(field: &str, from: S, to: S) -> Result<()> {
@@ -322,6 +333,9 @@ pub struct Prakerja {
 
 impl Entity for Prakerja {
     const KIND: EntityKind = EntityKind::Prakerja;
+    fn stage(&self) -> Option<(StageSubject, String)> {
+        Some((StageSubject::Prakerja, self.stage.name()))
+    }
     fn id(&self) -> &str {
         &self.id
     }
@@ -354,6 +368,12 @@ impl Entity for Prakerja {
             p.push("incentive_received", "required", "record the instalments and amount received");
         }
         p.into_result()
+    }
+    fn stage_event(&self, old: Option<&Self>) -> Option<(StageSubject, Option<String>, String)> {
+        // Each incentive instalment is a step of its own, though the stage stays `incentive_paid`.
+        let from = old.map(|o| o.stage.name());
+        let new_instalment = old.is_some_and(|o| self.incentive_instalments > o.incentive_instalments);
+        (from.as_deref() != Some(self.stage.name().as_str()) || new_instalment).then(|| (StageSubject::Prakerja, from, self.stage.name()))
     }
     fn check_change(&self, old: &Self) -> Result<()> {
         check_transition("Prakerja stage", old.stage, self.stage)?;
@@ -408,6 +428,9 @@ pub struct Training {
 
 impl Entity for Training {
     const KIND: EntityKind = EntityKind::Training;
+    fn stage(&self) -> Option<(StageSubject, String)> {
+        Some((StageSubject::Training, self.status.name()))
+    }
     fn id(&self) -> &str {
         &self.id
     }
@@ -521,6 +544,9 @@ pub struct CapitalApplication {
 
 impl Entity for CapitalApplication {
     const KIND: EntityKind = EntityKind::CapitalApplication;
+    fn stage(&self) -> Option<(StageSubject, String)> {
+        Some((StageSubject::CapitalApplication, self.stage.name()))
+    }
     fn id(&self) -> &str {
         &self.id
     }
@@ -650,6 +676,9 @@ pub struct Business {
 
 impl Entity for Business {
     const KIND: EntityKind = EntityKind::Business;
+    fn stage(&self) -> Option<(StageSubject, String)> {
+        Some((StageSubject::Business, self.status.name()))
+    }
     fn id(&self) -> &str {
         &self.id
     }
@@ -915,4 +944,24 @@ pub fn from_fields<T: Entity>(id: &str, fields: &Map<String, Value>) -> Result<T
         let field = msg.split('`').nth(1).unwrap_or("record").to_string();
         Error::field(&field, "invalid_value", msg)
     })
+}
+
+/// Reference data at a point in time: the [`Context`] that the phone and the server validate with.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub today: Date,
+    pub regions: Arc<RegionCatalog>,
+    pub templates: Arc<std::collections::HashMap<(String, u32), Arc<Template>>>,
+}
+
+impl Context for Reference {
+    fn today(&self) -> Date {
+        self.today
+    }
+    fn regions(&self) -> &RegionCatalog {
+        &self.regions
+    }
+    fn template(&self, id: &str, version: u32) -> Option<Arc<Template>> {
+        self.templates.get(&(id.to_string(), version)).cloned()
+    }
 }

@@ -1,0 +1,284 @@
+//! What a facilitator looks up, fast and within the user's scope: a village's beneficiaries, name
+//! and NIK search, a beneficiary's whole file, follow-ups due, and village indicators.
+
+use crate::date::Month;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::records::{load, load_where, village_of};
+use crate::scope::{Identity, Role};
+use crate::store::FieldStore;
+use rusqlite::{Connection, ToSql};
+use serde::{Deserialize, Serialize};
+
+/// A line in a list: enough to recognise a person, with the NIK masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeneficiarySummary {
+    pub id: String,
+    pub full_name: String,
+    pub masked_nik: Option<String>,
+    pub sex: Sex,
+    pub kind: BeneficiaryKind,
+    pub village_code: String,
+    pub phone: Option<String>,
+}
+
+impl From<&Beneficiary> for BeneficiarySummary {
+    fn from(b: &Beneficiary) -> Self {
+        BeneficiarySummary {
+            id: b.id.clone(),
+            full_name: b.full_name.clone(),
+            masked_nik: b.masked_nik(),
+            sex: b.sex,
+            kind: b.kind,
+            village_code: b.village_code.clone(),
+            phone: b.phone.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The offset of the next page, when there is one.
+    pub next_offset: Option<u32>,
+}
+
+/// Everything about one beneficiary, for the beneficiary's file screen (and a worker's own view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeneficiaryFile {
+    pub beneficiary: Beneficiary,
+    pub village_name: String,
+    pub prakerja: Option<Prakerja>,
+    pub trainings: Vec<Training>,
+    pub capital_applications: Vec<CapitalApplication>,
+    pub businesses: Vec<Business>,
+    /// Newest first.
+    pub visits: Vec<Visit>,
+    pub follow_ups: Vec<FollowUp>,
+    /// Every status change, oldest first.
+    pub history: Vec<StageChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DueFollowUp {
+    pub follow_up: FollowUp,
+    pub beneficiary_name: String,
+    pub village_code: String,
+    /// Days past the due date (0 when due today, negative when still ahead).
+    pub days_overdue: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VillageIndicators {
+    pub beneficiaries: u64,
+    /// Beneficiaries with at least one completed training.
+    pub trained: u64,
+    /// Beneficiaries whose Prakerja incentive has been paid (at least one instalment).
+    pub prakerja_incentive_received: u64,
+    pub capital_disbursed_count: u64,
+    /// Whole rupiah.
+    pub capital_disbursed_rupiah: i64,
+    /// New entrepreneurs: beneficiaries with a running business.
+    pub running_businesses: u64,
+    pub visits_this_month: u64,
+}
+
+/// Turns what a user typed into an FTS5 query: each word a quoted prefix, all words required.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn scoped(identity: &Identity) -> (String, Vec<String>) {
+    identity.sql_filter()
+}
+
+fn query_docs(conn: &Connection, sql: &str, args: &[&dyn ToSql]) -> Result<Vec<Beneficiary>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let docs = stmt.query_map(args, |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    docs.iter().map(|d| serde_json::from_str(d).map_err(Error::from)).collect()
+}
+
+impl FieldStore {
+    fn readable(&self, who: &Identity, conn: &Connection, beneficiary_id: &str) -> Result<()> {
+        let village = village_of(conn, beneficiary_id)?.ok_or_else(|| Error::not_found("beneficiary", beneficiary_id))?;
+        if !who.can_read(&village, beneficiary_id) {
+            // Out of scope looks like absent: a worker must not learn who else is registered.
+            return Err(Error::not_found("beneficiary", beneficiary_id));
+        }
+        Ok(())
+    }
+
+    /// Beneficiaries of one village in name order, `limit` at a time.
+    pub fn list_beneficiaries(&self, village_code: &str, offset: u32, limit: u32) -> Result<Page<BeneficiarySummary>> {
+        let who = self.require_identity()?;
+        let limit = limit.clamp(1, 500);
+        let (filter, scope_args) = scoped(&who);
+        let sql = format!(
+            "SELECT b.doc FROM beneficiary b WHERE b.village_code = ? AND {filter} ORDER BY b.full_name, b.id LIMIT ? OFFSET ?"
+        );
+        self.read(|c| {
+            let mut args: Vec<&dyn ToSql> = vec![&village_code];
+            args.extend(scope_args.iter().map(|a| a as &dyn ToSql));
+            let lim = i64::from(limit) + 1;
+            let off = i64::from(offset);
+            args.push(&lim);
+            args.push(&off);
+            let mut rows = query_docs(c, &sql, &args)?;
+            let more = rows.len() > limit as usize;
+            rows.truncate(limit as usize);
+            Ok(Page { items: rows.iter().map(BeneficiarySummary::from).collect(), next_offset: more.then_some(offset + limit) })
+        })
+    }
+
+    /// Finds beneficiaries by name (any word prefix, ignoring case and accents) or, when the text
+    /// is digits, by NIK prefix.
+    pub fn search_beneficiaries(&self, text: &str, limit: u32) -> Result<Vec<BeneficiarySummary>> {
+        let who = self.require_identity()?;
+        let limit = i64::from(limit.clamp(1, 200));
+        let (filter, scope_args) = scoped(&who);
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        self.read(|c| {
+            let rows = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let upper = format!("{digits}:"); // ':' sorts right after '9'
+                let sql = format!("SELECT b.doc FROM beneficiary b WHERE b.nik >= ? AND b.nik < ? AND {filter} ORDER BY b.nik LIMIT ?");
+                let mut args: Vec<&dyn ToSql> = vec![&digits, &upper];
+                args.extend(scope_args.iter().map(|a| a as &dyn ToSql));
+                args.push(&limit);
+                query_docs(c, &sql, &args)?
+            } else {
+                let Some(q) = fts_query(text) else { return Ok(vec![]) };
+                let sql = format!(
+                    "SELECT b.doc FROM beneficiary_search s JOIN beneficiary b ON b.rowid = s.rowid
+                     WHERE beneficiary_search MATCH ? AND {filter} ORDER BY b.full_name LIMIT ?"
+                );
+                let mut args: Vec<&dyn ToSql> = vec![&q];
+                args.extend(scope_args.iter().map(|a| a as &dyn ToSql));
+                args.push(&limit);
+                query_docs(c, &sql, &args)?
+            };
+            Ok(rows.iter().map(BeneficiarySummary::from).collect())
+        })
+    }
+
+    pub fn beneficiary(&self, id: &str) -> Result<Beneficiary> {
+        let who = self.require_identity()?;
+        self.read(|c| {
+            self.readable(&who, c, id)?;
+            load::<Beneficiary>(c, id)?.ok_or_else(|| Error::not_found("beneficiary", id))
+        })
+    }
+
+    /// The whole file of one beneficiary.
+    pub fn beneficiary_file(&self, id: &str) -> Result<BeneficiaryFile> {
+        let who = self.require_identity()?;
+        let regions = self.regions();
+        self.read(|c| {
+            self.readable(&who, c, id)?;
+            let beneficiary = load::<Beneficiary>(c, id)?.ok_or_else(|| Error::not_found("beneficiary", id))?;
+            let by = "beneficiary_id = ?1";
+            Ok(BeneficiaryFile {
+                village_name: regions.get(&beneficiary.village_code).map(|r| r.name.clone()).unwrap_or_default(),
+                prakerja: load::<Prakerja>(c, id)?,
+                trainings: load_where(c, by, "created", &[&id])?,
+                capital_applications: load_where(c, by, "created", &[&id])?,
+                businesses: load_where(c, by, "created", &[&id])?,
+                visits: load_where(c, by, "started_at DESC", &[&id])?,
+                follow_ups: load_where(c, by, "due_date", &[&id])?,
+                history: load_where(c, by, "created", &[&id])?,
+                beneficiary,
+            })
+        })
+    }
+
+    /// A returning worker's own file: the one record a worker's store shows.
+    pub fn my_file(&self) -> Result<BeneficiaryFile> {
+        let who = self.require_identity()?;
+        match (who.role, &who.beneficiary_id) {
+            (Role::Worker, Some(id)) => self.beneficiary_file(id),
+            _ => Err(Error::NotAllowed("only a returning worker has an own file".into())),
+        }
+    }
+
+    /// Open follow-ups in scope due within `within_days` from today, overdue ones first.
+    pub fn follow_ups_due(&self, within_days: u32) -> Result<Vec<DueFollowUp>> {
+        let who = self.require_identity()?;
+        let today = self.today();
+        let until = today.add_days(i64::from(within_days)).to_string();
+        let (filter, scope_args) = scoped(&who);
+        let sql = format!(
+            "SELECT f.doc, b.full_name, b.village_code FROM follow_up f JOIN beneficiary b ON b.id = f.beneficiary_id
+             WHERE f.done_on IS NULL AND f.due_date <= ? AND {filter} ORDER BY f.due_date, b.full_name"
+        );
+        self.read(|c| {
+            let mut args: Vec<&dyn ToSql> = vec![&until];
+            args.extend(scope_args.iter().map(|a| a as &dyn ToSql));
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(args.as_slice(), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(doc, name, village)| {
+                    let f: FollowUp = serde_json::from_str(&doc)?;
+                    let days_overdue = today.days_since_epoch() - f.due_date.days_since_epoch();
+                    Ok(DueFollowUp { follow_up: f, beneficiary_name: name, village_code: village, days_overdue })
+                })
+                .collect()
+        })
+    }
+
+    /// The programme's indicators for one village, with visits counted in `month`.
+    pub fn village_indicators(&self, village_code: &str, month: Month) -> Result<VillageIndicators> {
+        let who = self.require_identity()?;
+        if who.role == Role::Worker || !who.can_read(village_code, "") {
+            return Err(Error::NotAllowed(format!("village {village_code} is not in your scope")));
+        }
+        let from = month.first_day().start_unix_ms();
+        let to = month.first_day().first_of_next_month().start_unix_ms();
+        self.read(|c| {
+            let count = |sql: &str| -> Result<u64> {
+                Ok(c.prepare_cached(sql)?.query_row([village_code], |r| r.get::<_, i64>(0))? as u64)
+            };
+            let (capital_count, capital_sum): (i64, i64) = c.prepare_cached(
+                "SELECT count(*), coalesce(sum(x.amount_disbursed), 0) FROM capital_application x JOIN beneficiary b ON b.id = x.beneficiary_id
+                 WHERE b.village_code = ?1 AND x.stage IN ('disbursed', 'repaying', 'repaid')",
+            )?
+            .query_row([village_code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let visits: i64 = c
+                .prepare_cached(
+                    "SELECT count(*) FROM visit v JOIN beneficiary b ON b.id = v.beneficiary_id
+                     WHERE b.village_code = ?1 AND v.status = 'completed' AND v.started_at >= ?2 AND v.started_at < ?3",
+                )?
+                .query_row(rusqlite::params![village_code, from, to], |r| r.get(0))?;
+            Ok(VillageIndicators {
+                beneficiaries: count("SELECT count(*) FROM beneficiary b WHERE b.village_code = ?1")?,
+                trained: count(
+                    "SELECT count(DISTINCT x.beneficiary_id) FROM training x JOIN beneficiary b ON b.id = x.beneficiary_id
+                     WHERE b.village_code = ?1 AND x.status = 'completed'",
+                )?,
+                prakerja_incentive_received: count(
+                    "SELECT count(*) FROM prakerja x JOIN beneficiary b ON b.id = x.beneficiary_id
+                     WHERE b.village_code = ?1 AND x.stage = 'incentive_paid'",
+                )?,
+                capital_disbursed_count: capital_count as u64,
+                capital_disbursed_rupiah: capital_sum,
+                running_businesses: count(
+                    "SELECT count(DISTINCT x.beneficiary_id) FROM business x JOIN beneficiary b ON b.id = x.beneficiary_id
+                     WHERE b.village_code = ?1 AND x.status = 'running'",
+                )?,
+                visits_this_month: visits as u64,
+            })
+        })
+    }
+
+    /// Today's month, for the indicators screen.
+    pub fn this_month(&self) -> Month {
+        Month::of(self.today())
+    }
+}
+

@@ -1,0 +1,44 @@
+//! Schema migrations, keyed on `PRAGMA user_version`: one numbered SQL file per version, applied
+//! in order, each in its own transaction.
+
+use crate::error::{Error, Result};
+use rusqlite::Connection;
+
+/// The migrations, in order. Version N is reached by applying the first N.
+pub const MIGRATIONS: &[&str] = &[include_str!("../sql/001_records.sql"), include_str!("../sql/002_search.sql")];
+
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the database up to `target` (normally [`VERSION`]).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let current = version(conn)?;
+    if current > VERSION {
+        return Err(Error::SchemaTooNew { found: current, supported: VERSION });
+    }
+    for v in current..target.min(VERSION) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(MIGRATIONS[v as usize])?;
+        tx.pragma_update(None, "user_version", v + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, VERSION)
+}
+
+/// Sets the pragmas every connection uses.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "busy_timeout", 5000)?;
+    // WAL: readers never block the writer; NORMAL is durable across app crashes and, in WAL
+    // mode, consistent across power loss (the last transactions may roll back, never half-apply).
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}

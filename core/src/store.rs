@@ -1,0 +1,408 @@
+//! [`FieldStore`], the handle an app holds: one SQLite file opened for one device. One writer
+//! connection (behind a mutex) and one reader, in WAL mode, so reads never wait for a sync.
+//! Every change goes through [`Batch::put`], which writes the record and its outbox operation in
+//! one transaction.
+
+use crate::checklist::{builtin_templates, Template};
+use crate::date::{now_unix_ms, Date};
+use crate::error::{Error, Result};
+use crate::hlc::{Clock, Hlc};
+use crate::merge::{FieldChange, Operation};
+use crate::model::*;
+use crate::outbox;
+use crate::records::{self, apply_op, load_versioned, village_of};
+use crate::region::{RegionCatalog, BUILTIN_REGIONS_CSV};
+use crate::schema;
+use crate::scope::Identity;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+pub(crate) type TemplateMap = HashMap<(String, u32), Arc<Template>>;
+
+pub struct FieldStore {
+    path: PathBuf,
+    device_id: String,
+    writer: Mutex<Writer>,
+    reader: Mutex<Connection>,
+    regions: RwLock<Arc<RegionCatalog>>,
+    templates: RwLock<Arc<TemplateMap>>,
+    identity: RwLock<Option<Identity>>,
+    /// Tests and the benchmark pin "today"; the apps use the real date.
+    today_override: RwLock<Option<Date>>,
+}
+
+struct Writer {
+    conn: Connection,
+    clock: Clock,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock rolled its transaction back; the connection is still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?
+        .execute(params![key, value])?;
+    Ok(())
+}
+
+impl FieldStore {
+    /// Opens (creating or upgrading) the store at `path`. The first open gives the device its id.
+    pub fn open(path: impl AsRef<Path>) -> Result<FieldStore> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = Connection::open(&path)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let tx = conn.transaction()?;
+        let device_id = match meta_get(&tx, "device_id")? {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::now_v7().simple().to_string();
+                meta_set(&tx, "device_id", &id)?;
+                id
+            }
+        };
+        let regions = load_regions(&tx)?;
+        let templates = load_templates(&tx)?;
+        let identity = meta_get(&tx, "identity")?.map(|j| serde_json::from_str::<Identity>(&j)).transpose()?;
+        let last = meta_get(&tx, "hlc")?.and_then(|h| Hlc::parse(&h));
+        tx.commit()?;
+        let reader = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        reader.pragma_update(None, "busy_timeout", 5000)?;
+        Ok(FieldStore {
+            path,
+            writer: Mutex::new(Writer { conn, clock: Clock::new(&device_id, last) }),
+            device_id,
+            reader: Mutex::new(reader),
+            regions: RwLock::new(Arc::new(regions)),
+            templates: RwLock::new(Arc::new(templates)),
+            identity: RwLock::new(identity),
+            today_override: RwLock::new(None),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Records who is signed in on this device (from login). Reads and writes are scoped to them.
+    pub fn set_identity(&self, identity: Option<Identity>) -> Result<()> {
+        let w = lock(&self.writer);
+        match &identity {
+            Some(i) => meta_set(&w.conn, "identity", &serde_json::to_string(i)?)?,
+            None => {
+                w.conn.execute("DELETE FROM meta WHERE key = 'identity'", [])?;
+            }
+        }
+        *self.identity.write().unwrap_or_else(|e| e.into_inner()) = identity;
+        Ok(())
+    }
+
+    pub fn identity(&self) -> Option<Identity> {
+        self.identity.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn require_identity(&self) -> Result<Identity> {
+        self.identity().ok_or_else(|| Error::NotAllowed("nobody is signed in on this device".into()))
+    }
+
+    pub fn set_today(&self, today: Option<Date>) {
+        *self.today_override.write().unwrap_or_else(|e| e.into_inner()) = today;
+    }
+
+    pub fn today(&self) -> Date {
+        self.today_override.read().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(Date::today_utc)
+    }
+
+    /// "Now" in Unix ms: the real clock, or noon of the pinned day in tests.
+    pub(crate) fn now_ms(&self) -> i64 {
+        match *self.today_override.read().unwrap_or_else(|e| e.into_inner()) {
+            Some(d) => d.start_unix_ms() + 12 * 3600 * 1000,
+            None => now_unix_ms(),
+        }
+    }
+
+    pub fn regions(&self) -> Arc<RegionCatalog> {
+        self.regions.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn reference(&self) -> Reference {
+        Reference {
+            today: self.today(),
+            regions: self.regions(),
+            templates: self.templates.read().unwrap_or_else(|e| e.into_inner()).clone(),
+        }
+    }
+
+    /// The newest version of each checklist template on this device.
+    pub fn templates(&self) -> Vec<Arc<Template>> {
+        let all = self.templates.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut newest: BTreeMap<&str, &Arc<Template>> = BTreeMap::new();
+        for ((id, _), t) in all.iter() {
+            if newest.get(id.as_str()).is_none_or(|n| n.version < t.version) {
+                newest.insert(id, t);
+            }
+        }
+        newest.into_values().cloned().collect()
+    }
+
+    pub fn template(&self, id: &str, version: Option<u32>) -> Result<Arc<Template>> {
+        let found = match version {
+            Some(v) => self.reference().template(id, v),
+            None => self.templates().into_iter().find(|t| t.id == id),
+        };
+        found.ok_or_else(|| Error::not_found("checklist_template", id))
+    }
+
+    /// Stores a template version (downloaded from the server); an existing version is kept as is.
+    pub fn add_template(&self, definition_json: &str) -> Result<Arc<Template>> {
+        let t = Arc::new(Template::from_json(definition_json)?);
+        let w = lock(&self.writer);
+        w.conn.execute(
+            "INSERT OR IGNORE INTO checklist_template (id, version, definition) VALUES (?1, ?2, ?3)",
+            params![t.id, t.version, serde_json::to_string(&*t)?],
+        )?;
+        let mut map = (**self.templates.read().unwrap_or_else(|e| e.into_inner())).clone();
+        map.entry((t.id.clone(), t.version)).or_insert_with(|| t.clone());
+        *self.templates.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(map);
+        Ok(t)
+    }
+
+    /// Runs `f` on the reader connection (a consistent snapshot per statement, never blocked by
+    /// the writer).
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        let conn = lock(&self.reader);
+        f(&conn)
+    }
+
+    /// Runs `f` in one write transaction as the signed-in user; every record `f` puts gets its
+    /// outbox operation in the same transaction, and nothing is kept if `f` fails.
+    pub(crate) fn write<R>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<R>) -> Result<R> {
+        let identity = self.require_identity()?;
+        let reference = self.reference();
+        let now_ms = self.now_ms();
+        let mut guard = lock(&self.writer);
+        let Writer { conn, clock } = &mut *guard;
+        let mut working_clock = clock.clone();
+        let tx = conn.transaction()?;
+        let mut batch = Batch { tx: &tx, ctx: &reference, clock: &mut working_clock, identity: &identity, device_id: &self.device_id, now_ms };
+        let out = f(&mut batch)?;
+        meta_set(&tx, "hlc", &working_clock.last().encode())?;
+        tx.commit()?;
+        // The clock advances only with a committed transaction.
+        *clock = working_clock;
+        Ok(out)
+    }
+
+    /// Runs `f` in a write transaction with the raw connection (sync bookkeeping).
+    pub(crate) fn with_writer<R>(&self, f: impl FnOnce(&Transaction<'_>, &mut Clock) -> Result<R>) -> Result<R> {
+        let mut guard = lock(&self.writer);
+        let Writer { conn, clock } = &mut *guard;
+        let mut working_clock = clock.clone();
+        let tx = conn.transaction()?;
+        let out = f(&tx, &mut working_clock)?;
+        meta_set(&tx, "hlc", &working_clock.last().encode())?;
+        tx.commit()?;
+        *clock = working_clock;
+        Ok(out)
+    }
+
+    pub fn outbox_counts(&self) -> Result<outbox::OutboxCounts> {
+        self.read(outbox::counts)
+    }
+
+    /// Operations not yet acknowledged by the server, oldest first.
+    pub fn pending_operations(&self, limit: u32) -> Result<Vec<outbox::OutboxEntry>> {
+        self.read(|c| outbox::pending(c, i64::from(limit)))
+    }
+
+    pub fn rejected_operations(&self) -> Result<Vec<outbox::OutboxEntry>> {
+        self.read(outbox::rejected)
+    }
+
+    /// `PRAGMA integrity_check` and the outbox invariant: every pending operation's record
+    /// exists. Returns the problems found (empty when healthy).
+    pub fn check_integrity(&self) -> Result<Vec<String>> {
+        self.read(|c| {
+            let mut problems = Vec::new();
+            let ic: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if ic != "ok" {
+                problems.push(format!("integrity_check: {ic}"));
+            }
+            for kind in EntityKind::ALL {
+                let orphans: i64 = c.query_row(
+                    &format!("SELECT count(*) FROM outbox o WHERE o.entity = ?1 AND NOT EXISTS (SELECT 1 FROM {} r WHERE r.id = o.entity_id)", kind.table()),
+                    [kind.table()],
+                    |r| r.get(0),
+                )?;
+                if orphans > 0 {
+                    problems.push(format!("{orphans} outbox operations on missing {} records", kind.table()));
+                }
+            }
+            Ok(problems)
+        })
+    }
+}
+
+fn load_regions(tx: &Transaction<'_>) -> Result<RegionCatalog> {
+    let count: i64 = tx.query_row("SELECT count(*) FROM region", [], |r| r.get(0))?;
+    if count == 0 {
+        let catalog = RegionCatalog::from_csv(BUILTIN_REGIONS_CSV).map_err(Error::Validation)?;
+        let mut stmt = tx.prepare("INSERT INTO region (code, name, level) VALUES (?1, ?2, ?3)")?;
+        for r in catalog.iter() {
+            stmt.execute(params![r.code, r.name, serde_json::to_value(r.level)?.as_str().unwrap_or_default()])?;
+        }
+        return Ok(catalog);
+    }
+    let mut stmt = tx.prepare("SELECT code, name FROM region ORDER BY code")?;
+    let mut csv = String::from("code,name\n");
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    // Stored codes sort with parents first (`32` < `32.12`), as the CSV reader requires.
+    for row in rows {
+        let (code, name) = row?;
+        csv.push_str(&code);
+        csv.push(',');
+        csv.push_str(&name);
+        csv.push('\n');
+    }
+    RegionCatalog::from_csv(&csv).map_err(Error::Validation)
+}
+
+fn load_templates(tx: &Transaction<'_>) -> Result<TemplateMap> {
+    let have: i64 = tx.query_row("SELECT count(*) FROM checklist_template", [], |r| r.get(0))?;
+    if have == 0 {
+        for t in builtin_templates()? {
+            tx.execute(
+                "INSERT OR IGNORE INTO checklist_template (id, version, definition) VALUES (?1, ?2, ?3)",
+                params![t.id, t.version, serde_json::to_string(&t)?],
+            )?;
+        }
+    }
+    let mut stmt = tx.prepare("SELECT definition FROM checklist_template")?;
+    let defs = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut map = HashMap::new();
+    for d in defs {
+        let t: Template = serde_json::from_str(&d)?;
+        map.insert((t.id.clone(), t.version), Arc::new(t));
+    }
+    Ok(map)
+}
+
+/// One write transaction in progress, as one user on one device.
+pub struct Batch<'a> {
+    pub(crate) tx: &'a Transaction<'a>,
+    pub(crate) ctx: &'a Reference,
+    clock: &'a mut Clock,
+    pub(crate) identity: &'a Identity,
+    device_id: &'a str,
+    pub(crate) now_ms: i64,
+}
+
+impl Batch<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        self.tx
+    }
+
+    /// Writes `record` (new or changed): validates it, checks the user may, turns the difference
+    /// from the stored version into one operation, applies it through the merge path and appends
+    /// it to the outbox. An unchanged record writes nothing.
+    pub(crate) fn put<T: Entity>(&mut self, record: T) -> Result<T> {
+        self.put_noted(record, None)
+    }
+
+    /// [`Batch::put`], with a note for the status history when the record's status changes.
+    pub(crate) fn put_noted<T: Entity>(&mut self, mut record: T, note: Option<String>) -> Result<T> {
+        record.validate(self.ctx)?;
+        let current = load_versioned(self.tx, T::KIND, record.id())?;
+        let old: Option<T> = current.as_ref().map(|c| from_fields(record.id(), &c.fields)).transpose()?;
+        self.check_scope(&record, old.as_ref())?;
+        if let Some(old) = &old {
+            record.check_change(old)?;
+        }
+        let fields = to_fields(&record)?;
+        let changes: BTreeMap<String, FieldChange> = fields
+            .into_iter()
+            .filter(|(k, v)| current.as_ref().is_none_or(|c| c.fields.get(k) != Some(v)))
+            .map(|(k, v)| {
+                let base = current.as_ref().map(|c| c.clock_of(&k).hlc);
+                (k, FieldChange { value: v, base })
+            })
+            .collect();
+        if changes.is_empty() {
+            return Ok(record);
+        }
+        let op = Operation {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            device_id: self.device_id.to_string(),
+            user_id: self.identity.user_id.clone(),
+            entity: T::KIND,
+            entity_id: record.id().to_string(),
+            hlc: self.clock.tick(self.now_ms.max(0) as u64),
+            fields: changes,
+        };
+        apply_op(self.tx, self.ctx, &op, self.now_ms)?;
+        outbox::append(self.tx, &op, self.now_ms)?;
+        if let Some((subject, from, to)) = record.stage_event(old.as_ref()) {
+            self.history(subject, record.id(), record.beneficiary_id(), from, to, note)?;
+        }
+        Ok(record)
+    }
+
+    /// Appends a status-history entry.
+    pub(crate) fn history(&mut self, subject: StageSubject, subject_id: &str, beneficiary_id: &str, from: Option<String>, to: String, note: Option<String>) -> Result<()> {
+        let change = StageChange {
+            id: new_id(),
+            beneficiary_id: beneficiary_id.to_string(),
+            subject,
+            subject_id: subject_id.to_string(),
+            from,
+            to,
+            at: self.now_ms,
+            by: self.identity.user_id.clone(),
+            note,
+        };
+        self.put(change)?;
+        Ok(())
+    }
+
+    fn check_scope<T: Entity>(&self, record: &T, old: Option<&T>) -> Result<()> {
+        let who = self.identity;
+        let mut villages = Vec::new();
+        if T::KIND == EntityKind::Beneficiary {
+            // A beneficiary's own village is in the record; moving them needs both villages.
+            let v = serde_json::to_value(record)?;
+            villages.extend(v.get("village_code").and_then(|x| x.as_str()).map(str::to_string));
+            if let Some(o) = old {
+                villages.extend(serde_json::to_value(o)?.get("village_code").and_then(|x| x.as_str()).map(str::to_string));
+            }
+        } else {
+            let v = village_of(self.tx, record.beneficiary_id())?.ok_or_else(|| Error::not_found("beneficiary", record.beneficiary_id()))?;
+            villages.push(v);
+        }
+        for v in villages {
+            if !who.can_write(&v, record.beneficiary_id()) {
+                return Err(Error::NotAllowed(format!("{} may not change records in village {v}", who.display_name)));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn get<T: Entity>(&self, id: &str) -> Result<T> {
+        records::load::<T>(self.tx, id)?.ok_or_else(|| Error::not_found(T::KIND.table(), id))
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
