@@ -289,18 +289,36 @@ impl FieldStore {
             v.status = VisitStatus::Completed;
             v.ended_at = Some(batch.now_ms.max(v.started_at));
             let v = batch.put(v)?;
-            for f in follow_ups {
-                let f = FollowUp {
-                    id: new_id(),
-                    beneficiary_id: v.beneficiary_id.clone(),
-                    visit_id: Some(v.id.clone()),
-                    action: f.action,
-                    due_date: f.due_date,
-                    done_on: None,
-                    created_by: batch.identity.user_id.clone(),
-                };
-                batch.put(f)?;
-            }
+            put_follow_ups(batch, &v, follow_ups)?;
+            Ok(v)
+        })
+    }
+
+    /// Records a whole visit at once (entered after the fact, or from a paper form): started,
+    /// answered and completed in one transaction.
+    pub fn record_visit(&self, beneficiary_id: &str, template_id: &str, answers: Map<String, Value>, notes: Option<String>, follow_ups: Vec<NewFollowUp>) -> Result<Visit> {
+        let template = self.template(template_id, None)?;
+        self.write(|batch| {
+            active_consent(batch, beneficiary_id)?;
+            let v = Visit {
+                id: new_id(),
+                beneficiary_id: beneficiary_id.into(),
+                facilitator_id: batch.identity.user_id.clone(),
+                template_id: template.id.clone(),
+                template_version: template.version,
+                started_at: batch.now_ms,
+                ended_at: Some(batch.now_ms),
+                location: None,
+                answers,
+                notes,
+                status: VisitStatus::Completed,
+                completeness: 0,
+                amends: None,
+                verified_by: None,
+                verified_at: None,
+            };
+            let v = batch.put(v)?;
+            put_follow_ups(batch, &v, follow_ups)?;
             Ok(v)
         })
     }
@@ -339,6 +357,9 @@ impl FieldStore {
             if v.status != VisitStatus::Completed {
                 return Err(Error::StateConflict("only a completed visit can be verified".into()));
             }
+            if v.verified_by.is_some() {
+                return Err(Error::StateConflict("the visit is already verified".into()));
+            }
             v.verified_by = Some(batch.identity.user_id.clone());
             v.verified_at = Some(batch.now_ms);
             batch.put(v)
@@ -364,6 +385,22 @@ impl FieldStore {
             batch.put_noted(p, note)
         })
     }
+}
+
+fn put_follow_ups(batch: &mut Batch<'_>, visit: &Visit, follow_ups: Vec<NewFollowUp>) -> Result<()> {
+    for f in follow_ups {
+        let f = FollowUp {
+            id: new_id(),
+            beneficiary_id: visit.beneficiary_id.clone(),
+            visit_id: Some(visit.id.clone()),
+            action: f.action,
+            due_date: f.due_date,
+            done_on: None,
+            created_by: batch.identity.user_id.clone(),
+        };
+        batch.put(f)?;
+    }
+    Ok(())
 }
 
 fn check_nik_unique(batch: &Batch<'_>, b: &Beneficiary) -> Result<()> {

@@ -116,11 +116,12 @@ fn apply_typed<T: Entity>(conn: &Connection, ctx: &dyn Context, op: &Operation, 
         return Ok(applied);
     }
     let mut record: T = from_fields(&op.entity_id, &merged.state.fields)?;
-    record.validate(ctx)?;
+    let valid = record.validate(ctx);
     if let Some(cur) = &current {
         let old: T = from_fields(&op.entity_id, &cur.fields)?;
         record.check_change(&old)?;
     }
+    valid?;
     if T::KIND != EntityKind::Beneficiary && village_of(conn, record.beneficiary_id())?.is_none() {
         return Err(Error::not_found("beneficiary", record.beneficiary_id()));
     }

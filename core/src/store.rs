@@ -323,13 +323,15 @@ impl Batch<'_> {
 
     /// [`Batch::put`], with a note for the status history when the record's status changes.
     pub(crate) fn put_noted<T: Entity>(&mut self, mut record: T, note: Option<String>) -> Result<T> {
-        record.validate(self.ctx)?;
+        let valid = record.validate(self.ctx);
         let current = load_versioned(self.tx, T::KIND, record.id())?;
         let old: Option<T> = current.as_ref().map(|c| from_fields(record.id(), &c.fields)).transpose()?;
         self.check_scope(&record, old.as_ref())?;
+        // A refused status change says so, rather than listing what the new status would need.
         if let Some(old) = &old {
             record.check_change(old)?;
         }
+        valid?;
         let fields = to_fields(&record)?;
         let changes: BTreeMap<String, FieldChange> = fields
             .into_iter()
