@@ -30,6 +30,9 @@ pub struct Operation {
     pub entity_id: String,
     pub hlc: Hlc,
     pub fields: BTreeMap<String, FieldChange>,
+    /// Conflicts this write settles (a supervisor's resolution), by conflict id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolves: Vec<String>,
 }
 
 /// The clock of one stored field.
@@ -130,6 +133,51 @@ pub fn merge(current: Option<&Versioned>, op: &Operation) -> Merged {
     Merged { state, changed, conflicts }
 }
 
+/// Splits a stored record into the operations that would have produced it: the creating one
+/// (fields never changed since) and one per later clock, oldest first.
+pub fn state_to_ops(entity: EntityKind, entity_id: &str, state: &Versioned) -> Vec<Operation> {
+    let mut groups: BTreeMap<&Hlc, BTreeMap<String, FieldChange>> = BTreeMap::new();
+    for (field, value) in &state.fields {
+        let clock = state.clocks.get(field);
+        let hlc = clock.map_or(&state.created, |c| &c.hlc);
+        let base = clock.and_then(|c| c.base.clone());
+        groups.entry(hlc).or_default().insert(field.clone(), FieldChange { value: value.clone(), base });
+    }
+    groups
+        .into_iter()
+        .map(|(hlc, fields)| Operation {
+            op_id: String::new(),
+            device_id: hlc.node.clone(),
+            user_id: String::new(),
+            entity,
+            entity_id: entity_id.to_string(),
+            hlc: hlc.clone(),
+            fields,
+            resolves: Vec::new(),
+        })
+        .collect()
+}
+
+/// Merges a whole record as another replica stores it (a pulled change) into ours, through
+/// [`merge`]: the same outcome as receiving the operations that made it.
+pub fn merge_state(current: Option<&Versioned>, entity: EntityKind, entity_id: &str, incoming: &Versioned) -> Merged {
+    let Some(current) = current else {
+        return Merged { state: incoming.clone(), changed: incoming.fields.keys().cloned().collect(), conflicts: vec![] };
+    };
+    let mut state = current.clone();
+    let mut changed = Vec::new();
+    let mut conflicts = Vec::new();
+    for op in state_to_ops(entity, entity_id, incoming) {
+        let m = merge(Some(&state), &op);
+        state = m.state;
+        changed.extend(m.changed);
+        conflicts.extend(m.conflicts);
+    }
+    changed.sort();
+    changed.dedup();
+    Merged { state, changed, conflicts }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +196,7 @@ mod tests {
             entity_id: "b1".into(),
             hlc: at,
             fields: fields.iter().map(|(k, v, b)| (k.to_string(), FieldChange { value: v.clone(), base: b.clone() })).collect(),
+            resolves: vec![],
         }
     }
 
@@ -192,5 +241,22 @@ mod tests {
         let again = merge(Some(&s), &b);
         assert_eq!(again.state, s);
         assert!(again.changed.is_empty() && again.conflicts.is_empty());
+    }
+
+    #[test]
+    fn merging_a_pulled_state_equals_receiving_its_operations() {
+        let c0 = hlc(100, "a");
+        let create = op("0", c0.clone(), &[("name", json!("x"), None), ("workers", json!(1), None)]);
+        let a = op("1", hlc(200, "a"), &[("name", json!("y"), Some(c0.clone()))]);
+        let b = op("2", hlc(150, "b"), &[("workers", json!(3), Some(c0.clone())), ("name", json!("q"), Some(c0.clone()))]);
+        let (server, server_conflicts) = apply_all(&[&create, &a, &b]);
+        // A phone that had only the creation and its own edit b receives the server's state.
+        let (phone, _) = apply_all(&[&create, &b]);
+        let m = merge_state(Some(&phone), EntityKind::Business, "b1", &server);
+        assert_eq!(m.state, server);
+        let ids: Vec<_> = m.conflicts.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(ids, server_conflicts);
+        // A fresh phone takes the state as it is.
+        assert_eq!(merge_state(None, EntityKind::Business, "b1", &server).state, server);
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
-use crate::merge::{merge, Conflict, FieldClock, Operation, Versioned};
+use crate::merge::{merge, merge_state, Conflict, FieldClock, Operation, Versioned};
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
@@ -42,7 +42,7 @@ pub fn load_where<T: Entity>(conn: &Connection, where_sql: &str, order_sql: &str
     docs.iter().map(|d| serde_json::from_str(d).map_err(Error::from)).collect()
 }
 
-fn save_versioned(conn: &Connection, kind: EntityKind, id: &str, v: &Versioned) -> Result<()> {
+pub fn save_versioned(conn: &Connection, kind: EntityKind, id: &str, v: &Versioned) -> Result<()> {
     let mut doc = Map::with_capacity(v.fields.len() + 1);
     doc.insert("id".into(), Value::String(id.to_string()));
     doc.extend(v.fields.iter().map(|(k, x)| (k.clone(), x.clone())));
@@ -68,7 +68,7 @@ pub fn village_of(conn: &Connection, beneficiary_id: &str) -> Result<Option<Stri
         .optional()?)
 }
 
-fn record_conflicts(conn: &Connection, conflicts: &[Conflict], now_ms: i64) -> Result<()> {
+pub fn record_conflicts(conn: &Connection, conflicts: &[Conflict], now_ms: i64) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT OR IGNORE INTO conflict (id, entity, entity_id, field, losing_value, losing_hlc, detected_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -79,54 +79,117 @@ fn record_conflicts(conn: &Connection, conflicts: &[Conflict], now_ms: i64) -> R
     Ok(())
 }
 
-/// What applying one operation did.
+/// A change arriving at a replica: one operation (local or pushed), or a record's whole state
+/// (pulled).
+#[derive(Debug, Clone, Copy)]
+pub enum Incoming<'a> {
+    Op(&'a Operation),
+    State(&'a Versioned),
+}
+
+/// What merging a change into a stored record decided, before anything is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The record to store (validated and normalised).
+    pub state: Versioned,
+    pub changed: bool,
+    pub conflicts: Vec<Conflict>,
+    pub beneficiary_id: String,
+    /// The village whose scope the record is in now, and was in before when that differs
+    /// (a beneficiary who moved).
+    pub village_code: String,
+    pub previous_village: Option<String>,
+}
+
+/// Merges `incoming` into `current` and checks the result with the record's own rules. Pure but
+/// for `village_of`, which looks up a beneficiary's village in whatever storage the caller has:
+/// the phone and the server (on either database) decide through this one function.
+pub fn decide(
+    kind: EntityKind,
+    id: &str,
+    current: Option<&Versioned>,
+    incoming: Incoming<'_>,
+    ctx: &dyn Context,
+    village_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
+) -> Result<Decision> {
+    match kind {
+        EntityKind::Beneficiary => decide_typed::<Beneficiary>(id, current, incoming, ctx, village_of),
+        EntityKind::Prakerja => decide_typed::<Prakerja>(id, current, incoming, ctx, village_of),
+        EntityKind::Training => decide_typed::<Training>(id, current, incoming, ctx, village_of),
+        EntityKind::CapitalApplication => decide_typed::<CapitalApplication>(id, current, incoming, ctx, village_of),
+        EntityKind::Business => decide_typed::<Business>(id, current, incoming, ctx, village_of),
+        EntityKind::FollowUp => decide_typed::<FollowUp>(id, current, incoming, ctx, village_of),
+        EntityKind::Visit => decide_typed::<Visit>(id, current, incoming, ctx, village_of),
+        EntityKind::StageChange => decide_typed::<StageChange>(id, current, incoming, ctx, village_of),
+    }
+}
+
+fn decide_typed<T: Entity>(
+    id: &str,
+    current: Option<&Versioned>,
+    incoming: Incoming<'_>,
+    ctx: &dyn Context,
+    village_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
+) -> Result<Decision> {
+    let merged = match incoming {
+        Incoming::Op(op) => {
+            if op.fields.contains_key("id") {
+                return Err(Error::field("id", "not_allowed", "the record id is not a field"));
+            }
+            if current.is_none() && op.fields.values().any(|c| c.base.is_some()) {
+                return Err(Error::not_found(T::KIND.table(), id));
+            }
+            merge(current, op)
+        }
+        Incoming::State(state) => merge_state(current, T::KIND, id, state),
+    };
+    let mut record: T = from_fields(id, &merged.state.fields)?;
+    let old: Option<T> = current.map(|c| from_fields(id, &c.fields)).transpose()?;
+    let changed = !merged.changed.is_empty();
+    if changed {
+        let valid = record.validate(ctx);
+        if let Some(old) = &old {
+            record.check_change(old)?;
+        }
+        valid?;
+    }
+    let beneficiary_id = record.beneficiary_id().to_string();
+    let (village_code, previous_village) = if T::KIND == EntityKind::Beneficiary {
+        let village = |r: &T| serde_json::to_value(r).ok().and_then(|v| v.get("village_code").and_then(|x| x.as_str().map(str::to_string)));
+        let now = village(&record).unwrap_or_default();
+        let before = old.as_ref().and_then(village).filter(|b| b != &now);
+        (now, before)
+    } else {
+        (village_of(&beneficiary_id)?.ok_or_else(|| Error::not_found("beneficiary", &beneficiary_id))?, None)
+    };
+    let mut state = merged.state;
+    if changed {
+        state.fields = to_fields(&record)?;
+    }
+    Ok(Decision { state, changed, conflicts: merged.conflicts, beneficiary_id, village_code, previous_village })
+}
+
+/// What applying one change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Applied {
     pub changed: bool,
     pub conflicts: usize,
 }
 
-/// Merges `op` into the store, validating the merged record with the same rules the phone used
-/// to make it. Nothing is written when it fails.
-pub fn apply_op(conn: &Connection, ctx: &dyn Context, op: &Operation, now_ms: i64) -> Result<Applied> {
-    match op.entity {
-        EntityKind::Beneficiary => apply_typed::<Beneficiary>(conn, ctx, op, now_ms),
-        EntityKind::Prakerja => apply_typed::<Prakerja>(conn, ctx, op, now_ms),
-        EntityKind::Training => apply_typed::<Training>(conn, ctx, op, now_ms),
-        EntityKind::CapitalApplication => apply_typed::<CapitalApplication>(conn, ctx, op, now_ms),
-        EntityKind::Business => apply_typed::<Business>(conn, ctx, op, now_ms),
-        EntityKind::FollowUp => apply_typed::<FollowUp>(conn, ctx, op, now_ms),
-        EntityKind::Visit => apply_typed::<Visit>(conn, ctx, op, now_ms),
-        EntityKind::StageChange => apply_typed::<StageChange>(conn, ctx, op, now_ms),
+/// Merges a change into this SQLite store: decide, then write the record and any conflicts.
+/// Nothing is written when it fails.
+pub fn apply(conn: &Connection, ctx: &dyn Context, kind: EntityKind, id: &str, incoming: Incoming<'_>, now_ms: i64) -> Result<Decision> {
+    let current = load_versioned(conn, kind, id)?;
+    let decision = decide(kind, id, current.as_ref(), incoming, ctx, &mut |b| village_of(conn, b))?;
+    record_conflicts(conn, &decision.conflicts, now_ms)?;
+    if decision.changed {
+        save_versioned(conn, kind, id, &decision.state)?;
     }
+    Ok(decision)
 }
 
-fn apply_typed<T: Entity>(conn: &Connection, ctx: &dyn Context, op: &Operation, now_ms: i64) -> Result<Applied> {
-    if op.fields.contains_key("id") {
-        return Err(Error::field("id", "not_allowed", "the record id is not a field"));
-    }
-    let current = load_versioned(conn, T::KIND, &op.entity_id)?;
-    if current.is_none() && op.fields.values().any(|c| c.base.is_some()) {
-        return Err(Error::not_found(T::KIND.table(), &op.entity_id));
-    }
-    let merged = merge(current.as_ref(), op);
-    record_conflicts(conn, &merged.conflicts, now_ms)?;
-    let applied = Applied { changed: !merged.changed.is_empty(), conflicts: merged.conflicts.len() };
-    if !applied.changed {
-        return Ok(applied);
-    }
-    let mut record: T = from_fields(&op.entity_id, &merged.state.fields)?;
-    let valid = record.validate(ctx);
-    if let Some(cur) = &current {
-        let old: T = from_fields(&op.entity_id, &cur.fields)?;
-        record.check_change(&old)?;
-    }
-    valid?;
-    if T::KIND != EntityKind::Beneficiary && village_of(conn, record.beneficiary_id())?.is_none() {
-        return Err(Error::not_found("beneficiary", record.beneficiary_id()));
-    }
-    let mut state = merged.state;
-    state.fields = to_fields(&record)?;
-    save_versioned(conn, T::KIND, &op.entity_id, &state)?;
-    Ok(applied)
+/// Merges one operation into this SQLite store.
+pub fn apply_op(conn: &Connection, ctx: &dyn Context, op: &Operation, now_ms: i64) -> Result<Applied> {
+    let d = apply(conn, ctx, op.entity, &op.entity_id, Incoming::Op(op), now_ms)?;
+    Ok(Applied { changed: d.changed, conflicts: d.conflicts.len() })
 }

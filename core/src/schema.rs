@@ -36,9 +36,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "busy_timeout", 5000)?;
-    // WAL: readers never block the writer; NORMAL is durable across app crashes and, in WAL
-    // mode, consistent across power loss (the last transactions may roll back, never half-apply).
+    // WAL: readers never block the writer. FULL: a committed visit survives a flat battery, not
+    // only an app crash (NORMAL could roll the last commits back); the benchmark shows it costs
+    // about 0.15 ms a transaction here, and sync applies whole pages in one transaction.
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(())
 }

@@ -352,6 +352,7 @@ impl Batch<'_> {
             entity_id: record.id().to_string(),
             hlc: self.clock.tick(self.now_ms.max(0) as u64),
             fields: changes,
+            resolves: Vec::new(),
         };
         apply_op(self.tx, self.ctx, &op, self.now_ms)?;
         outbox::append(self.tx, &op, self.now_ms)?;
