@@ -41,6 +41,17 @@ pub enum Error {
     Corrupt(String),
     #[error("database schema version {found} is newer than this app supports ({supported}); update the app")]
     SchemaTooNew { found: i64, supported: i64 },
+    /// The server could not be reached or did not answer in full; try again later.
+    #[error("network error: {0}")]
+    Network(String),
+    /// The server no longer accepts this device's token.
+    #[error("log in again: {0}")]
+    LoginRequired(String),
+    /// The server refused the request; `code` says why.
+    #[error("the server refused the request ({code}): {message}")]
+    Server { status: u16, code: String, message: String },
+    #[error("sync cancelled")]
+    Cancelled,
 }
 
 fn summarize(errors: &[FieldError]) -> String {
@@ -76,6 +87,17 @@ pub enum ApiError {
     /// The local database failed; the message says what to report.
     #[error("storage error: {message}")]
     Storage { message: String },
+    /// No connection to the server (or it broke off): the changes are safe; sync again later.
+    #[error("network error: {message}")]
+    Network { message: String },
+    /// The session ended (expired or revoked token): log in again.
+    #[error("log in again: {message}")]
+    LoginRequired { message: String },
+    /// The server refused the sync; `code` is stable, `message` is for people.
+    #[error("sync refused ({code}): {message}")]
+    Sync { code: String, message: String },
+    #[error("sync cancelled")]
+    Cancelled,
 }
 
 impl From<Error> for ApiError {
@@ -85,6 +107,10 @@ impl From<Error> for ApiError {
             Error::NotFound { kind, id } => ApiError::NotFound { entity: kind.to_string(), id },
             Error::NotAllowed(reason) => ApiError::NotAllowed { reason },
             Error::StateConflict(reason) => ApiError::Conflict { reason },
+            Error::Network(message) => ApiError::Network { message },
+            Error::LoginRequired(message) => ApiError::LoginRequired { message },
+            Error::Server { code, message, .. } => ApiError::Sync { code, message },
+            Error::Cancelled => ApiError::Cancelled,
             other => ApiError::Storage { message: other.to_string() },
         }
     }

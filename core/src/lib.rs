@@ -11,12 +11,15 @@ pub mod merge;
 pub mod model;
 pub mod nik;
 pub mod outbox;
+pub mod protocol;
 pub mod query;
 pub mod records;
+pub mod reference;
 pub mod region;
 pub mod schema;
 pub mod scope;
 pub mod store;
+pub mod sync;
 pub mod status;
 pub mod validate;
 

@@ -146,9 +146,13 @@ pub enum JobSector {
 #[serde(rename_all = "snake_case")]
 pub enum SavingsBand {
     None,
+    #[serde(rename = "under_10m")]
     Under10Million,
+    #[serde(rename = "10m_to_50m")]
     From10To50Million,
+    #[serde(rename = "50m_to_100m")]
     From50To100Million,
+    #[serde(rename = "over_100m")]
     Over100Million,
 }
 

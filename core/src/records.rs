@@ -149,6 +149,9 @@ fn decide_typed<T: Entity>(
     if changed {
         let valid = record.validate(ctx);
         if let Some(old) = &old {
+            if old.beneficiary_id() != record.beneficiary_id() {
+                return Err(Error::StateConflict("a record cannot move to another beneficiary's file".into()));
+            }
             record.check_change(old)?;
         }
         valid?;
@@ -160,7 +163,13 @@ fn decide_typed<T: Entity>(
         let before = old.as_ref().and_then(village).filter(|b| b != &now);
         (now, before)
     } else {
-        (village_of(&beneficiary_id)?.ok_or_else(|| Error::not_found("beneficiary", &beneficiary_id))?, None)
+        match (village_of(&beneficiary_id)?, incoming) {
+            (Some(v), _) => (v, None),
+            // The feed orders records by their last change, so a pulled visit may arrive before
+            // its (since edited) beneficiary, later in the same sync. The server checked it.
+            (None, Incoming::State(_)) => (String::new(), None),
+            (None, Incoming::Op(_)) => return Err(Error::not_found("beneficiary", &beneficiary_id)),
+        }
     };
     let mut state = merged.state;
     if changed {

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use rusqlite::Connection;
 
 /// The migrations, in order. Version N is reached by applying the first N.
-pub const MIGRATIONS: &[&str] = &[include_str!("../sql/001_records.sql"), include_str!("../sql/002_search.sql")];
+pub const MIGRATIONS: &[&str] = &[RECORDS, include_str!("../sql/002_search.sql")];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -13,19 +13,28 @@ pub fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Brings the database up to `target` (normally [`VERSION`]).
-pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+/// The record tables, shared with the sync server's SQLite store.
+pub const RECORDS: &str = include_str!("../sql/001_records.sql");
+
+/// Applies the first `target` of `migrations` that are not applied yet, one transaction each.
+pub fn migrate_list(conn: &mut Connection, migrations: &[&str], target: i64) -> Result<()> {
+    let known = migrations.len() as i64;
     let current = version(conn)?;
-    if current > VERSION {
-        return Err(Error::SchemaTooNew { found: current, supported: VERSION });
+    if current > known {
+        return Err(Error::SchemaTooNew { found: current, supported: known });
     }
-    for v in current..target.min(VERSION) {
+    for v in current..target.min(known) {
         let tx = conn.transaction()?;
-        tx.execute_batch(MIGRATIONS[v as usize])?;
+        tx.execute_batch(migrations[v as usize])?;
         tx.pragma_update(None, "user_version", v + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Brings the database up to `target` (normally [`VERSION`]).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    migrate_list(conn, MIGRATIONS, target)
 }
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -3,7 +3,8 @@
 //! Every change goes through [`Batch::put`], which writes the record and its outbox operation in
 //! one transaction.
 
-use crate::checklist::{builtin_templates, Template};
+use crate::checklist::Template;
+use crate::reference::{self, TemplateMap};
 use crate::date::{now_unix_ms, Date};
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc};
@@ -11,15 +12,13 @@ use crate::merge::{FieldChange, Operation};
 use crate::model::*;
 use crate::outbox;
 use crate::records::{self, apply_op, load_versioned, village_of};
-use crate::region::{RegionCatalog, BUILTIN_REGIONS_CSV};
+use crate::region::RegionCatalog;
 use crate::schema;
 use crate::scope::Identity;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-
-pub(crate) type TemplateMap = HashMap<(String, u32), Arc<Template>>;
 
 pub struct FieldStore {
     path: PathBuf,
@@ -69,8 +68,8 @@ impl FieldStore {
                 id
             }
         };
-        let regions = load_regions(&tx)?;
-        let templates = load_templates(&tx)?;
+        let regions = reference::load_regions(&tx)?;
+        let templates = reference::load_templates(&tx)?;
         let identity = meta_get(&tx, "identity")?.map(|j| serde_json::from_str::<Identity>(&j)).transpose()?;
         let last = meta_get(&tx, "hlc")?.and_then(|h| Hlc::parse(&h));
         tx.commit()?;
@@ -99,6 +98,10 @@ impl FieldStore {
     /// Records who is signed in on this device (from login). Reads and writes are scoped to them.
     pub fn set_identity(&self, identity: Option<Identity>) -> Result<()> {
         let w = lock(&self.writer);
+        if self.identity().as_ref() != identity.as_ref() {
+            // Another user or scope: the change feed starts over for them.
+            w.conn.execute("DELETE FROM meta WHERE key = 'pull_cursor'", [])?;
+        }
         match &identity {
             Some(i) => meta_set(&w.conn, "identity", &serde_json::to_string(i)?)?,
             None => {
@@ -169,14 +172,40 @@ impl FieldStore {
     pub fn add_template(&self, definition_json: &str) -> Result<Arc<Template>> {
         let t = Arc::new(Template::from_json(definition_json)?);
         let w = lock(&self.writer);
-        w.conn.execute(
-            "INSERT OR IGNORE INTO checklist_template (id, version, definition) VALUES (?1, ?2, ?3)",
-            params![t.id, t.version, serde_json::to_string(&*t)?],
-        )?;
+        reference::insert_template(&w.conn, &t)?;
         let mut map = (**self.templates.read().unwrap_or_else(|e| e.into_inner())).clone();
         map.entry((t.id.clone(), t.version)).or_insert_with(|| t.clone());
         *self.templates.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(map);
         Ok(t)
+    }
+
+    /// Stores newer reference data from the server: templates added, regions replaced.
+    pub(crate) fn apply_reference(&self, templates: &[Template], regions: Option<RegionCatalog>, version: i64) -> Result<()> {
+        {
+            let mut w = lock(&self.writer);
+            let tx = w.conn.transaction()?;
+            for t in templates {
+                reference::insert_template(&tx, t)?;
+            }
+            if let Some(r) = &regions {
+                reference::replace_regions(&tx, r)?;
+            }
+            meta_set(&tx, "reference_version", &version.to_string())?;
+            tx.commit()?;
+        }
+        let mut map = (**self.templates.read().unwrap_or_else(|e| e.into_inner())).clone();
+        for t in templates {
+            map.entry((t.id.clone(), t.version)).or_insert_with(|| Arc::new(t.clone()));
+        }
+        *self.templates.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(map);
+        if let Some(r) = regions {
+            *self.regions.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(r);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| meta_get(c, key))
     }
 
     /// Runs `f` on the reader connection (a consistent snapshot per statement, never blocked by
@@ -255,50 +284,6 @@ impl FieldStore {
     }
 }
 
-fn load_regions(tx: &Transaction<'_>) -> Result<RegionCatalog> {
-    let count: i64 = tx.query_row("SELECT count(*) FROM region", [], |r| r.get(0))?;
-    if count == 0 {
-        let catalog = RegionCatalog::from_csv(BUILTIN_REGIONS_CSV).map_err(Error::Validation)?;
-        let mut stmt = tx.prepare("INSERT INTO region (code, name, level) VALUES (?1, ?2, ?3)")?;
-        for r in catalog.iter() {
-            stmt.execute(params![r.code, r.name, serde_json::to_value(r.level)?.as_str().unwrap_or_default()])?;
-        }
-        return Ok(catalog);
-    }
-    let mut stmt = tx.prepare("SELECT code, name FROM region ORDER BY code")?;
-    let mut csv = String::from("code,name\n");
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    // Stored codes sort with parents first (`32` < `32.12`), as the CSV reader requires.
-    for row in rows {
-        let (code, name) = row?;
-        csv.push_str(&code);
-        csv.push(',');
-        csv.push_str(&name);
-        csv.push('\n');
-    }
-    RegionCatalog::from_csv(&csv).map_err(Error::Validation)
-}
-
-fn load_templates(tx: &Transaction<'_>) -> Result<TemplateMap> {
-    let have: i64 = tx.query_row("SELECT count(*) FROM checklist_template", [], |r| r.get(0))?;
-    if have == 0 {
-        for t in builtin_templates()? {
-            tx.execute(
-                "INSERT OR IGNORE INTO checklist_template (id, version, definition) VALUES (?1, ?2, ?3)",
-                params![t.id, t.version, serde_json::to_string(&t)?],
-            )?;
-        }
-    }
-    let mut stmt = tx.prepare("SELECT definition FROM checklist_template")?;
-    let defs = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut map = HashMap::new();
-    for d in defs {
-        let t: Template = serde_json::from_str(&d)?;
-        map.insert((t.id.clone(), t.version), Arc::new(t));
-    }
-    Ok(map)
-}
-
 /// One write transaction in progress, as one user on one device.
 pub struct Batch<'a> {
     pub(crate) tx: &'a Transaction<'a>,
@@ -360,6 +345,23 @@ impl Batch<'_> {
             self.history(subject, record.id(), record.beneficiary_id(), from, to, note)?;
         }
         Ok(record)
+    }
+
+    /// Writes a prepared set of field changes as one operation (a conflict resolution), through
+    /// the same merge path and outbox as every other change.
+    pub(crate) fn put_fields(&mut self, entity: EntityKind, entity_id: &str, fields: BTreeMap<String, FieldChange>, resolves: Vec<String>) -> Result<()> {
+        let op = Operation {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            device_id: self.device_id.to_string(),
+            user_id: self.identity.user_id.clone(),
+            entity,
+            entity_id: entity_id.to_string(),
+            hlc: self.clock.tick(self.now_ms.max(0) as u64),
+            fields,
+            resolves,
+        };
+        apply_op(self.tx, self.ctx, &op, self.now_ms)?;
+        outbox::append(self.tx, &op, self.now_ms)
     }
 
     /// Appends a status-history entry.

@@ -1,0 +1,532 @@
+//! The sync client. One call pushes the outbox in small batches and then pulls the change feed
+//! until nothing is left, retrying through bad networks, reporting progress, and recording the
+//! outcome so the app can say why a phone has not synced.
+//!
+//! Safety: an operation leaves the outbox only in the transaction that records the server's
+//! acknowledgement, and a pulled page is applied together with its cursor in one transaction, so
+//! a connection cut at any moment loses nothing and the next sync resumes where this one stopped.
+
+use crate::checklist::Template;
+use crate::date::now_unix_ms;
+use crate::error::{Error, Result};
+use crate::merge::FieldChange;
+use crate::model::EntityKind;
+use crate::outbox;
+use crate::protocol::*;
+use crate::records::{self, load_versioned, village_of, Incoming};
+use crate::region::RegionCatalog;
+use crate::store::{meta_set, FieldStore};
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to reach the server, and how hard to try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSettings {
+    /// Base URL, e.g. `https://sync.desmigratif.example` or `http://127.0.0.1:8080`.
+    pub server_url: String,
+    /// The device token from [`FieldStore::login`].
+    pub token: String,
+    /// A push batch holds at most this many operations…
+    pub push_batch_ops: usize,
+    /// …and at most this many bytes of JSON before compression (small enough for 2G).
+    pub push_batch_bytes: usize,
+    /// Changes asked for per pull page.
+    pub pull_page: u32,
+    /// Attempts per request on network errors and server errors (5xx, 429).
+    pub max_attempts: u32,
+    /// First backoff; it doubles per attempt, with jitter, up to `retry_max_ms`.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    /// Per-request timeout.
+    pub timeout_ms: u64,
+    /// Keep connections open between requests (off in fault-injection tests).
+    pub reuse_connections: bool,
+}
+
+impl SyncSettings {
+    pub fn new(server_url: &str, token: &str) -> SyncSettings {
+        SyncSettings {
+            server_url: server_url.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            push_batch_ops: 200,
+            push_batch_bytes: 128 * 1024,
+            pull_page: 500,
+            max_attempts: 6,
+            retry_base_ms: 500,
+            retry_max_ms: 30_000,
+            timeout_ms: 60_000,
+            reuse_connections: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Pushing,
+    Pulling,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    /// Operations pushed or changes pulled so far in this phase.
+    pub done: u64,
+    /// Operations to push (0 while pulling: the feed's length is not known ahead).
+    pub total: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// Receives progress while a sync runs (on the syncing thread).
+pub trait SyncListener: Send + Sync {
+    fn on_progress(&self, progress: &SyncProgress);
+}
+
+/// Cancels a running sync from another thread; it stops at the next batch or page boundary.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst)
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The outcome of one sync, stored for the app's sync screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SyncReport {
+    pub started_at: i64,
+    pub finished_at: i64,
+    /// Operations the server applied now.
+    pub pushed: u64,
+    /// Operations it already had (a retry after a lost reply).
+    pub duplicates: u64,
+    /// Operations it refused; they stay on the phone with their reason.
+    pub rejected: u64,
+    pub pulled: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub round_trips: u64,
+    /// Why the sync stopped early, in words; `None` when it finished.
+    pub error: Option<String>,
+}
+
+struct Http<'a> {
+    client: reqwest::blocking::Client,
+    settings: &'a SyncSettings,
+    cancel: &'a CancelToken,
+    sent: AtomicU64,
+    received: AtomicU64,
+    round_trips: AtomicU64,
+    seed: AtomicU64,
+}
+
+fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), flate2::Compression::default());
+    enc.write_all(data)?;
+    Ok(enc.finish()?)
+}
+
+impl<'a> Http<'a> {
+    fn new(settings: &'a SyncSettings, cancel: &'a CancelToken) -> Result<Http<'a>> {
+        let mut builder = reqwest::blocking::Client::builder().timeout(Duration::from_millis(settings.timeout_ms)).connect_timeout(Duration::from_secs(15));
+        if !settings.reuse_connections {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let client = builder.build().map_err(|e| Error::Network(format!("cannot set up HTTP: {e}")))?;
+        let seed = now_unix_ms() as u64 ^ 0x9e37_79b9_7f4a_7c15;
+        Ok(Http { client, settings, cancel, sent: AtomicU64::new(0), received: AtomicU64::new(0), round_trips: AtomicU64::new(0), seed: AtomicU64::new(seed | 1) })
+    }
+
+    fn jitter(&self) -> f64 {
+        let mut x = self.seed.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.seed.store(x, Ordering::Relaxed);
+        0.5 + (x % 1000) as f64 / 1000.0
+    }
+
+    /// One request with retries on network errors, 5xx and 429; gzip both ways; typed errors.
+    fn call(&self, method: reqwest::Method, path: &str, body: Option<&[u8]>, auth: bool) -> Result<Vec<u8>> {
+        let url = format!("{}{}", self.settings.server_url, path);
+        let compressed = body.map(gzip).transpose()?;
+        let mut attempt = 0;
+        loop {
+            if self.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            attempt += 1;
+            let outcome = self.once(&method, &url, compressed.as_deref(), auth);
+            match outcome {
+                Ok(bytes) => return Ok(bytes),
+                Err(Retry::Yes(msg)) if attempt < self.settings.max_attempts => {
+                    let backoff = (self.settings.retry_base_ms.saturating_mul(1 << (attempt - 1).min(20))).min(self.settings.retry_max_ms);
+                    let wait = Duration::from_millis((backoff as f64 * self.jitter()) as u64);
+                    let _ = msg;
+                    // Sleep in small steps so that a cancel is honoured quickly.
+                    let until = std::time::Instant::now() + wait;
+                    while std::time::Instant::now() < until {
+                        if self.cancel.is_cancelled() {
+                            return Err(Error::Cancelled);
+                        }
+                        std::thread::sleep(Duration::from_millis(20).min(wait));
+                    }
+                }
+                Err(Retry::Yes(msg)) => return Err(Error::Network(msg)),
+                Err(Retry::No(e)) => return Err(e),
+            }
+        }
+    }
+
+    fn once(&self, method: &reqwest::Method, url: &str, body: Option<&[u8]>, auth: bool) -> Result<Vec<u8>, Retry> {
+        let mut req = self
+            .client
+            .request(method.clone(), url)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+        if auth {
+            req = req.bearer_auth(&self.settings.token);
+        }
+        if let Some(b) = body {
+            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").header(reqwest::header::CONTENT_ENCODING, "gzip").body(b.to_vec());
+            self.sent.fetch_add(b.len() as u64, Ordering::Relaxed);
+        }
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let resp = req.send().map_err(|e| Retry::Yes(format!("no answer from the server: {e}")))?;
+        let status = resp.status().as_u16();
+        let gz = resp.headers().get(reqwest::header::CONTENT_ENCODING).is_some_and(|v| v.as_bytes() == b"gzip");
+        let raw = resp.bytes().map_err(|e| Retry::Yes(format!("the answer broke off: {e}")))?;
+        self.received.fetch_add(raw.len() as u64, Ordering::Relaxed);
+        let bytes = if gz {
+            let mut out = Vec::with_capacity(raw.len() * 4);
+            GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(|e| Retry::Yes(format!("the answer arrived damaged: {e}")))?;
+            out
+        } else {
+            raw.to_vec()
+        };
+        match status {
+            200..=299 => Ok(bytes),
+            401 => Err(Retry::No(Error::LoginRequired(error_message(&bytes)))),
+            429 | 500..=599 => Err(Retry::Yes(format!("server error {status}: {}", error_message(&bytes)))),
+            _ => {
+                let (code, message) = match serde_json::from_slice::<ErrorBody>(&bytes) {
+                    Ok(b) => (b.error.code, b.error.message),
+                    Err(_) => (format!("http_{status}"), String::from_utf8_lossy(&bytes).chars().take(200).collect()),
+                };
+                Err(Retry::No(Error::Server { status, code, message }))
+            }
+        }
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<T> {
+        // A 200 whose body does not parse was damaged on the way; the caller's retry is the sync.
+        serde_json::from_slice(bytes).map_err(|e| Error::Network(format!("the server's answer was incomplete: {e}")))
+    }
+
+    fn counters(&self) -> (u64, u64, u64) {
+        (self.sent.load(Ordering::Relaxed), self.received.load(Ordering::Relaxed), self.round_trips.load(Ordering::Relaxed))
+    }
+}
+
+enum Retry {
+    Yes(String),
+    No(Error),
+}
+
+fn error_message(bytes: &[u8]) -> String {
+    serde_json::from_slice::<ErrorBody>(bytes).map(|b| b.error.message).unwrap_or_else(|_| String::from_utf8_lossy(bytes).chars().take(200).collect())
+}
+
+/// A conflict as a supervisor sees it: the value kept, the value that lost, and whose file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    pub id: String,
+    pub entity: EntityKind,
+    pub entity_id: String,
+    pub field: String,
+    pub current_value: Value,
+    pub losing_value: Value,
+    pub beneficiary_id: String,
+    pub beneficiary_name: String,
+    pub detected_at: i64,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<i64>,
+}
+
+/// Which value a supervisor keeps when resolving a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    KeepCurrent,
+    TakeLosing,
+}
+
+impl FieldStore {
+    /// Logs in to the server as this device; the identity is stored, the token returned for the
+    /// app to keep in the platform's secure storage. Another user may not log in while this
+    /// device still holds the previous user's unsent changes.
+    pub fn login(&self, server_url: &str, username: &str, password: &str) -> Result<LoginResponse> {
+        let settings = SyncSettings { max_attempts: 2, ..SyncSettings::new(server_url, "") };
+        let cancel = CancelToken::new();
+        let http = Http::new(&settings, &cancel)?;
+        let req = LoginRequest { username: username.into(), password: password.into(), device_id: self.device_id().into() };
+        let bytes = http.call(reqwest::Method::POST, "/v1/auth/login", Some(&serde_json::to_vec(&req)?), false)?;
+        let resp: LoginResponse = http.json(&bytes)?;
+        if let Some(previous) = self.identity().filter(|p| p.user_id != resp.identity.user_id) {
+            let pending = self.outbox_counts()?.pending;
+            if pending > 0 {
+                return Err(Error::NotAllowed(format!("{pending} changes by {} are not sent yet; sync as them first", previous.display_name)));
+            }
+        }
+        self.set_identity(Some(resp.identity.clone()))?;
+        Ok(resp)
+    }
+
+    /// The last sync's outcome, if this device ever synced.
+    pub fn last_sync(&self) -> Result<Option<SyncReport>> {
+        self.meta("last_sync")?.map(|j| serde_json::from_str(&j).map_err(Error::from)).transpose()
+    }
+
+    /// Pushes the outbox, then pulls until the feed is drained. The report is stored whatever
+    /// the outcome; an error is returned after storing it.
+    pub fn sync(&self, settings: &SyncSettings, listener: Option<&dyn SyncListener>, cancel: &CancelToken) -> Result<SyncReport> {
+        self.require_identity()?;
+        let http = Http::new(settings, cancel)?;
+        let mut report = SyncReport { started_at: now_unix_ms(), ..SyncReport::default() };
+        let outcome = self.push_all(&http, settings, listener, &mut report).and_then(|()| self.pull_all(&http, settings, listener, &mut report));
+        let (sent, received, trips) = http.counters();
+        report.bytes_sent = sent;
+        report.bytes_received = received;
+        report.round_trips = trips;
+        report.finished_at = now_unix_ms();
+        report.error = outcome.as_ref().err().map(|e| e.to_string());
+        self.with_writer(|tx, _| meta_set(tx, "last_sync", &serde_json::to_string(&report)?))?;
+        if let Some(l) = listener {
+            l.on_progress(&SyncProgress { phase: SyncPhase::Done, done: report.pulled, total: 0, bytes_sent: sent, bytes_received: received });
+        }
+        outcome.map(|()| report)
+    }
+
+    fn push_all(&self, http: &Http<'_>, settings: &SyncSettings, listener: Option<&dyn SyncListener>, report: &mut SyncReport) -> Result<()> {
+        let total = self.outbox_counts()?.pending;
+        // Bounded: changes made while this sync runs wait for the next one.
+        let max_batches = total / settings.push_batch_ops.max(1) as u64 + 2;
+        for _ in 0..max_batches {
+            if http.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let entries = self.pending_operations(settings.push_batch_ops.max(1) as u32)?;
+            if entries.is_empty() {
+                break;
+            }
+            let mut ops = Vec::new();
+            let mut size = 0;
+            for e in entries {
+                let s = serde_json::to_vec(&e.op)?.len();
+                if !ops.is_empty() && size + s > settings.push_batch_bytes {
+                    break;
+                }
+                size += s;
+                ops.push(e.op);
+            }
+            let body = serde_json::to_vec(&PushRequest { ops })?;
+            let bytes = http.call(reqwest::Method::POST, "/v1/sync/push", Some(&body), true)?;
+            let resp: PushResponse = http.json(&bytes)?;
+            self.with_writer(|tx, _| {
+                for r in &resp.results {
+                    match r.status {
+                        OpStatus::Applied | OpStatus::Duplicate => outbox::acknowledge(tx, &r.op_id)?,
+                        OpStatus::Rejected => {
+                            let mut message = r.message.clone().unwrap_or_default();
+                            for f in &r.fields {
+                                message.push_str(&format!("; {}: {}", f.field, f.message));
+                            }
+                            outbox::reject(tx, &r.op_id, r.code.as_deref().unwrap_or("rejected"), &message)?;
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            for r in &resp.results {
+                match r.status {
+                    OpStatus::Applied => report.pushed += 1,
+                    OpStatus::Duplicate => report.duplicates += 1,
+                    OpStatus::Rejected => report.rejected += 1,
+                }
+            }
+            if let Some(l) = listener {
+                let (sent, received, _) = http.counters();
+                l.on_progress(&SyncProgress { phase: SyncPhase::Pushing, done: report.pushed + report.duplicates + report.rejected, total, bytes_sent: sent, bytes_received: received });
+            }
+        }
+        Ok(())
+    }
+
+    fn pull_all(&self, http: &Http<'_>, settings: &SyncSettings, listener: Option<&dyn SyncListener>, report: &mut SyncReport) -> Result<()> {
+        loop {
+            if http.cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let cursor = self.meta("pull_cursor")?.unwrap_or_default();
+            if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+                return Err(Error::Corrupt(format!("stored cursor `{cursor}` is not valid")));
+            }
+            let path = format!("/v1/sync/pull?cursor={cursor}&limit={}", settings.pull_page.max(1));
+            let bytes = http.call(reqwest::Method::GET, &path, None, true)?;
+            let page: PullResponse = http.json(&bytes)?;
+            drop(bytes);
+            let local_ref: i64 = self.meta("reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            if page.reference_version > local_ref {
+                self.pull_reference(http)?;
+            }
+            if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {
+                self.set_identity(Some(identity.clone()))?;
+            }
+            self.apply_page(&page)?;
+            report.pulled += page.changes.len() as u64;
+            if let Some(l) = listener {
+                let (sent, received, _) = http.counters();
+                l.on_progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: 0, bytes_sent: sent, bytes_received: received });
+            }
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+    }
+
+    fn pull_reference(&self, http: &Http<'_>) -> Result<()> {
+        let bytes = http.call(reqwest::Method::GET, "/v1/reference", None, true)?;
+        let r: ReferenceResponse = http.json(&bytes)?;
+        let templates = r
+            .templates
+            .into_iter()
+            .map(|v| {
+                let t: Template = serde_json::from_value(v)?;
+                t.check_definition()?;
+                Ok(t)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let regions = RegionCatalog::from_csv(&r.regions_csv).map_err(Error::Validation)?;
+        self.apply_reference(&templates, Some(regions), r.version)
+    }
+
+    /// Applies one pulled page and its cursor in one transaction.
+    fn apply_page(&self, page: &PullResponse) -> Result<()> {
+        let ctx = self.reference();
+        let now = now_unix_ms();
+        self.with_writer(|tx, clock| {
+            for change in &page.changes {
+                match change {
+                    Change::Record { entity, id, state } => {
+                        records::apply(tx, &ctx, *entity, id, Incoming::State(state), now)
+                            .map_err(|e| Error::Corrupt(format!("pulled {} {id} cannot be stored: {e}", entity.table())))?;
+                        clock.observe(state.last_changed(), now.max(0) as u64);
+                    }
+                    Change::Conflict { conflict: c } => {
+                        tx.prepare_cached(
+                            "INSERT INTO conflict (id, entity, entity_id, field, losing_value, losing_hlc, detected_at, resolved_by, resolved_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                             ON CONFLICT (id) DO UPDATE SET resolved_by = coalesce(excluded.resolved_by, resolved_by),
+                                                            resolved_at = coalesce(excluded.resolved_at, resolved_at)",
+                        )?
+                        .execute(params![c.id, c.entity.table(), c.entity_id, c.field, serde_json::to_string(&c.losing_value)?, c.losing_hlc, c.detected_at, c.resolved_by, c.resolved_at])?;
+                    }
+                }
+            }
+            meta_set(tx, "pull_cursor", &page.next_cursor)
+        })
+    }
+
+    /// Conflicts in the user's scope, newest first; open ones only unless `include_resolved`.
+    pub fn conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictView>> {
+        let who = self.require_identity()?;
+        type Row = (String, String, String, String, String, i64, Option<String>, Option<i64>);
+        let rows: Vec<Row> = self.read(|c| {
+            let sql = format!(
+                "SELECT id, entity, entity_id, field, losing_value, detected_at, resolved_by, resolved_at FROM conflict {} ORDER BY detected_at DESC, id",
+                if include_resolved { "" } else { "WHERE resolved_at IS NULL" }
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        let mut out = Vec::new();
+        for (id, entity, entity_id, field, losing, detected_at, resolved_by, resolved_at) in rows {
+            let Some(kind) = EntityKind::parse(&entity) else { continue };
+            let view = self.read(|c| {
+                let Some(state) = load_versioned(c, kind, &entity_id)? else { return Ok(None) };
+                let beneficiary_id = if kind == EntityKind::Beneficiary {
+                    entity_id.clone()
+                } else {
+                    state.fields.get("beneficiary_id").and_then(Value::as_str).unwrap_or_default().to_string()
+                };
+                let Some(village) = village_of(c, &beneficiary_id)? else { return Ok(None) };
+                if !who.can_read(&village, &beneficiary_id) {
+                    return Ok(None);
+                }
+                let name: Option<String> = c.query_row("SELECT full_name FROM beneficiary WHERE id = ?1", [&beneficiary_id], |r| r.get(0)).optional()?;
+                Ok(Some(ConflictView {
+                    id: id.clone(),
+                    entity: kind,
+                    entity_id: entity_id.clone(),
+                    current_value: state.fields.get(&field).cloned().unwrap_or(Value::Null),
+                    losing_value: serde_json::from_str(&losing)?,
+                    field: field.clone(),
+                    beneficiary_name: name.unwrap_or_default(),
+                    beneficiary_id,
+                    detected_at,
+                    resolved_by: resolved_by.clone(),
+                    resolved_at,
+                }))
+            })?;
+            out.extend(view);
+        }
+        Ok(out)
+    }
+
+    /// A supervisor settles a conflict, keeping the current value or taking the one that lost.
+    /// The decision is itself a change that syncs, and marks the conflict resolved everywhere.
+    pub fn resolve_conflict(&self, conflict_id: &str, resolution: Resolution) -> Result<()> {
+        let conflict = self.conflicts(true)?.into_iter().find(|c| c.id == conflict_id).ok_or_else(|| Error::not_found("conflict", conflict_id))?;
+        if conflict.resolved_at.is_some() {
+            return Err(Error::StateConflict("the conflict is already resolved".into()));
+        }
+        self.write(|batch| {
+            let village = village_of(batch.conn(), &conflict.beneficiary_id)?.unwrap_or_default();
+            if !batch.identity.can_supervise(&village) {
+                return Err(Error::NotAllowed("only the district's supervisor resolves conflicts".into()));
+            }
+            let state = load_versioned(batch.conn(), conflict.entity, &conflict.entity_id)?.ok_or_else(|| Error::not_found(conflict.entity.table(), &conflict.entity_id))?;
+            let value = match resolution {
+                Resolution::KeepCurrent => conflict.current_value.clone(),
+                Resolution::TakeLosing => conflict.losing_value.clone(),
+            };
+            let base = Some(state.clock_of(&conflict.field).hlc);
+            let fields = BTreeMap::from([(conflict.field.clone(), FieldChange { value, base })]);
+            batch.put_fields(conflict.entity, &conflict.entity_id, fields, vec![conflict.id.clone()])?;
+            batch.conn().execute(
+                "UPDATE conflict SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1",
+                params![conflict.id, batch.identity.user_id, batch.now_ms],
+            )?;
+            Ok(())
+        })
+    }
+}
+

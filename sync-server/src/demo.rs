@@ -1,0 +1,90 @@
+//! Demo data, so a newcomer sees a real sync in minutes: users of every role for Haurkolot and
+//! Haurgeulis (Indramayu), and a few beneficiaries with visits, made on a demo device through the
+//! core's own commands and pushed through the same path as a phone's.
+
+use crate::error::{Result, ServerError};
+use crate::storage::{NewUser, Storage};
+use desmig_core::date::now_unix_ms;
+use desmig_core::field::{BeneficiaryInput, NewFollowUp};
+use desmig_core::model::{JobSector, SavingsBand, Sex};
+use desmig_core::protocol::LoginRequest;
+use desmig_core::scope::Role;
+use desmig_core::FieldStore;
+
+pub const DEMO_PASSWORD: &str = "desmig-demo";
+pub const VILLAGES: [&str; 2] = ["32.12.01.2007", "32.12.01.2008"];
+
+pub struct DemoSummary {
+    pub users: Vec<(String, Role)>,
+    pub beneficiaries: usize,
+    pub operations: usize,
+}
+
+fn user(username: &str, name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: username.into(),
+        password: DEMO_PASSWORD.into(),
+        display_name: name.into(),
+        role,
+        villages: vec![],
+        districts: vec![],
+        beneficiary_id: None,
+    }
+}
+
+pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
+    let now = now_unix_ms();
+    let facilitator = storage.add_user(&NewUser { villages: VILLAGES.map(String::from).to_vec(), ..user("fasilitator", "Sri Wahyuni", Role::Facilitator) }, now)?;
+    storage.add_user(&NewUser { districts: vec!["32.12".into()], ..user("koordinator", "Budi Santoso", Role::Supervisor) }, now)?;
+    storage.add_user(&user("admin", "Admin Desmigratif", Role::Admin), now)?;
+
+    // The facilitator's work, made on a demo device as a phone would.
+    let dir = std::env::temp_dir().join(format!("desmig-demo-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).map_err(|e| ServerError::Internal(e.to_string()))?;
+    let device = FieldStore::open(dir.join("demo-device.db"))?;
+    device.set_identity(Some(facilitator.identity()))?;
+    let people = [
+        ("Siti Aminah", Sex::Female, Some("3212015708900001"), "TW", JobSector::Caregiving),
+        ("Warsini", Sex::Female, None, "MY", JobSector::DomesticWork),
+        ("Kartini Rahayu", Sex::Female, None, "HK", JobSector::DomesticWork),
+        ("Agus Saputra", Sex::Male, None, "KR", JobSector::Manufacturing),
+        ("Eko Hidayat", Sex::Male, None, "JP", JobSector::Manufacturing),
+    ];
+    let assessment = device.template("initial_assessment", None)?;
+    let mut first = None;
+    for (i, (name, sex, nik, country, sector)) in people.into_iter().enumerate() {
+        let b = device.register_beneficiary(BeneficiaryInput {
+            nik: nik.map(String::from),
+            last_country: Some(country.into()),
+            job_sector_abroad: Some(sector),
+            years_abroad: Some(3 + i as u8),
+            savings_band: Some(SavingsBand::From10To50Million),
+            ..BeneficiaryInput::new(name, sex, VILLAGES[i % 2])
+        })?;
+        let due = desmig_core::date::Date::today_utc().add_days(7 + i as i64);
+        device.record_visit(&b.id, &assessment.id, assessment.sample_answers(), Some("Kunjungan pertama".into()), vec![NewFollowUp { action: "Bantu daftar Kartu Prakerja".into(), due_date: due }])?;
+        first.get_or_insert(b.id);
+    }
+    let worker_of = first.ok_or_else(|| ServerError::Internal("no demo beneficiary".into()))?;
+    storage.add_user(&NewUser { beneficiary_id: Some(worker_of), ..user("pmi", "Siti Aminah", Role::Worker) }, now)?;
+
+    let login = storage.login(&LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: device.device_id().into() }, 3_600_000, now)?;
+    let session = storage.authenticate(&login.token, now)?;
+    let ops: Vec<_> = device.pending_operations(u32::MAX)?.into_iter().map(|e| e.op).collect();
+    let results = storage.push(&session, &ops, now)?;
+    if let Some(bad) = results.iter().find(|r| r.status == desmig_core::protocol::OpStatus::Rejected) {
+        return Err(ServerError::Internal(format!("demo operation rejected: {:?}", bad.message)));
+    }
+    drop(device);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(DemoSummary {
+        users: vec![
+            ("fasilitator".into(), Role::Facilitator),
+            ("koordinator".into(), Role::Supervisor),
+            ("pmi".into(), Role::Worker),
+            ("admin".into(), Role::Admin),
+        ],
+        beneficiaries: people.len(),
+        operations: ops.len(),
+    })
+}

@@ -1,0 +1,184 @@
+//! The HTTP API (protocol v1): routes, authentication, gzip in both directions, body limits and
+//! typed error bodies. Storage calls run on the blocking pool.
+
+use crate::error::{Result, ServerError};
+use crate::storage::{Session, Storage};
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use desmig_core::date::now_unix_ms;
+use desmig_core::protocol::{LoginRequest, PushRequest, PushResponse, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Limits and lifetimes, from the command line.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Largest request body accepted on the wire (compressed).
+    pub max_body_bytes: usize,
+    /// Largest request body once decompressed.
+    pub max_decompressed_bytes: usize,
+    pub token_ttl_ms: i64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig { max_body_bytes: 4 << 20, max_decompressed_bytes: 32 << 20, token_ttl_ms: 30 * 24 * 3600 * 1000 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    pub config: Arc<HttpConfig>,
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        if let ServerError::Internal(detail) = &self {
+            eprintln!("error: {detail}");
+        }
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self.body()).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { ([(header::CONTENT_TYPE, "application/json")], "{\"status\":\"ok\"}") }))
+        .route("/v1/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
+        .route("/v1/auth/login", post(login))
+        .route("/v1/sync/push", post(push))
+        .route("/v1/sync/pull", get(pull))
+        .route("/v1/reference", get(reference))
+        .fallback(|| async { ServerError::NotFound("no such endpoint; see /v1/openapi.json".into()) })
+        .with_state(state)
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ServerError::Internal(format!("task failed: {e}")))?
+}
+
+fn check_protocol(headers: &HeaderMap) -> Result<()> {
+    match headers.get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("")) {
+        None => Err(ServerError::bad("protocol_required", format!("send the `{PROTOCOL_HEADER}` header (this server speaks {PROTOCOL_VERSION})"))),
+        Some(v) if v.trim() == PROTOCOL_VERSION.to_string() => Ok(()),
+        Some(v) => Err(ServerError::bad(
+            "unsupported_protocol",
+            format!("protocol version `{v}` is not supported; this server speaks {PROTOCOL_VERSION}; update the app"),
+        )),
+    }
+}
+
+async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ServerError::unauthorized("missing_token", "log in first: send `Authorization: Bearer <token>`"))?
+        .to_string();
+    let storage = state.storage.clone();
+    blocking(move || storage.authenticate(&token, now_unix_ms())).await
+}
+
+/// Reads the whole body within the limits, gunzipping it when it says it is gzip, and parses it.
+async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<T> {
+    let (parts, body) = request.into_parts();
+    let limit = state.config.max_body_bytes;
+    let raw = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ServerError::TooLarge(format!("the request body is larger than {limit} bytes; send smaller batches")))?;
+    let encoding = parts.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
+    let plain: Bytes = match encoding {
+        "identity" => raw,
+        "gzip" => {
+            let max = state.config.max_decompressed_bytes;
+            let mut out = Vec::new();
+            GzDecoder::new(&raw[..])
+                .take(max as u64 + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| ServerError::bad("malformed_body", format!("the gzip body is broken: {e}")))?;
+            if out.len() > max {
+                return Err(ServerError::TooLarge(format!("the request body is larger than {max} bytes uncompressed")));
+            }
+            out.into()
+        }
+        other => return Err(ServerError::bad("unsupported_encoding", format!("content encoding `{other}` is not supported; use gzip"))),
+    };
+    serde_json::from_slice(&plain).map_err(|e| ServerError::bad("malformed_json", format!("the body is not a valid request: {e}")))
+}
+
+/// A JSON response, gzipped when the client accepts it and it is worth it.
+fn json_response(headers: &HeaderMap, body: Vec<u8>) -> Response {
+    let gzip_ok = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("gzip"));
+    let mut builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, "application/json");
+    let body = if gzip_ok && body.len() > 512 {
+        let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::fast());
+        if enc.write_all(&body).is_err() {
+            return ServerError::Internal("compression failed".into()).into_response();
+        }
+        match enc.finish() {
+            Ok(z) => {
+                builder = builder.header(header::CONTENT_ENCODING, "gzip");
+                z
+            }
+            Err(_) => return ServerError::Internal("compression failed".into()).into_response(),
+        }
+    } else {
+        body
+    };
+    builder.body(Body::from(body)).unwrap_or_else(|_| ServerError::Internal("response".into()).into_response())
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {
+    check_protocol(&headers)?;
+    let req: LoginRequest = json_body(&state, request).await?;
+    let storage = state.storage.clone();
+    let ttl = state.config.token_ttl_ms;
+    let resp = blocking(move || storage.login(&req, ttl, now_unix_ms())).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+}
+
+async fn push(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {
+    check_protocol(&headers)?;
+    let session = session(&state, &headers).await?;
+    let req: PushRequest = json_body(&state, request).await?;
+    let storage = state.storage.clone();
+    let results = blocking(move || storage.push(&session, &req.ops, now_unix_ms())).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&PushResponse { results })?))
+}
+
+#[derive(Debug, Deserialize)]
+struct PullParams {
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn pull(State(state): State<AppState>, headers: HeaderMap, params: std::result::Result<Query<PullParams>, axum::extract::rejection::QueryRejection>) -> Result<Response> {
+    check_protocol(&headers)?;
+    let session = session(&state, &headers).await?;
+    let Query(p) = params.map_err(|e| ServerError::bad("invalid_query", e.body_text()))?;
+    let storage = state.storage.clone();
+    let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), p.limit.unwrap_or(500))).await?;
+    Ok(json_response(&headers, body))
+}
+
+async fn reference(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    check_protocol(&headers)?;
+    session(&state, &headers).await?;
+    let storage = state.storage.clone();
+    let resp = blocking(move || storage.reference()).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+}

@@ -1,0 +1,57 @@
+//! desmig sync server: receives the phones' operations, applies them with the core's merge code,
+//! and serves each user the change feed of their scope.
+
+pub mod auth;
+pub mod batch;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod sqlite;
+pub mod storage;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::ServerError;
+pub use storage::Storage;
+
+/// Where the server keeps its data: `sqlite://PATH` (the embedded default) or a bare path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/desmig.db";
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Err("PostgreSQL is not supported by this build yet; use sqlite://PATH".into());
+        }
+        if url.contains("://") {
+            return Err(format!("unknown database URL `{url}`; use sqlite://PATH"));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(url)))
+    }
+
+    pub fn open(&self) -> Result<Arc<dyn Storage>, ServerError> {
+        match self {
+            DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStorage::open(path)?)),
+        }
+    }
+}
+
+/// Serves the API on `listener` until the future `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    storage: Arc<dyn Storage>,
+    config: http::HttpConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = http::router(http::AppState { storage, config: Arc::new(config) });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,187 @@
+//! `desmig-sync-server`: serve the sync API, and administer users, devices and reference data.
+
+use clap::{Parser, Subcommand};
+use desmig_core::date::now_unix_ms;
+use desmig_core::scope::Role;
+use desmig_sync_server::http::HttpConfig;
+use desmig_sync_server::storage::{NewUser, Storage};
+use desmig_sync_server::{demo, DatabaseUrl, ServerError, DEFAULT_DATABASE_URL};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "desmig-sync-server", version, about = "desmig sync server and its administration")]
+struct Cli {
+    /// Database: sqlite://PATH (default sqlite://./data/desmig.db, or $DESMIG_DATABASE_URL).
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Days a device token stays valid.
+        #[arg(long, default_value_t = 30)]
+        token_days: i64,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Load region reference data from a `code,name` CSV file (replaces the current list).
+    Regions { file: String },
+    /// Publish a checklist template version from a JSON file.
+    Template { file: String },
+    /// Create demo users and data (password `desmig-demo`) to try a sync.
+    Demo,
+    /// Print counts of users' data on the server.
+    Stats,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        /// Name shown in the apps.
+        #[arg(long)]
+        name: String,
+        /// facilitator, supervisor, worker or admin.
+        #[arg(long)]
+        role: String,
+        /// A village code (facilitator); repeat for several.
+        #[arg(long = "village")]
+        villages: Vec<String>,
+        /// A district code (supervisor); repeat for several.
+        #[arg(long = "district")]
+        districts: Vec<String>,
+        /// The beneficiary record of a worker.
+        #[arg(long)]
+        beneficiary: Option<String>,
+    },
+    /// Set a new password.
+    Password {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// Change a user's villages or districts; their next sync pulls the new scope.
+    Assign {
+        #[arg(long)]
+        username: String,
+        #[arg(long = "village")]
+        villages: Vec<String>,
+        #[arg(long = "district")]
+        districts: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Revoke every token of a device (a lost phone) and refuse its logins.
+    Revoke { device_id: String },
+}
+
+fn read(path: &str) -> Result<String, ServerError> {
+    std::fs::read_to_string(path).map_err(|e| ServerError::bad("unreadable_file", format!("cannot read {path}: {e}")))
+}
+
+fn run(cli: Cli) -> Result<(), ServerError> {
+    let url = cli.database.or_else(|| std::env::var("DESMIG_DATABASE_URL").ok()).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+    let database = DatabaseUrl::parse(&url).map_err(|m| ServerError::bad("invalid_database_url", m))?;
+    let storage: Arc<dyn Storage> = database.open()?;
+    match cli.command {
+        Command::Serve { listen, token_days } => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .map_err(|e| ServerError::bad("cannot_listen", format!("cannot listen on {listen}: {e}")))?;
+                let addr = listener.local_addr().map_err(|e| ServerError::Internal(e.to_string()))?;
+                println!("desmig sync server listening on http://{addr} (database {url})");
+                let config = HttpConfig { token_ttl_ms: token_days * 24 * 3600 * 1000, ..HttpConfig::default() };
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                desmig_sync_server::serve(listener, storage, config, shutdown).await.map_err(|e| ServerError::Internal(e.to_string()))
+            })
+        }
+        Command::User { command } => match command {
+            UserCommand::Add { username, password, name, role, villages, districts, beneficiary } => {
+                let role: Role = serde_json::from_value(serde_json::Value::String(role.clone()))
+                    .map_err(|_| ServerError::bad("invalid_role", format!("unknown role `{role}`: use facilitator, supervisor, worker or admin")))?;
+                let u = storage.add_user(&NewUser { username, password, display_name: name, role, villages, districts, beneficiary_id: beneficiary }, now_unix_ms())?;
+                println!("created {} ({:?}) id {}", u.username, u.role, u.id);
+                Ok(())
+            }
+            UserCommand::Password { username, password } => {
+                storage.set_password(&username, &password)?;
+                println!("password changed for {username}");
+                Ok(())
+            }
+            UserCommand::Assign { username, villages, districts } => {
+                let u = storage.assign(&username, &villages, &districts)?;
+                println!("{}: villages {:?}, districts {:?}", u.username, u.villages, u.districts);
+                Ok(())
+            }
+        },
+        Command::Device { command: DeviceCommand::Revoke { device_id } } => {
+            let n = storage.revoke_device(&device_id, now_unix_ms())?;
+            println!("device {device_id} revoked ({n} tokens)");
+            Ok(())
+        }
+        Command::Regions { file } => {
+            let n = storage.load_regions(&read(&file)?)?;
+            println!("{n} regions loaded");
+            Ok(())
+        }
+        Command::Template { file } => {
+            let t = storage.publish_template(&read(&file)?)?;
+            println!("published {} version {}", t.id, t.version);
+            Ok(())
+        }
+        Command::Demo => {
+            let s = demo::seed(storage.as_ref())?;
+            println!("demo data: {} beneficiaries, {} operations", s.beneficiaries, s.operations);
+            for (u, role) in s.users {
+                println!("  user {u:<12} role {role:?} password {}", demo::DEMO_PASSWORD);
+            }
+            Ok(())
+        }
+        Command::Stats => {
+            let s = storage.stats()?;
+            println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let body = e.body();
+            eprintln!("error: {} ({})", body.error.message, body.error.code);
+            for f in body.error.fields {
+                eprintln!("  {}: {}", f.field, f.message);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,553 @@
+//! The embedded default storage: one SQLite file with the same record tables as the phones, one
+//! writer connection and a few readers in WAL mode.
+
+use crate::auth;
+use crate::batch::{applied, check_batch, rejected, rejection};
+use crate::error::{Result, ServerError};
+use crate::storage::{NewUser, Session, Stats, Storage, User};
+use desmig_core::checklist::Template;
+use desmig_core::date::Date;
+use desmig_core::merge::Operation;
+use desmig_core::model::{EntityKind, Reference};
+use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, OpStatus, ReferenceResponse};
+use desmig_core::records::{decide, load_versioned, record_conflicts, save_versioned, village_of, Incoming};
+use desmig_core::reference::{self, TemplateMap};
+use desmig_core::region::{district_of, RegionCatalog};
+use desmig_core::scope::Role;
+use desmig_core::schema;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+const MIGRATIONS: &[&str] = &[schema::RECORDS, include_str!("../sql/001_server.sql")];
+const READERS: usize = 3;
+
+struct RefData {
+    version: i64,
+    regions: Arc<RegionCatalog>,
+    templates: Arc<TemplateMap>,
+}
+
+pub struct SqliteStorage {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    reference: RwLock<RefData>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn meta_get(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn bump_reference_version(tx: &Connection) -> Result<i64> {
+    let v = meta_get(tx, "reference_version")?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(1) + 1;
+    tx.execute("INSERT INTO meta (key, value) VALUES ('reference_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [v.to_string()])?;
+    Ok(v)
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, villages, districts, beneficiary_id, scope_version";
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, String, Option<String>, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+}
+
+type UserRow = (String, String, String, String, String, String, Option<String>, i64);
+
+fn to_user(row: UserRow) -> Result<User> {
+    let (id, username, display_name, role, villages, districts, beneficiary_id, scope_version) = row;
+    Ok(User {
+        id,
+        username,
+        display_name,
+        role: serde_json::from_value(serde_json::Value::String(role))?,
+        villages: serde_json::from_str(&villages)?,
+        districts: serde_json::from_str(&districts)?,
+        beneficiary_id,
+        scope_version,
+    })
+}
+
+fn find_user(c: &Connection, username: &str) -> Result<Option<(User, String, bool)>> {
+    let row = c
+        .query_row(&format!("SELECT {USER_COLUMNS}, password_hash, disabled FROM app_user WHERE username = ?1"), [username], |r| {
+            Ok((user_from_row(r)?, r.get::<_, String>(8)?, r.get::<_, i64>(9)? != 0))
+        })
+        .optional()?;
+    row.map(|(u, h, d)| Ok((to_user(u)?, h, d))).transpose()
+}
+
+/// The sequence number to read after, and whether the feed starts over for this user.
+fn parse_cursor(cursor: Option<&str>, scope_version: i64) -> Result<(i64, bool)> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok((0, true)) };
+    let bad = || ServerError::bad("invalid_cursor", "the cursor is not one this server issued; pull again from the start");
+    let (v, seq) = c.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or_else(bad)?;
+    let (v, seq): (i64, i64) = (v.parse().map_err(|_| bad())?, seq.parse().map_err(|_| bad())?);
+    // A user whose villages changed starts over, so that the new villages' history arrives.
+    Ok(if v == scope_version { (seq.max(0), false) } else { (0, true) })
+}
+
+fn valid_device_id(d: &str) -> bool {
+    !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl SqliteStorage {
+    /// Opens (creating) the database file and its schema, loading the shipped reference data on
+    /// first start.
+    pub fn open(path: &Path) -> Result<SqliteStorage> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| ServerError::Internal(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut conn = Connection::open(path)?;
+        schema::configure(&conn)?;
+        schema::migrate_list(&mut conn, MIGRATIONS, MIGRATIONS.len() as i64)?;
+        let tx = conn.transaction()?;
+        let regions = reference::load_regions(&tx)?;
+        let templates = reference::load_templates(&tx)?;
+        let version = meta_get(&tx, "reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(1);
+        tx.commit()?;
+        let mut readers = Vec::new();
+        for _ in 0..READERS {
+            let r = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+            r.pragma_update(None, "busy_timeout", 5000)?;
+            readers.push(Mutex::new(r));
+        }
+        Ok(SqliteStorage {
+            writer: Mutex::new(conn),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            reference: RwLock::new(RefData { version, regions: Arc::new(regions), templates: Arc::new(templates) }),
+        })
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.readers.len() {
+            if let Ok(g) = self.readers[(start + i) % self.readers.len()].try_lock() {
+                return g;
+            }
+        }
+        lock(&self.readers[start % self.readers.len()])
+    }
+
+    fn ctx(&self) -> Reference {
+        let r = self.reference.read().unwrap_or_else(|e| e.into_inner());
+        Reference { today: Date::today_utc(), regions: r.regions.clone(), templates: r.templates.clone() }
+    }
+
+    fn reference_version(&self) -> i64 {
+        self.reference.read().unwrap_or_else(|e| e.into_inner()).version
+    }
+}
+
+/// Writes the current state of a record into the change feed, under the village it belongs to.
+fn log_record(tx: &Connection, kind: EntityKind, id: &str, beneficiary_id: &str, village: &str) -> Result<()> {
+    let Some(state) = load_versioned(tx, kind, id)? else { return Ok(()) };
+    let body = serde_json::to_string(&Change::Record { entity: kind, id: id.to_string(), state })?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
+         VALUES ('record', ?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![kind.table(), id, beneficiary_id, village, district_of(village).unwrap_or(village), body])?;
+    Ok(())
+}
+
+fn load_conflict(tx: &Connection, id: &str) -> Result<Option<ConflictRecord>> {
+    let row = tx
+        .prepare_cached("SELECT id, entity, entity_id, field, losing_value, losing_hlc, detected_at, resolved_by, resolved_at FROM conflict WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+        })
+        .optional()?;
+    let Some((id, entity, entity_id, field, value, losing_hlc, detected_at, resolved_by, resolved_at)) = row else { return Ok(None) };
+    Ok(Some(ConflictRecord {
+        id,
+        entity: EntityKind::parse(&entity).ok_or_else(|| ServerError::Internal(format!("bad entity {entity}")))?,
+        entity_id,
+        field,
+        losing_value: serde_json::from_str(&value)?,
+        losing_hlc,
+        detected_at,
+        resolved_by,
+        resolved_at,
+    }))
+}
+
+fn log_conflict(tx: &Connection, id: &str, beneficiary_id: &str, village: &str) -> Result<()> {
+    let Some(conflict) = load_conflict(tx, id)? else { return Ok(()) };
+    let body = serde_json::to_string(&Change::Conflict { conflict })?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
+         VALUES ('conflict', 'conflict', ?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, beneficiary_id, village, district_of(village).unwrap_or(village), body])?;
+    Ok(())
+}
+
+/// A beneficiary moved village: every record of their file moves in the feed too, so the new
+/// village's facilitator receives it.
+fn relog_file(tx: &Connection, beneficiary_id: &str, village: &str) -> Result<()> {
+    for kind in EntityKind::ALL {
+        let column = if kind == EntityKind::Beneficiary { "id" } else { "beneficiary_id" };
+        let ids: Vec<String> = tx
+            .prepare(&format!("SELECT id FROM {} WHERE {column} = ?1", kind.table()))?
+            .query_map([beneficiary_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            log_record(tx, kind, &id, beneficiary_id, village)?;
+        }
+    }
+    let conflicts: Vec<String> = tx
+        .prepare("SELECT entity_id FROM change_log WHERE kind = 'conflict' AND beneficiary_id = ?1")?
+        .query_map([beneficiary_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in conflicts {
+        log_conflict(tx, &id, beneficiary_id, village)?;
+    }
+    Ok(())
+}
+
+fn apply_one(tx: &Connection, ctx: &Reference, session: &Session, op: &Operation, now_ms: i64) -> Result<OpResult> {
+    let known: bool = tx.prepare_cached("SELECT 1 FROM applied_op WHERE op_id = ?1")?.exists([&op.op_id])?;
+    if known {
+        return Ok(applied(op, OpStatus::Duplicate));
+    }
+    let who = session.user.identity();
+    if who.role == Role::Worker {
+        return Ok(rejected(op, "not_allowed", "a worker's account can read their record but not change it"));
+    }
+    let current = load_versioned(tx, op.entity, &op.entity_id)?;
+    let decision = match decide(op.entity, &op.entity_id, current.as_ref(), Incoming::Op(op), ctx, &mut |b| village_of(tx, b)) {
+        Ok(d) => d,
+        Err(e) => return rejection(op, e),
+    };
+    for village in std::iter::once(&decision.village_code).chain(decision.previous_village.as_ref()) {
+        if !who.can_write(village, &decision.beneficiary_id) {
+            return Ok(rejected(op, "out_of_scope", format!("village {village} is not assigned to {}", who.display_name)));
+        }
+    }
+    let resolvable = who.can_supervise(&decision.village_code);
+    if !op.resolves.is_empty() && !resolvable {
+        return Ok(rejected(op, "not_allowed", "only the district's supervisor resolves conflicts"));
+    }
+    record_conflicts(tx, &decision.conflicts, now_ms)?;
+    for c in &decision.conflicts {
+        log_conflict(tx, &c.id, &decision.beneficiary_id, &decision.village_code)?;
+    }
+    if decision.changed {
+        save_versioned(tx, op.entity, &op.entity_id, &decision.state)?;
+        if decision.previous_village.is_some() {
+            relog_file(tx, &decision.beneficiary_id, &decision.village_code)?;
+        } else {
+            log_record(tx, op.entity, &op.entity_id, &decision.beneficiary_id, &decision.village_code)?;
+        }
+    }
+    for id in &op.resolves {
+        let n = tx.execute(
+            "UPDATE conflict SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1 AND entity_id = ?4 AND resolved_at IS NULL",
+            params![id, session.user.id, now_ms, op.entity_id],
+        )?;
+        if n == 1 {
+            log_conflict(tx, id, &decision.beneficiary_id, &decision.village_code)?;
+        }
+    }
+    tx.prepare_cached("INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms])?;
+    Ok(applied(op, OpStatus::Applied))
+}
+
+impl Storage for SqliteStorage {
+    fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
+        if !valid_device_id(&req.device_id) {
+            return Err(ServerError::bad("invalid_device", "device_id must be 1-64 letters, digits, - or _"));
+        }
+        let username = req.username.trim().to_lowercase();
+        let found = find_user(&self.reader(), &username)?;
+        let invalid = || ServerError::unauthorized("invalid_credentials", "wrong username or password");
+        let Some((user, hash, disabled)) = found else {
+            return Err(invalid());
+        };
+        if !auth::verify_password(&req.password, &hash) {
+            return Err(invalid());
+        }
+        if disabled {
+            return Err(ServerError::unauthorized("account_disabled", "this account is disabled; ask the administrator"));
+        }
+        let w = lock(&self.writer);
+        let revoked: bool = w.prepare_cached("SELECT 1 FROM revoked_device WHERE device_id = ?1")?.exists([&req.device_id])?;
+        if revoked {
+            return Err(ServerError::unauthorized("device_revoked", "this device was revoked; ask the administrator"));
+        }
+        let (token, hash) = auth::new_token()?;
+        let expires_at = now_ms + ttl_ms;
+        w.execute(
+            "INSERT INTO device_token (token_hash, user_id, device_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![hash, user.id, req.device_id, now_ms, expires_at],
+        )?;
+        Ok(LoginResponse { token, expires_at, identity: user.identity() })
+    }
+
+    fn authenticate(&self, token: &str, now_ms: i64) -> Result<Session> {
+        let c = self.reader();
+        let row = c
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS}, t.device_id, t.expires_at, t.revoked_at, u.disabled,
+                        EXISTS (SELECT 1 FROM revoked_device r WHERE r.device_id = t.device_id)
+                 FROM device_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ?1"
+            ))?
+            .query_row([auth::token_hash(token)], |r| {
+                Ok((user_from_row(r)?, r.get::<_, String>(8)?, r.get::<_, i64>(9)?, r.get::<_, Option<i64>>(10)?, r.get::<_, i64>(11)?, r.get::<_, bool>(12)?))
+            })
+            .optional()?;
+        let Some((user, device_id, expires_at, revoked_at, disabled, device_revoked)) = row else {
+            return Err(ServerError::unauthorized("invalid_token", "unknown token; log in again"));
+        };
+        if revoked_at.is_some() || device_revoked {
+            return Err(ServerError::unauthorized("token_revoked", "this device's access was revoked; log in again"));
+        }
+        if expires_at <= now_ms {
+            return Err(ServerError::unauthorized("token_expired", "the session expired; log in again"));
+        }
+        if disabled != 0 {
+            return Err(ServerError::unauthorized("account_disabled", "this account is disabled"));
+        }
+        Ok(Session { user: to_user(user)?, device_id })
+    }
+
+    fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>> {
+        check_batch(session, ops)?;
+        let ctx = self.ctx();
+        let mut w = lock(&self.writer);
+        let mut tx = w.transaction()?;
+        let mut results = Vec::with_capacity(ops.len());
+        for op in ops {
+            // Each operation in its own savepoint: a rejected one leaves nothing behind.
+            let sp = tx.savepoint()?;
+            let result = apply_one(&sp, &ctx, session, op, now_ms)?;
+            if result.status == OpStatus::Rejected {
+                drop(sp);
+            } else {
+                sp.commit()?;
+            }
+            results.push(result);
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {
+        let user = &session.user;
+        let (after, restart) = parse_cursor(cursor, user.scope_version)?;
+        let limit = i64::from(limit.clamp(1, 5000));
+        let (filter, args): (String, Vec<String>) = match user.role {
+            Role::Admin => ("1".into(), vec![]),
+            Role::Facilitator => (format!("village_code IN ({})", vec!["?"; user.villages.len()].join(",")), user.villages.clone()),
+            Role::Supervisor => (format!("district IN ({})", vec!["?"; user.districts.len()].join(",")), user.districts.clone()),
+            Role::Worker => ("beneficiary_id = ?".into(), vec![user.beneficiary_id.clone().unwrap_or_default()]),
+        };
+        let mut c = self.reader();
+        // One read transaction: the page and the feed's end are the same snapshot.
+        let tx = c.transaction()?;
+        let sql = format!("SELECT seq, body FROM change_log WHERE seq > ? AND {filter} ORDER BY seq LIMIT ?");
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&after];
+        params.extend(args.iter().map(|a| a as &dyn rusqlite::ToSql));
+        let fetch = limit + 1;
+        params.push(&fetch);
+        let mut body = Vec::with_capacity(64 * 1024);
+        body.extend_from_slice(b"{\"changes\":[");
+        let mut last = after;
+        let mut n = 0;
+        let mut has_more = false;
+        {
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params.as_slice())?;
+            while let Some(row) = rows.next()? {
+                if n == limit {
+                    has_more = true;
+                    break;
+                }
+                if n > 0 {
+                    body.push(b',');
+                }
+                last = row.get(0)?;
+                body.extend_from_slice(row.get_ref(1)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?.as_bytes());
+                n += 1;
+            }
+        }
+        if !has_more {
+            // Nothing more in scope up to the feed's end: skip the cursor past what was scanned.
+            let end: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| r.get(0))?;
+            last = last.max(end);
+        }
+        let identity = if restart { format!(",\"identity\":{}", serde_json::to_string(&user.identity())?) } else { String::new() };
+        let tail = format!(
+            "],\"next_cursor\":\"v{}.{}\",\"has_more\":{},\"reference_version\":{}{identity}}}",
+            user.scope_version,
+            last,
+            has_more,
+            self.reference_version()
+        );
+        body.extend_from_slice(tail.as_bytes());
+        Ok(body)
+    }
+
+    fn reference(&self) -> Result<ReferenceResponse> {
+        let c = self.reader();
+        let mut stmt = c.prepare("SELECT definition FROM checklist_template ORDER BY id, version")?;
+        let templates = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let templates = templates.iter().map(|t| serde_json::from_str(t)).collect::<Result<Vec<_>, _>>()?;
+        let mut csv = String::from("code,name\n");
+        let mut stmt = c.prepare("SELECT code, name FROM region ORDER BY code")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (code, name) = row?;
+            csv.push_str(&format!("{code},{name}\n"));
+        }
+        Ok(ReferenceResponse { version: self.reference_version(), templates, regions_csv: csv })
+    }
+
+    fn add_user(&self, u: &NewUser, now_ms: i64) -> Result<User> {
+        let username = u.username.trim().to_lowercase();
+        if username.is_empty() || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+            return Err(ServerError::bad("invalid_username", "a username is letters, digits, '.', '_' or '-'"));
+        }
+        validate_scope(&self.ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
+        let hash = auth::hash_password(&u.password)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let w = lock(&self.writer);
+        if find_user(&w, &username)?.is_some() {
+            return Err(ServerError::Conflict(format!("user {username} already exists")));
+        }
+        w.execute(
+            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                username,
+                u.display_name.trim(),
+                serde_json::to_value(u.role)?.as_str().unwrap_or_default(),
+                hash,
+                serde_json::to_string(&u.villages)?,
+                serde_json::to_string(&u.districts)?,
+                u.beneficiary_id,
+                now_ms
+            ],
+        )?;
+        find_user(&w, &username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
+    }
+
+    fn set_password(&self, username: &str, password: &str) -> Result<()> {
+        let hash = auth::hash_password(password)?;
+        let w = lock(&self.writer);
+        let n = w.execute("UPDATE app_user SET password_hash = ?2 WHERE username = ?1", params![username.trim().to_lowercase(), hash])?;
+        if n == 0 {
+            return Err(ServerError::NotFound(format!("user {username} not found")));
+        }
+        Ok(())
+    }
+
+    fn assign(&self, username: &str, villages: &[String], districts: &[String]) -> Result<User> {
+        let username = username.trim().to_lowercase();
+        let w = lock(&self.writer);
+        let (user, _, _) = find_user(&w, &username)?.ok_or_else(|| ServerError::NotFound(format!("user {username} not found")))?;
+        validate_scope(&self.ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
+        w.execute(
+            "UPDATE app_user SET villages = ?2, districts = ?3, scope_version = scope_version + 1 WHERE id = ?1",
+            params![user.id, serde_json::to_string(villages)?, serde_json::to_string(districts)?],
+        )?;
+        find_user(&w, &username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
+    }
+
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<u64> {
+        let mut w = lock(&self.writer);
+        let tx = w.transaction()?;
+        tx.execute("INSERT OR IGNORE INTO revoked_device (device_id, revoked_at) VALUES (?1, ?2)", params![device_id, now_ms])?;
+        let n = tx.execute("UPDATE device_token SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL", params![device_id, now_ms])?;
+        tx.commit()?;
+        Ok(n as u64)
+    }
+
+    fn load_regions(&self, csv: &str) -> Result<usize> {
+        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest { code: "invalid_regions", message: "the region file has errors".into(), fields })?;
+        let mut w = lock(&self.writer);
+        let tx = w.transaction()?;
+        reference::replace_regions(&tx, &catalog)?;
+        let version = bump_reference_version(&tx)?;
+        tx.commit()?;
+        let mut r = self.reference.write().unwrap_or_else(|e| e.into_inner());
+        r.regions = Arc::new(catalog);
+        r.version = version;
+        Ok(r.regions.len())
+    }
+
+    fn publish_template(&self, json: &str) -> Result<Template> {
+        let t = Template::from_json(json)?;
+        let mut w = lock(&self.writer);
+        let tx = w.transaction()?;
+        let existing: Option<String> =
+            tx.query_row("SELECT definition FROM checklist_template WHERE id = ?1 AND version = ?2", params![t.id, t.version], |r| r.get(0)).optional()?;
+        if let Some(existing) = existing {
+            if serde_json::from_str::<Template>(&existing)? != t {
+                return Err(ServerError::Conflict(format!("{} version {} is already published with other content; publish a new version", t.id, t.version)));
+            }
+            return Ok(t);
+        }
+        reference::insert_template(&tx, &t)?;
+        let version = bump_reference_version(&tx)?;
+        tx.commit()?;
+        let mut r = self.reference.write().unwrap_or_else(|e| e.into_inner());
+        let mut map = (*r.templates).clone();
+        map.insert((t.id.clone(), t.version), Arc::new(t.clone()));
+        r.templates = Arc::new(map);
+        r.version = version;
+        Ok(t)
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = self.reader();
+        let count = |sql: &str| -> Result<u64> { Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let mut records = 0;
+        for kind in EntityKind::ALL {
+            records += count(&format!("SELECT count(*) FROM {}", kind.table()))?;
+        }
+        Ok(Stats {
+            applied_ops: count("SELECT count(*) FROM applied_op")?,
+            records,
+            conflicts: count("SELECT count(*) FROM conflict")?,
+            feed_rows: count("SELECT count(*) FROM change_log")?,
+        })
+    }
+}
+
+/// A user's scope must name real regions of the right level for their role.
+pub fn validate_scope(ctx: &Reference, role: Role, villages: &[String], districts: &[String], beneficiary_id: Option<&str>) -> Result<()> {
+    use desmig_core::region::{level_of, RegionLevel};
+    let mut fields = Vec::new();
+    for v in villages {
+        if let Err(e) = ctx.regions.check_village("villages", v) {
+            fields.push(e);
+        }
+    }
+    for d in districts {
+        if level_of(d) != Some(RegionLevel::District) || ctx.regions.get(d).is_none() {
+            fields.push(desmig_core::FieldError::new("districts", "unknown_district", format!("`{d}` is not a district code in the region list")));
+        }
+    }
+    let need = match role {
+        Role::Facilitator if villages.is_empty() => Some(("villages", "a facilitator needs at least one village")),
+        Role::Supervisor if districts.is_empty() => Some(("districts", "a supervisor needs at least one district")),
+        Role::Worker if beneficiary_id.is_none_or(|b| uuid::Uuid::parse_str(b).is_err()) => Some(("beneficiary_id", "a worker is linked to their beneficiary record")),
+        _ => None,
+    };
+    if let Some((f, m)) = need {
+        fields.push(desmig_core::FieldError::new(f, "required", m));
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ServerError::BadRequest { code: "invalid", message: "the user's scope is not valid".into(), fields })
+    }
+}

@@ -1,0 +1,192 @@
+//! A fault-injecting HTTP proxy for loopback tests: it forwards one request per connection and
+//! can drop the reply after the server has answered, cut or delay it, or cut the request. It
+//! counts the bytes that cross it both ways.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The server gets the request and answers; the client never sees the answer.
+    DropReply,
+    /// Only the first N bytes of the answer reach the client.
+    TruncateReply(usize),
+    /// The answer is held back this long.
+    Delay(Duration),
+    /// Only the first N bytes of the request reach the server.
+    CutRequest(usize),
+}
+
+#[derive(Default)]
+struct Shared {
+    faults: Mutex<VecDeque<(String, usize, Fault)>>,
+    bytes_up: AtomicU64,
+    bytes_down: AtomicU64,
+    requests: AtomicU64,
+    faults_fired: AtomicU64,
+}
+
+pub struct FaultProxy {
+    pub url: String,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FaultProxy {
+    /// Starts a proxy in front of `upstream` (`http://127.0.0.1:PORT`).
+    pub fn start(upstream: &str) -> FaultProxy {
+        let target: SocketAddr = upstream.trim_start_matches("http://").parse().expect("upstream address");
+        let shared = Arc::new(Shared::default());
+        let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let s = shared.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addr_tx.send(listener.local_addr().expect("addr")).expect("addr");
+                loop {
+                    tokio::select! {
+                        _ = &mut rx => break,
+                        accepted = listener.accept() => {
+                            let Ok((client, _)) = accepted else { continue };
+                            let s = s.clone();
+                            tokio::spawn(async move { let _ = handle(client, target, s).await; });
+                        }
+                    }
+                }
+            });
+        });
+        let addr = addr_rx.recv().expect("proxy started");
+        FaultProxy { url: format!("http://{addr}"), shared, shutdown: Some(tx), thread: Some(thread) }
+    }
+
+    /// The next request whose path starts with `path_prefix` suffers `fault`.
+    pub fn inject(&self, path_prefix: &str, fault: Fault) {
+        self.inject_after(path_prefix, 0, fault);
+    }
+
+    /// Lets `skip` requests matching `path_prefix` through, then hits the next one with `fault`.
+    pub fn inject_after(&self, path_prefix: &str, skip: usize, fault: Fault) {
+        self.shared.faults.lock().expect("faults").push_back((path_prefix.to_string(), skip, fault));
+    }
+
+    pub fn bytes_up(&self) -> u64 {
+        self.shared.bytes_up.load(Ordering::SeqCst)
+    }
+    pub fn bytes_down(&self) -> u64 {
+        self.shared.bytes_down.load(Ordering::SeqCst)
+    }
+    pub fn requests(&self) -> u64 {
+        self.shared.requests.load(Ordering::SeqCst)
+    }
+    pub fn faults_fired(&self) -> u64 {
+        self.shared.faults_fired.load(Ordering::SeqCst)
+    }
+    pub fn reset_counters(&self) {
+        self.shared.bytes_up.store(0, Ordering::SeqCst);
+        self.shared.bytes_down.store(0, Ordering::SeqCst);
+        self.shared.requests.store(0, Ordering::SeqCst);
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) -> std::io::Result<()> {
+    // Read the request head and its body (Content-Length framed, as the sync client sends).
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(i) = find(&buf, b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let content_length: usize = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")).map(|(_, v)| v.trim().parse().unwrap_or(0)))
+        .unwrap_or(0);
+    while buf.len() < head_end + content_length {
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    shared.requests.fetch_add(1, Ordering::SeqCst);
+    shared.bytes_up.fetch_add(buf.len() as u64, Ordering::SeqCst);
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let fault = {
+        let mut faults = shared.faults.lock().expect("faults");
+        match faults.iter().position(|(prefix, _, _)| path.starts_with(prefix.as_str())) {
+            Some(i) if faults[i].1 > 0 => {
+                faults[i].1 -= 1;
+                None
+            }
+            Some(i) => faults.remove(i).map(|(_, _, f)| f),
+            None => None,
+        }
+    };
+    if fault.is_some() {
+        shared.faults_fired.fetch_add(1, Ordering::SeqCst);
+    }
+    // One request per connection: ask the server to close, so the answer ends at EOF.
+    let line_end = find(&buf, b"\r\n").unwrap_or(0) + 2;
+    let mut request = Vec::with_capacity(buf.len() + 19);
+    request.extend_from_slice(&buf[..line_end]);
+    request.extend_from_slice(b"Connection: close\r\n");
+    request.extend_from_slice(&buf[line_end..]);
+
+    let mut upstream = TcpStream::connect(target).await?;
+    if let Some(Fault::CutRequest(n)) = fault {
+        upstream.write_all(&request[..n.min(request.len())]).await?;
+        upstream.shutdown().await?;
+        return Ok(());
+    }
+    upstream.write_all(&request).await?;
+    let mut response = Vec::new();
+    upstream.read_to_end(&mut response).await?;
+    match fault {
+        Some(Fault::DropReply) => {}
+        Some(Fault::TruncateReply(n)) => {
+            let n = n.min(response.len());
+            client.write_all(&response[..n]).await?;
+            shared.bytes_down.fetch_add(n as u64, Ordering::SeqCst);
+        }
+        Some(Fault::Delay(d)) => {
+            tokio::time::sleep(d).await;
+            client.write_all(&response).await?;
+            shared.bytes_down.fetch_add(response.len() as u64, Ordering::SeqCst);
+        }
+        _ => {
+            client.write_all(&response).await?;
+            shared.bytes_down.fetch_add(response.len() as u64, Ordering::SeqCst);
+        }
+    }
+    client.shutdown().await?;
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! End-to-end sync: phones with real database files and a real sync server over loopback HTTP.
+
+use desmig_core::field::BeneficiaryInput;
+use desmig_core::model::*;
+use desmig_core::scope::Role;
+use desmig_core::sync::Resolution;
+use desmig_core::Error;
+use desmig_e2e::*;
+use desmig_sync_server::storage::Storage;
+
+fn register(d: &Device, name: &str, village: &str) -> Beneficiary {
+    d.store.register_beneficiary(BeneficiaryInput::new(name, Sex::Female, village)).unwrap()
+}
+
+fn with_phone(b: &Beneficiary, phone: &str) -> BeneficiaryInput {
+    BeneficiaryInput { phone: Some(phone.into()), ..BeneficiaryInput::new(&b.full_name, b.sex, &b.village_code) }
+}
+
+#[test]
+fn two_facilitators_and_a_supervisor_converge_and_see_the_conflict() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    let sri = Device::login(&server.url, "sri");
+    let wati = Device::login(&server.url, "wati");
+    let budi = Device::login(&server.url, "budi");
+
+    let siti = register(&sri, "Siti Aminah", VILLAGE);
+    let t = sri.store.template("initial_assessment", None).unwrap();
+    sri.store.record_visit(&siti.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+    sri.sync().unwrap();
+    wati.sync().unwrap();
+    assert_eq!(wati.store.beneficiary(&siti.id).unwrap().full_name, "Siti Aminah");
+
+    // Offline, both change Siti's phone number; Wati also registers someone.
+    sri.store.update_beneficiary(&siti.id, with_phone(&siti, "0812 1111 1111")).unwrap();
+    wati.store.update_beneficiary(&siti.id, with_phone(&siti, "0813 2222 2222")).unwrap();
+    register(&wati, "Rina", VILLAGE);
+
+    for d in [&wati, &sri, &budi, &wati, &sri] {
+        d.sync().unwrap();
+    }
+    let expected = server.dump();
+    assert!(expected.contains("Rina"));
+    for d in [&sri, &wati, &budi] {
+        assert_eq!(d.dump(), expected, "every replica holds the same data");
+    }
+    // The later write won; the other is kept as a conflict the supervisor can see.
+    let phone = budi.store.beneficiary(&siti.id).unwrap().phone.unwrap();
+    let conflicts = budi.store.conflicts(false).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let c = &conflicts[0];
+    assert_eq!((c.field.as_str(), c.beneficiary_name.as_str()), ("phone", "Siti Aminah"));
+    assert_eq!(c.current_value, serde_json::json!(phone));
+    assert_ne!(c.losing_value, c.current_value);
+
+    // A facilitator cannot resolve it; the supervisor takes the losing value, and it syncs.
+    assert!(matches!(sri.store.resolve_conflict(&c.id, Resolution::TakeLosing), Err(Error::NotAllowed(_))));
+    budi.store.resolve_conflict(&c.id, Resolution::TakeLosing).unwrap();
+    for d in [&budi, &sri, &wati] {
+        d.sync().unwrap();
+    }
+    let expected = server.dump();
+    for d in [&sri, &wati, &budi] {
+        assert_eq!(d.dump(), expected);
+        assert!(d.store.conflicts(false).unwrap().is_empty() || d.store.identity().unwrap().role != Role::Supervisor);
+    }
+    assert_eq!(sri.store.beneficiary(&siti.id).unwrap().phone, c.losing_value.as_str().map(String::from));
+    assert_eq!(budi.store.conflicts(true).unwrap()[0].resolved_by.as_deref(), Some(budi.store.identity().unwrap().user_id.as_str()));
+}
+
+#[test]
+fn a_facilitator_only_ever_receives_their_villages() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("ayu", Role::Facilitator, &[SUBANG], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    let ayu = Device::login(&server.url, "ayu");
+    register(&sri, "Siti", VILLAGE);
+    register(&ayu, "Nining", SUBANG);
+    sri.sync().unwrap();
+    ayu.sync().unwrap();
+    sri.sync().unwrap();
+    assert_eq!(count(&sri.path, "beneficiary"), 1);
+    assert_eq!(count(&ayu.path, "beneficiary"), 1);
+    assert!(!sri.dump().contains("Nining"));
+}
+
+#[test]
+fn a_worker_receives_only_their_own_file() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    let siti = register(&sri, "Siti Aminah", VILLAGE);
+    register(&sri, "Rina", VILLAGE);
+    let app = desmig_core::model::CapitalApplication {
+        id: String::new(),
+        beneficiary_id: siti.id.clone(),
+        source: CapitalSource::Kur,
+        bank: Some(Bank::Bri),
+        kur_scheme: Some(KurScheme::SuperMikro),
+        business_id: None,
+        purpose: None,
+        amount_requested: 10_000_000,
+        amount_approved: None,
+        amount_disbursed: None,
+        stage: desmig_core::status::CapitalStage::Submitted,
+        submitted_on: None,
+        disbursed_on: None,
+        rejection_reason: None,
+    };
+    sri.store.save_capital_application(app, None).unwrap();
+    sri.sync().unwrap();
+    server.add_user("siti", Role::Worker, &[], &[], Some(&siti.id));
+    let phone = Device::login(&server.url, "siti");
+    phone.sync().unwrap();
+    let mine = phone.store.my_file().unwrap();
+    assert_eq!(mine.beneficiary.full_name, "Siti Aminah");
+    assert_eq!(mine.capital_applications[0].stage, desmig_core::status::CapitalStage::Submitted);
+    assert_eq!(count(&phone.path, "beneficiary"), 1, "Rina never reaches Siti's phone");
+}
+
+#[test]
+fn a_rejected_operation_stays_visible_with_its_reason_and_does_not_block_the_rest() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE, VILLAGE_2], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    // The server's region list drops Haurgeulis; the phone still has it.
+    let csv: String = desmig_core::region::BUILTIN_REGIONS_CSV.lines().filter(|l| !l.starts_with(VILLAGE_2)).map(|l| format!("{l}\n")).collect();
+    server.storage.load_regions(&csv).unwrap();
+    register(&sri, "Siti", VILLAGE_2);
+    register(&sri, "Rina", VILLAGE);
+    let report = sri.sync().unwrap();
+    assert_eq!((report.pushed, report.rejected), (1, 1));
+    let rejected = sri.store.rejected_operations().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].reject_code.as_deref(), Some("invalid"));
+    assert!(rejected[0].reject_message.as_deref().unwrap().contains("village_code"), "{:?}", rejected[0].reject_message);
+    assert!(server.dump().contains("Rina") && !server.dump().contains("Siti"));
+    // The rejected change is still on the phone, and a later sync does not resend it.
+    assert_eq!(sri.store.search_beneficiaries("siti", 5).unwrap().len(), 1);
+    assert_eq!(sri.sync().unwrap().rejected, 0);
+    assert_eq!(sri.store.last_sync().unwrap().unwrap().error, None);
+}
+
+#[test]
+fn expired_and_revoked_tokens_must_log_in_again() {
+    let server = TestServer::start_with(desmig_sync_server::http::HttpConfig { token_ttl_ms: 1500, ..Default::default() });
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    sri.sync().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1700));
+    let err = sri.sync().unwrap_err();
+    assert!(matches!(err, Error::LoginRequired(_)), "{err}");
+    assert!(sri.store.last_sync().unwrap().unwrap().error.unwrap().contains("log in again"));
+
+    let sri = Device::login(&server.url, "sri");
+    sri.sync().unwrap();
+    server.storage.revoke_device(sri.store.device_id(), desmig_core::date::now_unix_ms()).unwrap();
+    assert!(matches!(sri.sync(), Err(Error::LoginRequired(_))));
+    let again = sri.store.login(&server.url, "sri", PASSWORD).unwrap_err();
+    assert!(matches!(again, Error::LoginRequired(_)), "a revoked device cannot log in again: {again}");
+    let wrong = Device::login(&server.url, "sri").store.login(&server.url, "sri", "salah-sandi").unwrap_err();
+    assert!(matches!(wrong, Error::LoginRequired(_)), "{wrong}");
+}
+
+#[test]
+fn a_moved_beneficiary_reaches_the_new_villages_facilitator_with_their_file() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE, VILLAGE_2], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE_2], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    let wati = Device::login(&server.url, "wati");
+    let siti = register(&sri, "Siti", VILLAGE);
+    let t = sri.store.template("business_plan", None).unwrap();
+    sri.store.record_visit(&siti.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+    sri.sync().unwrap();
+    wati.sync().unwrap();
+    assert_eq!(count(&wati.path, "beneficiary"), 0);
+    sri.store.update_beneficiary(&siti.id, BeneficiaryInput::new("Siti", Sex::Female, VILLAGE_2)).unwrap();
+    sri.sync().unwrap();
+    wati.sync().unwrap();
+    let file = wati.store.beneficiary_file(&siti.id).unwrap();
+    assert_eq!(file.visits.len(), 1, "the visit made before the move arrives with the file");
+}
+
+#[test]
+fn a_village_given_to_another_facilitator_arrives_on_their_next_sync() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE_2], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    let wati = Device::login(&server.url, "wati");
+    register(&sri, "Siti", VILLAGE);
+    sri.sync().unwrap();
+    wati.sync().unwrap();
+    assert_eq!(count(&wati.path, "beneficiary"), 0);
+    server.storage.assign("wati", &[VILLAGE_2.into(), VILLAGE.into()], &[]).unwrap();
+    wati.sync().unwrap();
+    assert_eq!(wati.store.identity().unwrap().villages, [VILLAGE_2, VILLAGE]);
+    assert_eq!(wati.store.search_beneficiaries("siti", 5).unwrap().len(), 1);
+}
+
+#[test]
+fn a_new_checklist_version_reaches_the_phones() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    sri.sync().unwrap();
+    let mut t: serde_json::Value = serde_json::from_str(desmig_core::checklist::BUILTIN_TEMPLATES[4]).unwrap();
+    t["version"] = serde_json::json!(2);
+    t["items"].as_array_mut().unwrap().push(serde_json::json!({"id": "pakai_qris_baru", "kind": "yes_no", "label": {"id": "Sudah pakai QRIS?", "en": "Uses QRIS?"}}));
+    server.storage.publish_template(&t.to_string()).unwrap();
+    sri.sync().unwrap();
+    let v2 = sri.store.template("business_monitoring", None).unwrap();
+    assert_eq!(v2.version, 2);
+    assert!(v2.item("pakai_qris_baru").is_some());
+    assert_eq!(sri.store.template("business_monitoring", Some(1)).unwrap().version, 1, "old visits keep their version");
+}
+
+#[test]
+fn a_no_change_sync_is_one_small_round_trip() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    register(&sri, "Siti", VILLAGE);
+    sri.sync().unwrap();
+    sri.sync().unwrap();
+    let idle = sri.sync().unwrap();
+    assert_eq!(idle.round_trips, 1);
+    assert!(idle.bytes_sent + idle.bytes_received < 2048, "{idle:?}");
+}
