@@ -943,10 +943,15 @@ pub fn to_fields<T: Entity>(e: &T) -> Result<Map<String, Value>> {
 pub fn from_fields<T: Entity>(id: &str, fields: &Map<String, Value>) -> Result<T> {
     let mut m = fields.clone();
     m.insert("id".into(), Value::String(id.to_string()));
-    serde_json::from_value(Value::Object(m)).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg.split('`').nth(1).unwrap_or("record").to_string();
-        Error::field(&field, "invalid_value", msg)
+    serde_path_to_error::deserialize(Value::Object(m)).map_err(|e| {
+        let path = e.path().to_string();
+        let field = path.split(['.', '[']).next().filter(|f| !f.is_empty() && *f != "?").unwrap_or("record").to_string();
+        let msg = e.into_inner().to_string();
+        let missing = msg.split('`').nth(1).filter(|_| msg.starts_with("missing field"));
+        match missing {
+            Some(f) => Error::field(f, "required", msg.clone()),
+            None => Error::field(&field, "invalid_value", msg),
+        }
     })
 }
 

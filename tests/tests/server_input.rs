@@ -1,0 +1,182 @@
+//! The server trusts no phone: malformed, oversized, wrongly versioned, invalid, forged and
+//! out-of-scope requests get a 4xx (or a per-operation rejection) with a typed body, and nothing
+//! is stored.
+
+use desmig_core::field::BeneficiaryInput;
+use desmig_core::merge::{FieldChange, Operation};
+use desmig_core::model::{EntityKind, Sex};
+use desmig_core::protocol::{ErrorBody, PushRequest, PushResponse};
+use desmig_core::scope::Role;
+use desmig_e2e::*;
+use desmig_sync_server::storage::Storage;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+struct Client {
+    http: reqwest::blocking::Client,
+    url: String,
+    token: String,
+}
+
+impl Client {
+    fn post(&self, path: &str, body: Vec<u8>, protocol: &str, gzip: bool) -> (u16, Vec<u8>) {
+        let mut req = self.http.post(format!("{}{path}", self.url)).header("x-desmig-protocol", protocol).bearer_auth(&self.token).header("content-type", "application/json");
+        if gzip {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(&body).unwrap();
+            req = req.header("content-encoding", "gzip").body(enc.finish().unwrap());
+        } else {
+            req = req.body(body);
+        }
+        let resp = req.send().unwrap();
+        (resp.status().as_u16(), resp.bytes().unwrap().to_vec())
+    }
+
+    fn push(&self, ops: Vec<Operation>) -> (u16, Vec<u8>) {
+        self.post("/v1/sync/push", serde_json::to_vec(&PushRequest { ops }).unwrap(), "1", true)
+    }
+}
+
+fn error_code(body: &[u8]) -> String {
+    serde_json::from_slice::<ErrorBody>(body).unwrap_or_else(|e| panic!("not a typed error body ({e}): {}", String::from_utf8_lossy(body))).error.code
+}
+
+/// A phone logged in as `username`, and a raw client holding its token.
+fn raw_client(server: &TestServer, username: &str) -> (Device, Client) {
+    let d = Device::login(&server.url, username);
+    let c = Client { http: reqwest::blocking::Client::new(), url: server.url.clone(), token: d.settings.token.clone() };
+    (d, c)
+}
+
+/// An operation registering a beneficiary, made as `device` would, with `fields` overriding.
+fn beneficiary_op(device: &Device, fields: serde_json::Value) -> Operation {
+    let who = device.store.identity().unwrap();
+    let mut base = json!({
+        "kind": "returning_worker", "full_name": "Siti", "sex": "female", "village_code": VILLAGE,
+        "consent_given_at": 1_700_000_000_000i64, "consent_method": "signed_form",
+        "registered_by": who.user_id, "registered_at": 1_700_000_000_000i64, "dependants": 0, "skills": []
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    Operation {
+        op_id: uuid::Uuid::now_v7().to_string(),
+        device_id: device.store.device_id().to_string(),
+        user_id: who.user_id,
+        entity: EntityKind::Beneficiary,
+        entity_id: uuid::Uuid::now_v7().to_string(),
+        hlc: desmig_core::hlc::Hlc { millis: desmig_core::date::now_unix_ms() as u64, counter: 0, node: device.store.device_id().to_string() },
+        fields: base.as_object().unwrap().iter().map(|(k, v)| (k.clone(), FieldChange { value: v.clone(), base: None })).collect::<BTreeMap<_, _>>(),
+        resolves: vec![],
+    }
+}
+
+#[test]
+fn malformed_oversized_and_wrongly_versioned_requests_are_refused_with_a_typed_error() {
+    let server = TestServer::start_with(desmig_sync_server::http::HttpConfig { max_body_bytes: 64 * 1024, max_decompressed_bytes: 256 * 1024, ..Default::default() });
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let (_d, c) = raw_client(&server, "sri");
+    let before = server.storage.stats().unwrap();
+
+    let (status, body) = c.post("/v1/sync/push", b"{\"ops\": [".to_vec(), "1", false);
+    assert_eq!((status, error_code(&body).as_str()), (400, "malformed_json"));
+    let (status, body) = c.post("/v1/sync/push", b"{\"ops\": []}".to_vec(), "2", false);
+    assert_eq!((status, error_code(&body).as_str()), (400, "unsupported_protocol"));
+    let (status, body) = c.post("/v1/sync/push", vec![b' '; 100 * 1024], "1", false);
+    assert_eq!((status, error_code(&body).as_str()), (413, "payload_too_large"));
+    // A small gzip body that inflates past the limit (a zip bomb) is refused too.
+    let (status, body) = c.post("/v1/sync/push", vec![b' '; 1024 * 1024], "1", true);
+    assert_eq!((status, error_code(&body).as_str()), (413, "payload_too_large"));
+    let (status, body) = c.post("/v1/sync/push", b"not gzip".to_vec(), "1", false);
+    assert_eq!((status, error_code(&body).as_str()), (400, "malformed_json"));
+
+    let anonymous = Client { token: String::new(), ..c };
+    let (status, body) = anonymous.post("/v1/sync/push", b"{\"ops\": []}".to_vec(), "1", false);
+    assert_eq!((status, error_code(&body).as_str()), (401, "missing_token"));
+    let forged_token = Client { token: "0".repeat(64), ..anonymous };
+    let (status, body) = forged_token.post("/v1/sync/push", b"{\"ops\": []}".to_vec(), "1", false);
+    assert_eq!((status, error_code(&body).as_str()), (401, "invalid_token"));
+    let resp = reqwest::blocking::get(format!("{}/v1/nowhere", server.url)).unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    assert_eq!(error_code(&resp.bytes().unwrap()), "not_found");
+    assert_eq!(server.storage.stats().unwrap(), before, "nothing was stored");
+}
+
+#[test]
+fn invalid_values_are_rejected_per_operation_with_the_offending_fields() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let (d, c) = raw_client(&server, "sri");
+    let good = beneficiary_op(&d, json!({}));
+    let bad_nik = beneficiary_op(&d, json!({"nik": "3212011713850003", "full_name": "   "}));
+    let not_a_number = beneficiary_op(&d, json!({"dependants": "dua"}));
+    let (status, body) = c.push(vec![bad_nik.clone(), good.clone(), not_a_number.clone()]);
+    assert_eq!(status, 200);
+    let resp: PushResponse = serde_json::from_slice(&body).unwrap();
+    let codes: Vec<_> = resp.results.iter().map(|r| (r.status, r.code.clone())).collect();
+    use desmig_core::protocol::OpStatus::*;
+    assert_eq!(codes, [(Rejected, Some("invalid".into())), (Applied, None), (Rejected, Some("invalid".into()))]);
+    let mut fields: Vec<_> = resp.results[0].fields.iter().map(|f| (f.field.as_str(), f.code.as_str())).collect();
+    fields.sort();
+    assert_eq!(fields, [("full_name", "required"), ("nik", "invalid_birth_date")]);
+    assert_eq!(resp.results[2].fields[0].field, "dependants");
+    let stats = server.storage.stats().unwrap();
+    assert_eq!((stats.applied_ops, stats.records), (1, 1));
+}
+
+#[test]
+fn forged_operations_are_refused_whole() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
+    let (sri, c) = raw_client(&server, "sri");
+    let wati = Device::login(&server.url, "wati");
+    let honest = beneficiary_op(&sri, json!({}));
+    let as_wati = beneficiary_op(&wati, json!({}));
+    let (status, body) = c.push(vec![honest.clone(), as_wati]);
+    assert_eq!((status, error_code(&body).as_str()), (403, "forged_operation"));
+    let other_user = Operation { user_id: "someone-else".into(), ..beneficiary_op(&sri, json!({})) };
+    let (status, _) = c.push(vec![other_user]);
+    assert_eq!(status, 403);
+    assert_eq!(server.storage.stats().unwrap().applied_ops, 0);
+}
+
+#[test]
+fn out_of_scope_and_read_only_pushes_are_rejected_per_operation() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let (sri, c) = raw_client(&server, "sri");
+    let subang = beneficiary_op(&sri, json!({"village_code": SUBANG}));
+    let mine = beneficiary_op(&sri, json!({}));
+    let (status, body) = c.push(vec![subang, mine.clone()]);
+    assert_eq!(status, 200);
+    let resp: PushResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(resp.results[0].code.as_deref(), Some("out_of_scope"));
+    assert_eq!(resp.results[1].code, None);
+
+    server.add_user("siti", Role::Worker, &[], &[], Some(&mine.entity_id));
+    let (worker, wc) = raw_client(&server, "siti");
+    let mut edit = beneficiary_op(&worker, json!({}));
+    edit.entity_id = mine.entity_id.clone();
+    edit.fields = BTreeMap::from([("full_name".to_string(), FieldChange { value: json!("Siti Baru"), base: Some(mine.hlc.clone()) })]);
+    let (status, body) = wc.push(vec![edit]);
+    assert_eq!(status, 200);
+    let resp: PushResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(resp.results[0].code.as_deref(), Some("not_allowed"));
+    // And the worker's own phone refuses the edit before it is ever queued.
+    assert!(worker.store.update_beneficiary(&mine.entity_id, BeneficiaryInput::new("Siti Baru", Sex::Female, VILLAGE)).is_err());
+    assert_eq!(server.storage.stats().unwrap().applied_ops, 1);
+}
+
+#[test]
+fn the_api_describes_itself_and_reports_liveness() {
+    let server = TestServer::start();
+    let health = reqwest::blocking::get(format!("{}/healthz", server.url)).unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let doc: serde_json::Value = reqwest::blocking::get(format!("{}/v1/openapi.json", server.url)).unwrap().json().unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    for path in ["/v1/auth/login", "/v1/sync/push", "/v1/sync/pull", "/v1/reference", "/healthz"] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+}
