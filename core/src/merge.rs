@@ -114,8 +114,10 @@ pub fn merge(current: Option<&Versioned>, op: &Operation) -> Merged {
         match op.hlc.cmp(&cur.hlc) {
             std::cmp::Ordering::Equal => {} // the same write again
             std::cmp::Ordering::Greater => {
-                // The writer had not seen the current value: both writes were concurrent.
-                if other_device && change.base.as_ref() != Some(&cur.hlc) && cur_value != change.value {
+                // The writer's base is older than our value: it had not seen it, so the two
+                // writes were concurrent. (Clocks grow along every chain of writes, so a base at
+                // or after our clock means the writer saw ours, or something that replaced it.)
+                if other_device && change.base.as_ref().is_none_or(|b| b < &cur.hlc) && cur_value != change.value {
                     conflicts.push(Conflict::new(op, field, cur_value, cur.hlc.clone()));
                 }
                 state.fields.insert(field.clone(), change.value.clone());
@@ -124,7 +126,7 @@ pub fn merge(current: Option<&Versioned>, op: &Operation) -> Merged {
             }
             std::cmp::Ordering::Less => {
                 // An older write arriving late; it loses, and is kept if it was concurrent.
-                if other_device && cur.base.as_ref() != Some(&op.hlc) && cur_value != change.value {
+                if other_device && cur.base.as_ref().is_none_or(|b| b < &op.hlc) && cur_value != change.value {
                     conflicts.push(Conflict::new(op, field, change.value.clone(), op.hlc.clone()));
                 }
             }
@@ -258,5 +260,21 @@ mod tests {
         assert_eq!(ids, server_conflicts);
         // A fresh phone takes the state as it is.
         assert_eq!(merge_state(None, EntityKind::Business, "b1", &server).state, server);
+    }
+
+    #[test]
+    fn two_edits_in_a_row_on_one_phone_are_not_a_conflict_for_anyone() {
+        let c0 = hlc(100, "a");
+        let create = op("0", c0.clone(), &[("name", json!("x"), None)]);
+        let first = op("1", hlc(200, "b"), &[("name", json!("y"), Some(c0.clone()))]);
+        let second = op("2", hlc(300, "b"), &[("name", json!("z"), Some(hlc(200, "b")))]);
+        let (server, conflicts) = apply_all(&[&create, &first, &second]);
+        assert!(conflicts.is_empty());
+        // Another phone that only had the creation receives the final state, without the
+        // intermediate write: still no conflict.
+        let (other, _) = apply_all(&[&create]);
+        let m = merge_state(Some(&other), EntityKind::Business, "b1", &server);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        assert_eq!(m.state, server);
     }
 }

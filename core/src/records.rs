@@ -190,7 +190,11 @@ pub struct Applied {
 pub fn apply(conn: &Connection, ctx: &dyn Context, kind: EntityKind, id: &str, incoming: Incoming<'_>, now_ms: i64) -> Result<Decision> {
     let current = load_versioned(conn, kind, id)?;
     let decision = decide(kind, id, current.as_ref(), incoming, ctx, &mut |b| village_of(conn, b))?;
-    record_conflicts(conn, &decision.conflicts, now_ms)?;
+    // Conflicts are decided where every operation meets, on the server, and reach the phones in
+    // the feed: a pulled state lacks the intermediate writes that tell a real conflict apart.
+    if matches!(incoming, Incoming::Op(_)) {
+        record_conflicts(conn, &decision.conflicts, now_ms)?;
+    }
     if decision.changed {
         save_versioned(conn, kind, id, &decision.state)?;
     }
