@@ -166,6 +166,7 @@ pub enum ConsentMethod {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Beneficiary {
+    #[serde(default)]
     pub id: String,
     pub kind: BeneficiaryKind,
     /// For a family member: the worker's beneficiary id.
@@ -314,6 +315,7 @@ impl Entity for Beneficiary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prakerja {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     pub stage: PrakerjaStage,
@@ -412,6 +414,7 @@ pub enum TrainingMode {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Training {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     pub title: String,
@@ -520,6 +523,7 @@ impl KurScheme {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapitalApplication {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     pub source: CapitalSource,
@@ -658,6 +662,7 @@ pub enum SalesChannel {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Business {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     pub name: String,
@@ -728,6 +733,7 @@ impl Entity for Business {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     #[serde(default)]
@@ -781,6 +787,7 @@ pub struct GeoPoint {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     pub facilitator_id: String,
@@ -889,6 +896,7 @@ pub enum StageSubject {
 /// One recorded status change: who moved what from where to where, when, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageChange {
+    #[serde(default)]
     pub id: String,
     pub beneficiary_id: String,
     pub subject: StageSubject,

@@ -2,7 +2,10 @@
 //! `docs/sync-protocol.md`; the server serves its OpenAPI description at `/v1/openapi.json`.
 
 use crate::error::FieldError;
-use crate::merge::{Operation, Versioned};
+use crate::hlc::Hlc;
+use crate::merge::{FieldClock, Operation, Versioned};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 use crate::model::EntityKind;
 use crate::scope::Identity;
 use serde::{Deserialize, Serialize};
@@ -99,6 +102,56 @@ pub struct PullResponse {
     pub identity: Option<Identity>,
 }
 
+/// How the phone reads a pull page: the same JSON as [`PullResponse`], but each record's state
+/// stays raw JSON until it is needed, so that a record new to the phone is type-checked and
+/// stored without building a tree of values (the bulk of a first sync).
+#[derive(Debug, Deserialize)]
+pub struct PullPage {
+    pub changes: Vec<PulledChange>,
+    pub next_cursor: String,
+    pub has_more: bool,
+    pub reference_version: i64,
+    #[serde(default)]
+    pub identity: Option<Identity>,
+}
+
+/// One change as read by the phone: `kind` is `record` (with `entity`, `id`, `state`) or
+/// `conflict` (with `conflict`). A plain struct, because raw JSON cannot sit inside a tagged enum.
+#[derive(Debug, Deserialize)]
+pub struct PulledChange {
+    pub kind: String,
+    #[serde(default)]
+    pub entity: Option<EntityKind>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub state: Option<RawState>,
+    #[serde(default)]
+    pub conflict: Option<ConflictRecord>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawState {
+    pub fields: Box<RawValue>,
+    pub created: Hlc,
+    #[serde(default)]
+    pub clocks: Option<Box<RawValue>>,
+}
+
+impl RawState {
+    pub fn clocks_json(&self) -> &str {
+        self.clocks.as_deref().map_or("{}", RawValue::get)
+    }
+
+    pub fn parse(&self) -> serde_json::Result<Versioned> {
+        Ok(Versioned {
+            fields: serde_json::from_str(self.fields.get())?,
+            created: self.created.clone(),
+            clocks: serde_json::from_str::<BTreeMap<String, FieldClock>>(self.clocks_json())?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceResponse {
     pub version: i64,
@@ -121,4 +174,31 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_phone_reads_exactly_what_the_server_writes() {
+        let state = Versioned {
+            fields: json!({"full_name": "Siti", "dependants": 2}).as_object().cloned().unwrap(),
+            created: Hlc { millis: 5, counter: 1, node: "dev".into() },
+            clocks: BTreeMap::from([("dependants".to_string(), FieldClock { hlc: Hlc { millis: 9, counter: 0, node: "dev".into() }, base: None })]),
+        };
+        let written = PullResponse {
+            changes: vec![Change::Record { entity: EntityKind::Beneficiary, id: "b1".into(), state: state.clone() }],
+            next_cursor: "v1.7".into(),
+            has_more: false,
+            reference_version: 3,
+            identity: None,
+        };
+        let read: PullPage = serde_json::from_str(&serde_json::to_string(&written).unwrap()).unwrap();
+        let change = &read.changes[0];
+        assert_eq!((change.kind.as_str(), change.entity, change.id.as_deref()), ("record", Some(EntityKind::Beneficiary), Some("b1")));
+        assert_eq!(change.state.as_ref().unwrap().parse().unwrap(), state);
+        assert_eq!((read.next_cursor.as_str(), read.has_more, read.reference_version), ("v1.7", false, 3));
+    }
 }

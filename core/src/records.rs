@@ -43,9 +43,13 @@ pub fn load_where<T: Entity>(conn: &Connection, where_sql: &str, order_sql: &str
 }
 
 pub fn save_versioned(conn: &Connection, kind: EntityKind, id: &str, v: &Versioned) -> Result<()> {
-    let mut doc = Map::with_capacity(v.fields.len() + 1);
-    doc.insert("id".into(), Value::String(id.to_string()));
-    doc.extend(v.fields.iter().map(|(k, x)| (k.clone(), x.clone())));
+    // The stored document is the fields with the id in front: spliced, not rebuilt.
+    let fields = serde_json::to_string(&v.fields)?;
+    let id_json = serde_json::to_string(id)?;
+    let doc = match fields.strip_prefix('{').filter(|rest| *rest != "}") {
+        Some(rest) => format!("{{\"id\":{id_json},{rest}"),
+        None => format!("{{\"id\":{id_json}}}"),
+    };
     let sql = format!(
         "INSERT INTO {} (id, doc, created, clocks) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, clocks = excluded.clocks",
@@ -53,7 +57,7 @@ pub fn save_versioned(conn: &Connection, kind: EntityKind, id: &str, v: &Version
     );
     conn.prepare_cached(&sql)?.execute(params![
         id,
-        serde_json::to_string(&doc)?,
+        doc,
         v.created.encode(),
         serde_json::to_string(&v.clocks)?
     ])?;
@@ -96,7 +100,8 @@ pub struct Decision {
     pub conflicts: Vec<Conflict>,
     pub beneficiary_id: String,
     /// The village whose scope the record is in now, and was in before when that differs
-    /// (a beneficiary who moved).
+    /// (a beneficiary who moved). Decided for operations; for a pulled record only a
+    /// beneficiary's own village is filled in.
     pub village_code: String,
     pub previous_village: Option<String>,
 }
@@ -132,6 +137,19 @@ fn decide_typed<T: Entity>(
     village_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
 ) -> Result<Decision> {
     let merged = match incoming {
+        Incoming::State(state) => {
+            // A pulled record was validated by the server, operation by operation: the phone
+            // only checks that it can read it, and stores it as the server holds it.
+            let merged = merge_state(current, T::KIND, id, state);
+            let changed = !merged.changed.is_empty();
+            let record = T::deserialize(&merged.state.fields).map_err(|e| Error::Corrupt(format!("{} {id}: {e}", T::KIND.table())))?;
+            let beneficiary_id = if T::KIND == EntityKind::Beneficiary { id.to_string() } else { record.beneficiary_id().to_string() };
+            // Scope is the server's business for pulled records; only a beneficiary's own village
+            // is at hand without a lookup. (A visit may even arrive before its since-edited
+            // beneficiary: the feed orders records by their last change.)
+            let village_code = merged.state.fields.get("village_code").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            return Ok(Decision { state: merged.state, changed, conflicts: merged.conflicts, beneficiary_id, village_code, previous_village: None });
+        }
         Incoming::Op(op) => {
             if op.fields.contains_key("id") {
                 return Err(Error::field("id", "not_allowed", "the record id is not a field"));
@@ -141,7 +159,6 @@ fn decide_typed<T: Entity>(
             }
             merge(current, op)
         }
-        Incoming::State(state) => merge_state(current, T::KIND, id, state),
     };
     let mut record: T = from_fields(id, &merged.state.fields)?;
     let old: Option<T> = current.map(|c| from_fields(id, &c.fields)).transpose()?;
@@ -163,13 +180,7 @@ fn decide_typed<T: Entity>(
         let before = old.as_ref().and_then(village).filter(|b| b != &now);
         (now, before)
     } else {
-        match (village_of(&beneficiary_id)?, incoming) {
-            (Some(v), _) => (v, None),
-            // The feed orders records by their last change, so a pulled visit may arrive before
-            // its (since edited) beneficiary, later in the same sync. The server checked it.
-            (None, Incoming::State(_)) => (String::new(), None),
-            (None, Incoming::Op(_)) => return Err(Error::not_found("beneficiary", &beneficiary_id)),
-        }
+        (village_of(&beneficiary_id)?.ok_or_else(|| Error::not_found("beneficiary", &beneficiary_id))?, None)
     };
     let mut state = merged.state;
     if changed {
@@ -199,6 +210,37 @@ pub fn apply(conn: &Connection, ctx: &dyn Context, kind: EntityKind, id: &str, i
         save_versioned(conn, kind, id, &decision.state)?;
     }
     Ok(decision)
+}
+
+fn typecheck<T: Entity>(fields_json: &str) -> Result<String> {
+    let record: T = serde_json::from_str(fields_json).map_err(|e| Error::Corrupt(format!("{}: {e}", T::KIND.table())))?;
+    Ok(record.beneficiary_id().to_string())
+}
+
+/// Stores a pulled record that this phone does not have yet, straight from its wire JSON: it
+/// must read as its kind, and is kept exactly as the server holds it.
+pub fn insert_pulled(conn: &Connection, kind: EntityKind, id: &str, fields_json: &str, created: &Hlc, clocks_json: &str) -> Result<()> {
+    match kind {
+        EntityKind::Beneficiary => typecheck::<Beneficiary>(fields_json),
+        EntityKind::Prakerja => typecheck::<Prakerja>(fields_json),
+        EntityKind::Training => typecheck::<Training>(fields_json),
+        EntityKind::CapitalApplication => typecheck::<CapitalApplication>(fields_json),
+        EntityKind::Business => typecheck::<Business>(fields_json),
+        EntityKind::FollowUp => typecheck::<FollowUp>(fields_json),
+        EntityKind::Visit => typecheck::<Visit>(fields_json),
+        EntityKind::StageChange => typecheck::<StageChange>(fields_json),
+    }?;
+    let trimmed = fields_json.trim();
+    let body = trimmed.strip_prefix('{').ok_or_else(|| Error::Corrupt(format!("{} {id} is not an object", kind.table())))?;
+    let id_json = serde_json::to_string(id)?;
+    let doc = if body.trim_start().starts_with('}') { format!("{{\"id\":{id_json}}}") } else { format!("{{\"id\":{id_json},{body}") };
+    let sql = format!("INSERT INTO {} (id, doc, created, clocks) VALUES (?1, ?2, ?3, ?4)", kind.table());
+    conn.prepare_cached(&sql)?.execute(params![id, doc, created.encode(), clocks_json])?;
+    Ok(())
+}
+
+pub fn exists(conn: &Connection, kind: EntityKind, id: &str) -> Result<bool> {
+    Ok(conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", kind.table()))?.exists([id])?)
 }
 
 /// Merges one operation into this SQLite store.

@@ -380,35 +380,45 @@ impl FieldStore {
     }
 
     fn pull_all(&self, http: &Http<'_>, settings: &SyncSettings, listener: Option<&dyn SyncListener>, report: &mut SyncReport) -> Result<()> {
-        loop {
-            if http.cancel.is_cancelled() {
-                return Err(Error::Cancelled);
-            }
-            let cursor = self.meta("pull_cursor")?.unwrap_or_default();
+        let fetch = |cursor: String| -> Result<PullPage> {
             if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
-                return Err(Error::Corrupt(format!("stored cursor `{cursor}` is not valid")));
+                return Err(Error::Corrupt(format!("cursor `{cursor}` is not valid")));
             }
             let path = format!("/v1/sync/pull?cursor={cursor}&limit={}", settings.pull_page.max(1));
             let bytes = http.call(reqwest::Method::GET, &path, None, true)?;
-            let page: PullResponse = http.json(&bytes)?;
-            drop(bytes);
-            let local_ref: i64 = self.meta("reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-            if page.reference_version > local_ref {
-                self.pull_reference(http)?;
+            http.json(&bytes)
+        };
+        // While one page is stored, the next is already on its way: the network and the
+        // database work at the same time. Pages are still stored strictly in order, each with
+        // its cursor, so an interruption anywhere resumes after the last page stored.
+        std::thread::scope(|scope| {
+            let first = self.meta("pull_cursor")?.unwrap_or_default();
+            let mut next = Some(scope.spawn(move || fetch(first)));
+            while let Some(pending) = next.take() {
+                let page = pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))??;
+                if http.cancel.is_cancelled() {
+                    return Err(Error::Cancelled);
+                }
+                if page.has_more {
+                    let cursor = page.next_cursor.clone();
+                    next = Some(scope.spawn(move || fetch(cursor)));
+                }
+                let local_ref: i64 = self.meta("reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+                if page.reference_version > local_ref {
+                    self.pull_reference(http)?;
+                }
+                if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {
+                    self.set_identity(Some(identity.clone()))?;
+                }
+                self.apply_page(&page)?;
+                report.pulled += page.changes.len() as u64;
+                if let Some(l) = listener {
+                    let (sent, received, _) = http.counters();
+                    l.on_progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: 0, bytes_sent: sent, bytes_received: received });
+                }
             }
-            if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {
-                self.set_identity(Some(identity.clone()))?;
-            }
-            self.apply_page(&page)?;
-            report.pulled += page.changes.len() as u64;
-            if let Some(l) = listener {
-                let (sent, received, _) = http.counters();
-                l.on_progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: 0, bytes_sent: sent, bytes_received: received });
-            }
-            if !page.has_more {
-                return Ok(());
-            }
-        }
+            Ok(())
+        })
     }
 
     fn pull_reference(&self, http: &Http<'_>) -> Result<()> {
@@ -428,18 +438,29 @@ impl FieldStore {
     }
 
     /// Applies one pulled page and its cursor in one transaction.
-    fn apply_page(&self, page: &PullResponse) -> Result<()> {
+    fn apply_page(&self, page: &PullPage) -> Result<()> {
         let ctx = self.reference();
         let now = now_unix_ms();
+        let corrupt = |what: &str| Error::Corrupt(format!("the server sent a change without {what}"));
         self.with_writer(|tx, clock| {
             for change in &page.changes {
-                match change {
-                    Change::Record { entity, id, state } => {
-                        records::apply(tx, &ctx, *entity, id, Incoming::State(state), now)
-                            .map_err(|e| Error::Corrupt(format!("pulled {} {id} cannot be stored: {e}", entity.table())))?;
-                        clock.observe(state.last_changed(), now.max(0) as u64);
+                match change.kind.as_str() {
+                    "record" => {
+                        let (kind, id, state) = (change.entity.ok_or_else(|| corrupt("entity"))?, change.id.as_deref().ok_or_else(|| corrupt("id"))?, change.state.as_ref().ok_or_else(|| corrupt("state"))?);
+                        let stored = if records::exists(tx, kind, id)? {
+                            let state = state.parse()?;
+                            let last = state.last_changed().clone();
+                            records::apply(tx, &ctx, kind, id, Incoming::State(&state), now).map(|_| last)
+                        } else {
+                            let clocks = state.clocks_json();
+                            let last = if clocks == "{}" { state.created.clone() } else { state.parse()?.last_changed().clone() };
+                            records::insert_pulled(tx, kind, id, state.fields.get(), &state.created, clocks).map(|()| last)
+                        };
+                        let last = stored.map_err(|e| Error::Corrupt(format!("pulled {} {id} cannot be stored: {e}", kind.table())))?;
+                        clock.observe(&last, now.max(0) as u64);
                     }
-                    Change::Conflict { conflict: c } => {
+                    "conflict" => {
+                        let c = change.conflict.as_ref().ok_or_else(|| corrupt("conflict"))?;
                         tx.prepare_cached(
                             "INSERT INTO conflict (id, entity, entity_id, field, losing_value, losing_hlc, detected_at, resolved_by, resolved_at)
                              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -448,6 +469,8 @@ impl FieldStore {
                         )?
                         .execute(params![c.id, c.entity.table(), c.entity_id, c.field, serde_json::to_string(&c.losing_value)?, c.losing_hlc, c.detected_at, c.resolved_by, c.resolved_at])?;
                     }
+                    // A newer server may send kinds this app does not know: skip, do not fail.
+                    _ => {}
                 }
             }
             meta_set(tx, "pull_cursor", &page.next_cursor)
@@ -529,4 +552,5 @@ impl FieldStore {
         })
     }
 }
+
 

@@ -1,1 +1,227 @@
-fn main() {}
+//! Bootstrap benchmark: a fresh supervisor's phone pulls a district (20,000 beneficiaries and
+//! 100,000 visits) from the real server binary over loopback. Prints wall time, records per
+//! second, bytes on the wire (through a counting proxy, headers included), the phone process's
+//! peak memory, and as a baseline the same rows inserted straight into SQLite in the same run.
+//! Then a no-change sync: round trips and bytes. Not a test: nothing here asserts a time.
+//!
+//! Run with `scripts/bench.sh` (it builds the release server first), or
+//! `DESMIG_SERVER_BIN=target/release/desmig-sync-server cargo bench -p desmig-e2e --bench bootstrap`.
+//! Targets on the 2-core machine: ≥ 20,000 records/s and within 5× of the raw-insert baseline,
+//! peak memory ≤ 100 MB, a no-change sync ≤ 2 KB in one round trip each way.
+
+use desmig_core::hlc::Hlc;
+use desmig_core::merge::{FieldChange, Operation};
+use desmig_core::model::*;
+use desmig_core::protocol::LoginRequest;
+use desmig_core::region::RegionCatalog;
+use desmig_core::sync::{CancelToken, SyncSettings};
+use desmig_core::FieldStore;
+use desmig_e2e::proxy::FaultProxy;
+use desmig_sync_server::sqlite::SqliteStorage;
+use desmig_sync_server::storage::{NewUser, Storage};
+use desmig_core::scope::Role;
+use rusqlite::{params, Connection};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const BENEFICIARIES: usize = 20_000;
+const VISITS_PER_BENEFICIARY: usize = 5;
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+}
+
+fn reset_peak_rss() {
+    // Linux: writing 5 to clear_refs resets the peak resident set size to the current one.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn fields(v: serde_json::Value) -> std::collections::BTreeMap<String, FieldChange> {
+    let mut m = v.as_object().cloned().unwrap_or_default();
+    m.remove("id");
+    m.into_iter().map(|(k, v)| (k, FieldChange { value: v, base: None })).collect()
+}
+
+fn seed(path: &std::path::Path) -> usize {
+    let storage = SqliteStorage::open(path).expect("server db");
+    let now = desmig_core::date::now_unix_ms();
+    storage
+        .add_user(&NewUser { username: "seed".into(), password: "rahasia-desa".into(), display_name: "Seed".into(), role: Role::Admin, villages: vec![], districts: vec![], beneficiary_id: None }, now)
+        .unwrap();
+    storage
+        .add_user(&NewUser { username: "koordinator".into(), password: "rahasia-desa".into(), display_name: "Koordinator".into(), role: Role::Supervisor, villages: vec![], districts: vec!["32.12".into()], beneficiary_id: None }, now)
+        .unwrap();
+    let login = storage.login(&LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into() }, 3_600_000, now).unwrap();
+    let session = storage.authenticate(&login.token, now).unwrap();
+    let villages: Vec<String> = RegionCatalog::builtin().villages_in("32.12").map(|r| r.code.clone()).collect();
+    let template = desmig_core::checklist::builtin_templates().unwrap().into_iter().find(|t| t.id == "business_monitoring").unwrap();
+    let answers = template.sample_answers();
+    let names = ["Siti", "Sri", "Nur", "Dewi", "Ani", "Rina", "Wati", "Budi", "Agus", "Eko"];
+    let mut counter = 0u16;
+    let mut millis = now as u64 - 10_000_000;
+    let mut hlc = || {
+        counter = counter.wrapping_add(1);
+        if counter == 0 {
+            millis += 1;
+        }
+        Hlc { millis, counter, node: "seed".into() }
+    };
+    let mut ops = Vec::with_capacity(2000);
+    let mut total = 0;
+    let mut flush = |ops: &mut Vec<Operation>| {
+        let results = storage.push(&session, ops, now).unwrap();
+        assert!(results.iter().all(|r| r.status == desmig_core::protocol::OpStatus::Applied), "{:?}", results.iter().find(|r| r.status != desmig_core::protocol::OpStatus::Applied));
+        ops.clear();
+    };
+    for i in 0..BENEFICIARIES {
+        let id = uuid::Uuid::now_v7().to_string();
+        let b = Beneficiary {
+            id: id.clone(),
+            kind: BeneficiaryKind::ReturningWorker,
+            family_of: None,
+            nik: None,
+            full_name: format!("{} {}", names[i % names.len()], names[(i / names.len()) % names.len()]),
+            sex: Sex::Female,
+            birth_date: None,
+            phone: None,
+            village_code: villages[i % villages.len()].clone(),
+            address: None,
+            last_country: Some("MY".into()),
+            job_sector_abroad: Some(JobSector::DomesticWork),
+            years_abroad: Some(4),
+            return_month: None,
+            savings_band: Some(SavingsBand::Under10Million),
+            skills: vec!["Memasak".into()],
+            networks: None,
+            dependants: 2,
+            consent_given_at: 1_700_000_000_000,
+            consent_method: ConsentMethod::SignedForm,
+            consent_withdrawn_at: None,
+            registered_by: session.user.id.clone(),
+            registered_at: 1_700_000_000_000,
+        };
+        ops.push(Operation { op_id: uuid::Uuid::now_v7().to_string(), device_id: "seed".into(), user_id: session.user.id.clone(), entity: EntityKind::Beneficiary, entity_id: id.clone(), hlc: hlc(), fields: fields(serde_json::to_value(&b).unwrap()), resolves: vec![] });
+        for k in 0..VISITS_PER_BENEFICIARY {
+            let v = Visit {
+                id: uuid::Uuid::now_v7().to_string(),
+                beneficiary_id: id.clone(),
+                facilitator_id: session.user.id.clone(),
+                template_id: template.id.clone(),
+                template_version: template.version,
+                started_at: 1_760_000_000_000 + (i * 10 + k) as i64 * 60_000,
+                ended_at: Some(1_760_000_000_000 + (i * 10 + k) as i64 * 60_000 + 1_800_000),
+                location: Some(GeoPoint { lat: -6.45, lon: 107.95, accuracy_m: 15.0 }),
+                answers: answers.clone(),
+                notes: Some("Kunjungan rutin".into()),
+                status: VisitStatus::Completed,
+                completeness: 100,
+                amends: None,
+                verified_by: None,
+                verified_at: None,
+            };
+            ops.push(Operation { op_id: uuid::Uuid::now_v7().to_string(), device_id: "seed".into(), user_id: session.user.id.clone(), entity: EntityKind::Visit, entity_id: v.id.clone(), hlc: hlc(), fields: fields(serde_json::to_value(&v).unwrap()), resolves: vec![] });
+        }
+        total += 1 + VISITS_PER_BENEFICIARY;
+        if ops.len() >= 1900 {
+            flush(&mut ops);
+        }
+    }
+    flush(&mut ops);
+    total
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("bootstrap bench: skipped outside `cargo bench`");
+        return;
+    }
+    let bin = std::env::var("DESMIG_SERVER_BIN").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/desmig-sync-server").to_string());
+    if !std::path::Path::new(&bin).exists() {
+        eprintln!("server binary {bin} is missing: run scripts/bench.sh (or cargo build --release -p desmig-sync-server)");
+        std::process::exit(2);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let t = Instant::now();
+    let total = seed(&db);
+    println!("seeded the server with {total} records ({BENEFICIARIES} beneficiaries, {} visits) in {:.1} s through its push path", BENEFICIARIES * VISITS_PER_BENEFICIARY, t.elapsed().as_secs_f64());
+
+    let mut server = Command::new(&bin).arg("--database").arg(format!("sqlite://{}", db.display())).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let proxy = FaultProxy::start(&url);
+
+    let phone_path = dir.path().join("phone.db");
+    let phone = FieldStore::open(&phone_path).unwrap();
+    let login = phone.login(&proxy.url, "koordinator", "rahasia-desa").unwrap();
+    let mut settings = SyncSettings::new(&proxy.url, &login.token);
+    settings.pull_page = 1000;
+    proxy.reset_counters();
+    reset_peak_rss();
+    let rss_before = peak_rss_mb();
+    let start = Instant::now();
+    let report = phone.sync(&settings, None, &CancelToken::new()).unwrap();
+    let elapsed = start.elapsed();
+    let peak = peak_rss_mb();
+    let (up, down, trips) = (proxy.bytes_up(), proxy.bytes_down(), proxy.requests());
+    assert_eq!(report.pulled as usize, total, "every record arrived");
+
+    // Baseline: the same documents inserted straight into SQLite, a transaction per 1000 rows.
+    let docs: Vec<(String, String)> = {
+        let c = Connection::open(&phone_path).unwrap();
+        let mut all = Vec::new();
+        for table in ["beneficiary", "visit"] {
+            let mut stmt = c.prepare(&format!("SELECT id, doc FROM {table}")).unwrap();
+            all.extend(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap));
+        }
+        all
+    };
+    let mut raw = Connection::open(dir.path().join("raw.db")).unwrap();
+    desmig_core::schema::configure(&raw).unwrap();
+    raw.execute_batch("CREATE TABLE r (id TEXT PRIMARY KEY, doc TEXT NOT NULL)").unwrap();
+    let base_start = Instant::now();
+    for chunk in docs.chunks(1000) {
+        let tx = raw.transaction().unwrap();
+        {
+            let mut stmt = tx.prepare_cached("INSERT INTO r (id, doc) VALUES (?1, ?2)").unwrap();
+            for (id, doc) in chunk {
+                stmt.execute(params![id, doc]).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let baseline = base_start.elapsed();
+
+    println!(
+        "bootstrap {total} records: {:.2} s, {:.0} records/s | raw SQLite insert baseline {:.2} s ({:.0} rows/s) | ratio {:.1}x | targets ≥ 20,000 records/s, ≤ 5x",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64(),
+        baseline.as_secs_f64(),
+        total as f64 / baseline.as_secs_f64(),
+        elapsed.as_secs_f64() / baseline.as_secs_f64()
+    );
+    println!(
+        "  on the wire (gzip, headers included): {:.1} MB down, {:.1} KB up, {trips} requests ({:.0} bytes/record) | compressed bodies as the phone counted them: {:.1} MB",
+        down as f64 / 1e6,
+        up as f64 / 1e3,
+        down as f64 / total as f64,
+        report.bytes_received as f64 / 1e6
+    );
+    println!("  phone process peak memory during the sync: {peak:.0} MB (it was {rss_before:.0} MB at the start) | target ≤ 100 MB");
+
+    proxy.reset_counters();
+    let idle = phone.sync(&settings, None, &CancelToken::new()).unwrap();
+    println!(
+        "no-change sync: {} round trip(s), {} bytes up + {} bytes down on the wire ({} + {} body bytes) | target ≤ 2 KB, one round trip",
+        proxy.requests(),
+        proxy.bytes_up(),
+        proxy.bytes_down(),
+        idle.bytes_sent,
+        idle.bytes_received
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
