@@ -15,8 +15,27 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 const VILLAGE: &str = "32.12.01.2007";
-const FIRST: &[&str] = &["Siti", "Sri", "Nur", "Dewi", "Ani", "Rina", "Wati", "Budi", "Agus", "Eko", "Tuti", "Yanti", "Sutinah", "Warsini", "Kartini", "Ratna", "Lestari", "Endang", "Suharti", "Maryam"];
-const LAST: &[&str] = &["Aminah", "Rahayu", "Wulandari", "Susanti", "Handayani", "Purnama", "Setiawati", "Kurniasih", "Hidayat", "Santoso", "Saputra", "Maulana", "Fitriani", "Anggraini", ""];
+const FIRST: &[&str] = &[
+    "Siti", "Sri", "Nur", "Dewi", "Ani", "Rina", "Wati", "Budi", "Agus", "Eko", "Tuti", "Yanti", "Sutinah", "Warsini", "Kartini", "Ratna",
+    "Lestari", "Endang", "Suharti", "Maryam",
+];
+const LAST: &[&str] = &[
+    "Aminah",
+    "Rahayu",
+    "Wulandari",
+    "Susanti",
+    "Handayani",
+    "Purnama",
+    "Setiawati",
+    "Kurniasih",
+    "Hidayat",
+    "Santoso",
+    "Saputra",
+    "Maulana",
+    "Fitriani",
+    "Anggraini",
+    "",
+];
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -33,7 +52,14 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn facilitator() -> Identity {
-    Identity { user_id: "f".into(), display_name: "F".into(), role: Role::Facilitator, villages: vec![VILLAGE.into()], districts: vec![], beneficiary_id: None }
+    Identity {
+        user_id: "f".into(),
+        display_name: "F".into(),
+        role: Role::Facilitator,
+        villages: vec![VILLAGE.into()],
+        districts: vec![],
+        beneficiary_id: None,
+    }
 }
 
 fn name(i: usize) -> String {
@@ -41,7 +67,11 @@ fn name(i: usize) -> String {
     let f = FIRST[x % FIRST.len()];
     x /= FIRST.len();
     let l = LAST[x % LAST.len()];
-    if l.is_empty() { f.to_string() } else { format!("{f} {l}") }
+    if l.is_empty() {
+        f.to_string()
+    } else {
+        format!("{f} {l}")
+    }
 }
 
 /// A checklist of 30 items of every kind, like a long monitoring form.
@@ -190,7 +220,10 @@ fn bench_open(dir: &std::path::Path) {
                 registered_by: "f".into(),
                 registered_at: 1,
             };
-            tx.prepare_cached("INSERT INTO beneficiary (id, doc, created) VALUES (?1, ?2, ?3)").unwrap().execute(params![id, serde_json::to_string(&b).unwrap(), clock]).unwrap();
+            tx.prepare_cached("INSERT INTO beneficiary (id, doc, created) VALUES (?1, ?2, ?3)")
+                .unwrap()
+                .execute(params![id, serde_json::to_string(&b).unwrap(), clock])
+                .unwrap();
             for k in 0..4 {
                 let v = Visit {
                     id: uuid::Uuid::now_v7().to_string(),
@@ -209,12 +242,20 @@ fn bench_open(dir: &std::path::Path) {
                     verified_by: None,
                     verified_at: None,
                 };
-                tx.prepare_cached("INSERT INTO visit (id, doc, created) VALUES (?1, ?2, ?3)").unwrap().execute(params![v.id, serde_json::to_string(&v).unwrap(), clock]).unwrap();
+                tx.prepare_cached("INSERT INTO visit (id, doc, created) VALUES (?1, ?2, ?3)")
+                    .unwrap()
+                    .execute(params![v.id, serde_json::to_string(&v).unwrap(), clock])
+                    .unwrap();
             }
         }
         tx.commit().unwrap();
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) + std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
-        println!("built a store of 50,000 beneficiaries and 200,000 visits in {:.1} s ({:.0} MB)", start.elapsed().as_secs_f64(), size as f64 / 1e6);
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "built a store of 50,000 beneficiaries and 200,000 visits in {:.1} s ({:.0} MB)",
+            start.elapsed().as_secs_f64(),
+            size as f64 / 1e6
+        );
     }
     let mut times = Vec::new();
     for _ in 0..21 {

@@ -222,7 +222,9 @@ impl Template {
             let v = match item.kind {
                 ItemKind::YesNo => Value::Bool(true),
                 ItemKind::SingleChoice => Value::String(item.options[0].value.clone()),
-                ItemKind::MultiChoice => Value::Array(item.options.iter().take(n as usize).map(|o| Value::String(o.value.clone())).collect()),
+                ItemKind::MultiChoice => {
+                    Value::Array(item.options.iter().take(n as usize).map(|o| Value::String(o.value.clone())).collect())
+                }
                 ItemKind::Integer => Value::from(n),
                 ItemKind::Rupiah => Value::from(item.min.unwrap_or(1_000_000).max(0).min(item.max.unwrap_or(i64::MAX))),
                 ItemKind::Text => Value::String("Catatan pendamping".chars().cycle().take(n.max(18) as usize).collect()),
@@ -274,13 +276,10 @@ impl Template {
                 }
             }
         }
-        let completeness = if required_shown > 0 {
-            required_answered * 100 / required_shown
-        } else if !visible.is_empty() {
-            answered_shown * 100 / visible.len() as u32
-        } else {
-            100
-        };
+        let completeness = (required_answered * 100)
+            .checked_div(required_shown)
+            .or_else(|| (answered_shown * 100).checked_div(visible.len() as u32))
+            .unwrap_or(100);
         Checked { answers: kept, problems, visible, completeness: completeness as u8 }
     }
 }
@@ -361,7 +360,9 @@ fn check_answer(item: &Item, v: &Value) -> Result<Value, AnswerError> {
         }
         ItemKind::Date => {
             let s = v.as_str().ok_or_else(|| wrong("a date"))?;
-            Date::parse(s).map(|d| Value::String(d.to_string())).ok_or_else(|| ("invalid_date", format!("`{s}` is not a date (YYYY-MM-DD)")))
+            Date::parse(s)
+                .map(|d| Value::String(d.to_string()))
+                .ok_or_else(|| ("invalid_date", format!("`{s}` is not a date (YYYY-MM-DD)")))
         }
     }
 }
@@ -394,11 +395,11 @@ mod tests {
     #[test]
     fn a_template_that_looks_forward_is_refused() {
         let t = json!({"id": "x", "version": 1, "title": {"id": "a", "en": "a"}, "description": {"id": "a", "en": "a"},
-            "items": [
-                {"id": "a", "kind": "yes_no", "label": {"id": "a", "en": "a"}, "show_if": {"item": "b", "equals": true}},
-                {"id": "b", "kind": "single_choice", "label": {"id": "b", "en": "b"}, "options": [{"value": "p", "label": {"id": "p", "en": "p"}}]},
-                {"id": "b", "kind": "text", "label": {"id": "", "en": "b"}, "min": 3, "max": 1}
-            ]});
+        "items": [
+            {"id": "a", "kind": "yes_no", "label": {"id": "a", "en": "a"}, "show_if": {"item": "b", "equals": true}},
+            {"id": "b", "kind": "single_choice", "label": {"id": "b", "en": "b"}, "options": [{"value": "p", "label": {"id": "p", "en": "p"}}]},
+            {"id": "b", "kind": "text", "label": {"id": "", "en": "b"}, "min": 3, "max": 1}
+        ]});
         let Err(Error::Validation(errs)) = Template::from_json(&t.to_string()) else { panic!("accepted") };
         let msgs: Vec<_> = errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
         assert_eq!(msgs.len(), 5, "{msgs:#?}");

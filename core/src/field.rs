@@ -77,7 +77,14 @@ pub struct NewFollowUp {
 }
 
 impl FieldStore {
-    fn beneficiary_from(&self, id: String, input: BeneficiaryInput, registered: Option<&Beneficiary>, by: &str, now_ms: i64) -> Result<Beneficiary> {
+    fn beneficiary_from(
+        &self,
+        id: String,
+        input: BeneficiaryInput,
+        registered: Option<&Beneficiary>,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<Beneficiary> {
         let mut problems = Vec::new();
         let birth_date = parse_date("birth_date", input.birth_date.as_deref()).unwrap_or_else(|e| {
             if let Error::Validation(v) = e {
@@ -261,7 +268,13 @@ impl FieldStore {
     }
 
     /// Saves a draft: partial answers are fine, wrong ones are reported per item.
-    pub fn save_visit_draft(&self, visit_id: &str, answers: Map<String, Value>, notes: Option<String>, location: Option<GeoPoint>) -> Result<Visit> {
+    pub fn save_visit_draft(
+        &self,
+        visit_id: &str,
+        answers: Map<String, Value>,
+        notes: Option<String>,
+        location: Option<GeoPoint>,
+    ) -> Result<Visit> {
         self.write(|batch| {
             let mut v = batch.get::<Visit>(visit_id)?;
             if v.status == VisitStatus::Completed {
@@ -278,7 +291,13 @@ impl FieldStore {
 
     /// Completes a visit: every problem with the answers is reported at once (item ids and
     /// reasons); when there are none the visit and its follow-ups are saved together.
-    pub fn complete_visit(&self, visit_id: &str, answers: Map<String, Value>, notes: Option<String>, follow_ups: Vec<NewFollowUp>) -> Result<Visit> {
+    pub fn complete_visit(
+        &self,
+        visit_id: &str,
+        answers: Map<String, Value>,
+        notes: Option<String>,
+        follow_ups: Vec<NewFollowUp>,
+    ) -> Result<Visit> {
         self.write(|batch| {
             let mut v = batch.get::<Visit>(visit_id)?;
             if v.status == VisitStatus::Completed {
@@ -296,7 +315,14 @@ impl FieldStore {
 
     /// Records a whole visit at once (entered after the fact, or from a paper form): started,
     /// answered and completed in one transaction.
-    pub fn record_visit(&self, beneficiary_id: &str, template_id: &str, answers: Map<String, Value>, notes: Option<String>, follow_ups: Vec<NewFollowUp>) -> Result<Visit> {
+    pub fn record_visit(
+        &self,
+        beneficiary_id: &str,
+        template_id: &str,
+        answers: Map<String, Value>,
+        notes: Option<String>,
+        follow_ups: Vec<NewFollowUp>,
+    ) -> Result<Visit> {
         let template = self.template(template_id, None)?;
         self.write(|batch| {
             active_consent(batch, beneficiary_id)?;
@@ -367,7 +393,13 @@ impl FieldStore {
     }
 
     /// Moves a capital application to its next stage, with the fields that stage needs.
-    pub fn move_capital_stage(&self, id: &str, to: CapitalStage, change: impl FnOnce(&mut CapitalApplication), note: Option<String>) -> Result<CapitalApplication> {
+    pub fn move_capital_stage(
+        &self,
+        id: &str,
+        to: CapitalStage,
+        change: impl FnOnce(&mut CapitalApplication),
+        note: Option<String>,
+    ) -> Result<CapitalApplication> {
         self.write(|batch| {
             let mut c = batch.get::<CapitalApplication>(id)?;
             c.stage = to;
@@ -377,7 +409,13 @@ impl FieldStore {
     }
 
     /// Moves the Prakerja status to its next step.
-    pub fn move_prakerja_stage(&self, beneficiary_id: &str, to: PrakerjaStage, change: impl FnOnce(&mut Prakerja), note: Option<String>) -> Result<Prakerja> {
+    pub fn move_prakerja_stage(
+        &self,
+        beneficiary_id: &str,
+        to: PrakerjaStage,
+        change: impl FnOnce(&mut Prakerja),
+        note: Option<String>,
+    ) -> Result<Prakerja> {
         self.write(|batch| {
             let mut p = batch.get::<Prakerja>(beneficiary_id)?;
             p.stage = to;

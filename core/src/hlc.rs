@@ -40,11 +40,7 @@ impl Hlc {
         if !node.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
             return None;
         }
-        Some(Hlc {
-            millis: u64::from_str_radix(ms, 16).ok()?,
-            counter: u16::from_str_radix(counter, 16).ok()?,
-            node: node.to_string(),
-        })
+        Some(Hlc { millis: u64::from_str_radix(ms, 16).ok()?, counter: u16::from_str_radix(counter, 16).ok()?, node: node.to_string() })
     }
 }
 

@@ -18,9 +18,9 @@ pub mod reference;
 pub mod region;
 pub mod schema;
 pub mod scope;
+pub mod status;
 pub mod store;
 pub mod sync;
-pub mod status;
 pub mod validate;
 
 pub use error::{ApiError, Error, FieldError, Result};

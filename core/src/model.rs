@@ -295,7 +295,9 @@ impl Entity for Beneficiary {
         }
         match (self.kind, &self.family_of) {
             (BeneficiaryKind::FamilyMember, None) => p.push("family_of", "required", "a family member is linked to a worker"),
-            (BeneficiaryKind::ReturningWorker, Some(_)) => p.push("family_of", "not_applicable", "a returning worker is not linked to another"),
+            (BeneficiaryKind::ReturningWorker, Some(_)) => {
+                p.push("family_of", "not_applicable", "a returning worker is not linked to another")
+            }
             (_, Some(f)) if f == &self.id => p.push("family_of", "invalid_id", "cannot be linked to itself"),
             (_, Some(f)) => check_id(&mut p, "family_of", f),
             _ => {}
@@ -854,7 +856,11 @@ impl Entity for Visit {
             p.push("verified_by", "not_applicable", "only a completed visit can be verified");
         }
         match ctx.template(&self.template_id, self.template_version) {
-            None => p.push("template_id", "unknown_template", format!("checklist {} v{} is not on this device", self.template_id, self.template_version)),
+            None => p.push(
+                "template_id",
+                "unknown_template",
+                format!("checklist {} v{} is not on this device", self.template_id, self.template_version),
+            ),
             Some(t) => {
                 let checked = t.check(&self.answers, self.status == VisitStatus::Completed);
                 p.0.extend(checked.problems);

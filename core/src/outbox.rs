@@ -26,8 +26,13 @@ pub struct OutboxEntry {
 }
 
 pub fn append(conn: &Connection, op: &Operation, now_ms: i64) -> Result<()> {
-    conn.prepare_cached("INSERT INTO outbox (op_id, entity, entity_id, op, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![op.op_id, op.entity.table(), op.entity_id, serde_json::to_string(op)?, now_ms])?;
+    conn.prepare_cached("INSERT INTO outbox (op_id, entity, entity_id, op, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+        op.op_id,
+        op.entity.table(),
+        op.entity_id,
+        serde_json::to_string(op)?,
+        now_ms
+    ])?;
     Ok(())
 }
 
@@ -72,10 +77,9 @@ pub struct OutboxCounts {
 }
 
 pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
-    Ok(conn.prepare_cached("SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'rejected') FROM outbox")?.query_row(
-        [],
-        |r| Ok(OutboxCounts { pending: r.get::<_, i64>(0)? as u64, rejected: r.get::<_, i64>(1)? as u64 }),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'rejected') FROM outbox")?
+        .query_row([], |r| Ok(OutboxCounts { pending: r.get::<_, i64>(0)? as u64, rejected: r.get::<_, i64>(1)? as u64 }))?)
 }
 
 /// The server has the operation (applied now or before): it leaves the outbox.

@@ -4,11 +4,11 @@
 use crate::error::FieldError;
 use crate::hlc::Hlc;
 use crate::merge::{FieldClock, Operation, Versioned};
-use serde_json::value::RawValue;
-use std::collections::BTreeMap;
 use crate::model::EntityKind;
 use crate::scope::Identity;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 
 pub const PROTOCOL_VERSION: u32 = 1;
 /// Every request names the protocol version it speaks in this header.
@@ -186,7 +186,10 @@ mod tests {
         let state = Versioned {
             fields: json!({"full_name": "Siti", "dependants": 2}).as_object().cloned().unwrap(),
             created: Hlc { millis: 5, counter: 1, node: "dev".into() },
-            clocks: BTreeMap::from([("dependants".to_string(), FieldClock { hlc: Hlc { millis: 9, counter: 0, node: "dev".into() }, base: None })]),
+            clocks: BTreeMap::from([(
+                "dependants".to_string(),
+                FieldClock { hlc: Hlc { millis: 9, counter: 0, node: "dev".into() }, base: None },
+            )]),
         };
         let written = PullResponse {
             changes: vec![Change::Record { entity: EntityKind::Beneficiary, id: "b1".into(), state: state.clone() }],

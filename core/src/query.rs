@@ -119,9 +119,8 @@ impl FieldStore {
         let who = self.require_identity()?;
         let limit = limit.clamp(1, 500);
         let (filter, scope_args) = scoped(&who);
-        let sql = format!(
-            "SELECT b.doc FROM beneficiary b WHERE b.village_code = ? AND {filter} ORDER BY b.full_name, b.id LIMIT ? OFFSET ?"
-        );
+        let sql =
+            format!("SELECT b.doc FROM beneficiary b WHERE b.village_code = ? AND {filter} ORDER BY b.full_name, b.id LIMIT ? OFFSET ?");
         self.read(|c| {
             let mut args: Vec<&dyn ToSql> = vec![&village_code];
             args.extend(scope_args.iter().map(|a| a as &dyn ToSql));
@@ -281,4 +280,3 @@ impl FieldStore {
         Month::of(self.today())
     }
 }
-

@@ -27,10 +27,8 @@ pub fn load_versioned(conn: &Connection, kind: EntityKind, id: &str) -> Result<O
 }
 
 pub fn load<T: Entity>(conn: &Connection, id: &str) -> Result<Option<T>> {
-    let doc: Option<String> = conn
-        .prepare_cached(&format!("SELECT doc FROM {} WHERE id = ?1", T::KIND.table()))?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
+    let doc: Option<String> =
+        conn.prepare_cached(&format!("SELECT doc FROM {} WHERE id = ?1", T::KIND.table()))?.query_row([id], |r| r.get(0)).optional()?;
     doc.map(|d| serde_json::from_str(&d).map_err(Error::from)).transpose()
 }
 
@@ -55,21 +53,13 @@ pub fn save_versioned(conn: &Connection, kind: EntityKind, id: &str, v: &Version
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, clocks = excluded.clocks",
         kind.table()
     );
-    conn.prepare_cached(&sql)?.execute(params![
-        id,
-        doc,
-        v.created.encode(),
-        serde_json::to_string(&v.clocks)?
-    ])?;
+    conn.prepare_cached(&sql)?.execute(params![id, doc, v.created.encode(), serde_json::to_string(&v.clocks)?])?;
     Ok(())
 }
 
 /// The village a beneficiary lives in, which decides every scope question about their file.
 pub fn village_of(conn: &Connection, beneficiary_id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT village_code FROM beneficiary WHERE id = ?1")?
-        .query_row([beneficiary_id], |r| r.get(0))
-        .optional()?)
+    Ok(conn.prepare_cached("SELECT village_code FROM beneficiary WHERE id = ?1")?.query_row([beneficiary_id], |r| r.get(0)).optional()?)
 }
 
 pub fn record_conflicts(conn: &Connection, conflicts: &[Conflict], now_ms: i64) -> Result<()> {
@@ -78,7 +68,15 @@ pub fn record_conflicts(conn: &Connection, conflicts: &[Conflict], now_ms: i64) 
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for c in conflicts {
-        stmt.execute(params![c.id, c.entity.table(), c.entity_id, c.field, serde_json::to_string(&c.losing_value)?, c.losing_hlc.encode(), now_ms])?;
+        stmt.execute(params![
+            c.id,
+            c.entity.table(),
+            c.entity_id,
+            c.field,
+            serde_json::to_string(&c.losing_value)?,
+            c.losing_hlc.encode(),
+            now_ms
+        ])?;
     }
     Ok(())
 }
@@ -148,7 +146,14 @@ fn decide_typed<T: Entity>(
             // is at hand without a lookup. (A visit may even arrive before its since-edited
             // beneficiary: the feed orders records by their last change.)
             let village_code = merged.state.fields.get("village_code").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            return Ok(Decision { state: merged.state, changed, conflicts: merged.conflicts, beneficiary_id, village_code, previous_village: None });
+            return Ok(Decision {
+                state: merged.state,
+                changed,
+                conflicts: merged.conflicts,
+                beneficiary_id,
+                village_code,
+                previous_village: None,
+            });
         }
         Incoming::Op(op) => {
             if op.fields.contains_key("id") {

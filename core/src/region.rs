@@ -94,7 +94,11 @@ impl RegionCatalog {
             let region = Region { code: code.to_string(), name: name.to_string(), level };
             if let Some(parent) = region.parent_code() {
                 if !regions.contains_key(parent) {
-                    problems.push(FieldError::new(field, "unknown_parent", format!("parent `{parent}` of `{code}` is not listed before it")));
+                    problems.push(FieldError::new(
+                        field,
+                        "unknown_parent",
+                        format!("parent `{parent}` of `{code}` is not listed before it"),
+                    ));
                     continue;
                 }
             }
@@ -150,7 +154,9 @@ impl RegionCatalog {
         let code = code.trim();
         match (level_of(code), self.get(code)) {
             (Some(RegionLevel::Village), Some(_)) => Ok(code.to_string()),
-            (Some(RegionLevel::Village), None) => Err(FieldError::new(field, "unknown_village", format!("village `{code}` is not in the region list"))),
+            (Some(RegionLevel::Village), None) => {
+                Err(FieldError::new(field, "unknown_village", format!("village `{code}` is not in the region list")))
+            }
             _ => Err(FieldError::new(field, "invalid_region_code", format!("`{code}` is not a village code (e.g. 32.12.01.2007)"))),
         }
     }
@@ -181,7 +187,9 @@ mod tests {
         assert_eq!(level_of("32.12.1.2007"), None);
         assert_eq!(level_of("32.00"), None);
         assert_eq!(district_of("32.12.01.2007"), Some("32.12"));
-        let cat = RegionCatalog::from_csv("code,name\n32,Jawa Barat\n32.12,Kabupaten Indramayu\n32.12.01,Haurgeulis\n32.12.01.2007,Haurkolot\n").unwrap();
+        let cat =
+            RegionCatalog::from_csv("code,name\n32,Jawa Barat\n32.12,Kabupaten Indramayu\n32.12.01,Haurgeulis\n32.12.01.2007,Haurkolot\n")
+                .unwrap();
         assert!(cat.check_village("v", "32.12.01.2007").is_ok());
         assert_eq!(cat.check_village("v", "32.12.01.2999").unwrap_err().code, "unknown_village");
         assert_eq!(cat.check_village("v", "32.12.01").unwrap_err().code, "invalid_region_code");

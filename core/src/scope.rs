@@ -74,7 +74,14 @@ mod tests {
 
     #[test]
     fn each_role_sees_its_own_scope() {
-        let f = Identity { user_id: "f".into(), display_name: "F".into(), role: Role::Facilitator, villages: vec!["32.12.01.2007".into()], districts: vec![], beneficiary_id: None };
+        let f = Identity {
+            user_id: "f".into(),
+            display_name: "F".into(),
+            role: Role::Facilitator,
+            villages: vec!["32.12.01.2007".into()],
+            districts: vec![],
+            beneficiary_id: None,
+        };
         assert!(f.can_write("32.12.01.2007", "x"));
         assert!(!f.can_read("32.12.01.2008", "x"));
         let s = Identity { role: Role::Supervisor, villages: vec![], districts: vec!["32.12".into()], ..f.clone() };

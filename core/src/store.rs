@@ -4,7 +4,6 @@
 //! one transaction.
 
 use crate::checklist::Template;
-use crate::reference::{self, TemplateMap};
 use crate::date::{now_unix_ms, Date};
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc};
@@ -12,6 +11,7 @@ use crate::merge::{FieldChange, Operation};
 use crate::model::*;
 use crate::outbox;
 use crate::records::{self, apply_op, load_versioned, village_of};
+use crate::reference::{self, TemplateMap};
 use crate::region::RegionCatalog;
 use crate::schema;
 use crate::scope::Identity;
@@ -225,7 +225,8 @@ impl FieldStore {
         let Writer { conn, clock } = &mut *guard;
         let mut working_clock = clock.clone();
         let tx = conn.transaction()?;
-        let mut batch = Batch { tx: &tx, ctx: &reference, clock: &mut working_clock, identity: &identity, device_id: &self.device_id, now_ms };
+        let mut batch =
+            Batch { tx: &tx, ctx: &reference, clock: &mut working_clock, identity: &identity, device_id: &self.device_id, now_ms };
         let out = f(&mut batch)?;
         meta_set(&tx, "hlc", &working_clock.last().encode())?;
         tx.commit()?;
@@ -271,7 +272,10 @@ impl FieldStore {
             }
             for kind in EntityKind::ALL {
                 let orphans: i64 = c.query_row(
-                    &format!("SELECT count(*) FROM outbox o WHERE o.entity = ?1 AND NOT EXISTS (SELECT 1 FROM {} r WHERE r.id = o.entity_id)", kind.table()),
+                    &format!(
+                        "SELECT count(*) FROM outbox o WHERE o.entity = ?1 AND NOT EXISTS (SELECT 1 FROM {} r WHERE r.id = o.entity_id)",
+                        kind.table()
+                    ),
                     [kind.table()],
                     |r| r.get(0),
                 )?;
@@ -349,7 +353,13 @@ impl Batch<'_> {
 
     /// Writes a prepared set of field changes as one operation (a conflict resolution), through
     /// the same merge path and outbox as every other change.
-    pub(crate) fn put_fields(&mut self, entity: EntityKind, entity_id: &str, fields: BTreeMap<String, FieldChange>, resolves: Vec<String>) -> Result<()> {
+    pub(crate) fn put_fields(
+        &mut self,
+        entity: EntityKind,
+        entity_id: &str,
+        fields: BTreeMap<String, FieldChange>,
+        resolves: Vec<String>,
+    ) -> Result<()> {
         let op = Operation {
             op_id: uuid::Uuid::now_v7().to_string(),
             device_id: self.device_id.to_string(),
@@ -365,7 +375,15 @@ impl Batch<'_> {
     }
 
     /// Appends a status-history entry.
-    pub(crate) fn history(&mut self, subject: StageSubject, subject_id: &str, beneficiary_id: &str, from: Option<String>, to: String, note: Option<String>) -> Result<()> {
+    pub(crate) fn history(
+        &mut self,
+        subject: StageSubject,
+        subject_id: &str,
+        beneficiary_id: &str,
+        from: Option<String>,
+        to: String,
+        note: Option<String>,
+    ) -> Result<()> {
         let change = StageChange {
             id: new_id(),
             beneficiary_id: beneficiary_id.to_string(),
@@ -392,7 +410,8 @@ impl Batch<'_> {
                 villages.extend(serde_json::to_value(o)?.get("village_code").and_then(|x| x.as_str()).map(str::to_string));
             }
         } else {
-            let v = village_of(self.tx, record.beneficiary_id())?.ok_or_else(|| Error::not_found("beneficiary", record.beneficiary_id()))?;
+            let v =
+                village_of(self.tx, record.beneficiary_id())?.ok_or_else(|| Error::not_found("beneficiary", record.beneficiary_id()))?;
             villages.push(v);
         }
         for v in villages {

@@ -145,13 +145,23 @@ fn gzip(data: &[u8]) -> Result<Vec<u8>> {
 
 impl<'a> Http<'a> {
     fn new(settings: &'a SyncSettings, cancel: &'a CancelToken) -> Result<Http<'a>> {
-        let mut builder = reqwest::blocking::Client::builder().timeout(Duration::from_millis(settings.timeout_ms)).connect_timeout(Duration::from_secs(15));
+        let mut builder = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_millis(settings.timeout_ms))
+            .connect_timeout(Duration::from_secs(15));
         if !settings.reuse_connections {
             builder = builder.pool_max_idle_per_host(0);
         }
         let client = builder.build().map_err(|e| Error::Network(format!("cannot set up HTTP: {e}")))?;
         let seed = now_unix_ms() as u64 ^ 0x9e37_79b9_7f4a_7c15;
-        Ok(Http { client, settings, cancel, sent: AtomicU64::new(0), received: AtomicU64::new(0), round_trips: AtomicU64::new(0), seed: AtomicU64::new(seed | 1) })
+        Ok(Http {
+            client,
+            settings,
+            cancel,
+            sent: AtomicU64::new(0),
+            received: AtomicU64::new(0),
+            round_trips: AtomicU64::new(0),
+            seed: AtomicU64::new(seed | 1),
+        })
     }
 
     fn jitter(&self) -> f64 {
@@ -205,7 +215,10 @@ impl<'a> Http<'a> {
             req = req.bearer_auth(&self.settings.token);
         }
         if let Some(b) = body {
-            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").header(reqwest::header::CONTENT_ENCODING, "gzip").body(b.to_vec());
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_ENCODING, "gzip")
+                .body(b.to_vec());
             self.sent.fetch_add(b.len() as u64, Ordering::Relaxed);
         }
         self.round_trips.fetch_add(1, Ordering::Relaxed);
@@ -251,7 +264,9 @@ enum Retry {
 }
 
 fn error_message(bytes: &[u8]) -> String {
-    serde_json::from_slice::<ErrorBody>(bytes).map(|b| b.error.message).unwrap_or_else(|_| String::from_utf8_lossy(bytes).chars().take(200).collect())
+    serde_json::from_slice::<ErrorBody>(bytes)
+        .map(|b| b.error.message)
+        .unwrap_or_else(|_| String::from_utf8_lossy(bytes).chars().take(200).collect())
 }
 
 /// A conflict as a supervisor sees it: the value kept, the value that lost, and whose file.
@@ -292,7 +307,10 @@ impl FieldStore {
         if let Some(previous) = self.identity().filter(|p| p.user_id != resp.identity.user_id) {
             let pending = self.outbox_counts()?.pending;
             if pending > 0 {
-                return Err(Error::NotAllowed(format!("{pending} changes by {} are not sent yet; sync as them first", previous.display_name)));
+                return Err(Error::NotAllowed(format!(
+                    "{pending} changes by {} are not sent yet; sync as them first",
+                    previous.display_name
+                )));
             }
         }
         self.set_identity(Some(resp.identity.clone()))?;
@@ -310,7 +328,8 @@ impl FieldStore {
         self.require_identity()?;
         let http = Http::new(settings, cancel)?;
         let mut report = SyncReport { started_at: now_unix_ms(), ..SyncReport::default() };
-        let outcome = self.push_all(&http, settings, listener, &mut report).and_then(|()| self.pull_all(&http, settings, listener, &mut report));
+        let outcome =
+            self.push_all(&http, settings, listener, &mut report).and_then(|()| self.pull_all(&http, settings, listener, &mut report));
         let (sent, received, trips) = http.counters();
         report.bytes_sent = sent;
         report.bytes_received = received;
@@ -319,12 +338,24 @@ impl FieldStore {
         report.error = outcome.as_ref().err().map(|e| e.to_string());
         self.with_writer(|tx, _| meta_set(tx, "last_sync", &serde_json::to_string(&report)?))?;
         if let Some(l) = listener {
-            l.on_progress(&SyncProgress { phase: SyncPhase::Done, done: report.pulled, total: 0, bytes_sent: sent, bytes_received: received });
+            l.on_progress(&SyncProgress {
+                phase: SyncPhase::Done,
+                done: report.pulled,
+                total: 0,
+                bytes_sent: sent,
+                bytes_received: received,
+            });
         }
         outcome.map(|()| report)
     }
 
-    fn push_all(&self, http: &Http<'_>, settings: &SyncSettings, listener: Option<&dyn SyncListener>, report: &mut SyncReport) -> Result<()> {
+    fn push_all(
+        &self,
+        http: &Http<'_>,
+        settings: &SyncSettings,
+        listener: Option<&dyn SyncListener>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
         let total = self.outbox_counts()?.pending;
         // Bounded: changes made while this sync runs wait for the next one.
         let max_batches = total / settings.push_batch_ops.max(1) as u64 + 2;
@@ -373,13 +404,25 @@ impl FieldStore {
             }
             if let Some(l) = listener {
                 let (sent, received, _) = http.counters();
-                l.on_progress(&SyncProgress { phase: SyncPhase::Pushing, done: report.pushed + report.duplicates + report.rejected, total, bytes_sent: sent, bytes_received: received });
+                l.on_progress(&SyncProgress {
+                    phase: SyncPhase::Pushing,
+                    done: report.pushed + report.duplicates + report.rejected,
+                    total,
+                    bytes_sent: sent,
+                    bytes_received: received,
+                });
             }
         }
         Ok(())
     }
 
-    fn pull_all(&self, http: &Http<'_>, settings: &SyncSettings, listener: Option<&dyn SyncListener>, report: &mut SyncReport) -> Result<()> {
+    fn pull_all(
+        &self,
+        http: &Http<'_>,
+        settings: &SyncSettings,
+        listener: Option<&dyn SyncListener>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
         let fetch = |cursor: String| -> Result<PullPage> {
             if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
                 return Err(Error::Corrupt(format!("cursor `{cursor}` is not valid")));
@@ -414,7 +457,13 @@ impl FieldStore {
                 report.pulled += page.changes.len() as u64;
                 if let Some(l) = listener {
                     let (sent, received, _) = http.counters();
-                    l.on_progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: 0, bytes_sent: sent, bytes_received: received });
+                    l.on_progress(&SyncProgress {
+                        phase: SyncPhase::Pulling,
+                        done: report.pulled,
+                        total: 0,
+                        bytes_sent: sent,
+                        bytes_received: received,
+                    });
                 }
             }
             Ok(())
@@ -504,7 +553,8 @@ impl FieldStore {
                 if !who.can_read(&village, &beneficiary_id) {
                     return Ok(None);
                 }
-                let name: Option<String> = c.query_row("SELECT full_name FROM beneficiary WHERE id = ?1", [&beneficiary_id], |r| r.get(0)).optional()?;
+                let name: Option<String> =
+                    c.query_row("SELECT full_name FROM beneficiary WHERE id = ?1", [&beneficiary_id], |r| r.get(0)).optional()?;
                 Ok(Some(ConflictView {
                     id: id.clone(),
                     entity: kind,
@@ -527,7 +577,8 @@ impl FieldStore {
     /// A supervisor settles a conflict, keeping the current value or taking the one that lost.
     /// The decision is itself a change that syncs, and marks the conflict resolved everywhere.
     pub fn resolve_conflict(&self, conflict_id: &str, resolution: Resolution) -> Result<()> {
-        let conflict = self.conflicts(true)?.into_iter().find(|c| c.id == conflict_id).ok_or_else(|| Error::not_found("conflict", conflict_id))?;
+        let conflict =
+            self.conflicts(true)?.into_iter().find(|c| c.id == conflict_id).ok_or_else(|| Error::not_found("conflict", conflict_id))?;
         if conflict.resolved_at.is_some() {
             return Err(Error::StateConflict("the conflict is already resolved".into()));
         }
@@ -536,7 +587,8 @@ impl FieldStore {
             if !batch.identity.can_supervise(&village) {
                 return Err(Error::NotAllowed("only the district's supervisor resolves conflicts".into()));
             }
-            let state = load_versioned(batch.conn(), conflict.entity, &conflict.entity_id)?.ok_or_else(|| Error::not_found(conflict.entity.table(), &conflict.entity_id))?;
+            let state = load_versioned(batch.conn(), conflict.entity, &conflict.entity_id)?
+                .ok_or_else(|| Error::not_found(conflict.entity.table(), &conflict.entity_id))?;
             let value = match resolution {
                 Resolution::KeepCurrent => conflict.current_value.clone(),
                 Resolution::TakeLosing => conflict.losing_value.clone(),
@@ -552,5 +604,3 @@ impl FieldStore {
         })
     }
 }
-
-

@@ -84,7 +84,7 @@ fn nik_structure_is_checked() {
     let d = device(facilitator());
     for (nik, code) in [
         ("321201570890", "invalid_format"),
-        ("9912015708900001", "invalid_area_code"),  // province 99 does not exist
+        ("9912015708900001", "invalid_area_code"), // province 99 does not exist
         ("3212015708900000", "invalid_serial"),
         ("3212017102900001", "invalid_birth_date"), // 31 February
     ] {
@@ -119,7 +119,11 @@ fn a_facilitator_cannot_register_outside_their_villages() {
 fn family_members_are_linked_to_their_worker() {
     let d = device(facilitator());
     let siti = d.store.register_beneficiary(siti()).unwrap();
-    let child = BeneficiaryInput { kind: BeneficiaryKind::FamilyMember, family_of: Some(siti.id.clone()), ..BeneficiaryInput::new("Dewi", Sex::Female, VILLAGE) };
+    let child = BeneficiaryInput {
+        kind: BeneficiaryKind::FamilyMember,
+        family_of: Some(siti.id.clone()),
+        ..BeneficiaryInput::new("Dewi", Sex::Female, VILLAGE)
+    };
     assert_eq!(d.store.register_beneficiary(child).unwrap().family_of, Some(siti.id));
     let orphan = BeneficiaryInput { kind: BeneficiaryKind::FamilyMember, ..BeneficiaryInput::new("Dewi", Sex::Female, VILLAGE) };
     assert_eq!(field_codes(&d.store.register_beneficiary(orphan).unwrap_err()), [("family_of".to_string(), "required".to_string())]);
@@ -174,7 +178,7 @@ fn a_worker_store_shows_only_the_workers_own_record() {
     assert!(matches!(d.store.beneficiary(&other.id), Err(Error::NotFound { .. })));
     assert!(matches!(d.store.beneficiary_file(&other.id), Err(Error::NotFound { .. })));
     let listed: Vec<_> = d.store.list_beneficiaries(VILLAGE, 0, 50).unwrap().items.into_iter().map(|b| b.id).collect();
-    assert_eq!(listed, [siti.id.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&siti.id));
     assert_eq!(d.store.search_beneficiaries("rina", 10).unwrap().len(), 0);
     assert!(matches!(d.store.village_indicators(VILLAGE, d.store.this_month()), Err(Error::NotAllowed(_))));
     // And a worker cannot change anything, not even their own record.

@@ -26,10 +26,22 @@ fn check(path: &std::path::Path) -> (i64, Vec<String>) {
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap();
         records += n;
         let without_op: i64 = conn
-            .query_row(&format!("SELECT count(*) FROM {t} r WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = '{t}' AND o.entity_id = r.id)"), [], |r| r.get(0))
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM {t} r WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = '{t}' AND o.entity_id = r.id)"
+                ),
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         let without_record: i64 = conn
-            .query_row(&format!("SELECT count(*) FROM outbox o WHERE o.entity = '{t}' AND NOT EXISTS (SELECT 1 FROM {t} r WHERE r.id = o.entity_id)"), [], |r| r.get(0))
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM outbox o WHERE o.entity = '{t}' AND NOT EXISTS (SELECT 1 FROM {t} r WHERE r.id = o.entity_id)"
+                ),
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         if without_op > 0 || without_record > 0 {
             problems.push(format!("{t}: {without_op} records without an operation, {without_record} operations without a record"));

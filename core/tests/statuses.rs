@@ -45,28 +45,50 @@ fn prakerja_moves_step_by_step_and_keeps_its_history() {
     assert_eq!(codes, [("selected_on".to_string(), "required".to_string()), ("wave".to_string(), "required".to_string())]);
     let p = dev
         .store
-        .move_prakerja_stage(&b.id, PrakerjaStage::Selected, |p| {
-            p.wave = Some(72);
-            p.selected_on = Some(d("2026-11-10"));
-        }, None)
+        .move_prakerja_stage(
+            &b.id,
+            PrakerjaStage::Selected,
+            |p| {
+                p.wave = Some(72);
+                p.selected_on = Some(d("2026-11-10"));
+            },
+            None,
+        )
         .unwrap();
     assert_eq!(p.purchase_deadline, Some(d("2026-12-10")));
 
     for stage in [PrakerjaStage::TrainingPurchased, PrakerjaStage::Certified, PrakerjaStage::Rated] {
         dev.store.move_prakerja_stage(&b.id, stage, |_| {}, None).unwrap();
     }
-    dev.store.move_prakerja_stage(&b.id, PrakerjaStage::IncentivePaid, |p| {
-        p.incentive_instalments = 1;
-        p.incentive_received = 600_000;
-    }, None).unwrap();
-    dev.store.move_prakerja_stage(&b.id, PrakerjaStage::IncentivePaid, |p| {
-        p.incentive_instalments = 2;
-        p.incentive_received = 1_200_000;
-    }, None).unwrap();
+    dev.store
+        .move_prakerja_stage(
+            &b.id,
+            PrakerjaStage::IncentivePaid,
+            |p| {
+                p.incentive_instalments = 1;
+                p.incentive_received = 600_000;
+            },
+            None,
+        )
+        .unwrap();
+    dev.store
+        .move_prakerja_stage(
+            &b.id,
+            PrakerjaStage::IncentivePaid,
+            |p| {
+                p.incentive_instalments = 2;
+                p.incentive_received = 1_200_000;
+            },
+            None,
+        )
+        .unwrap();
 
     let file = dev.store.beneficiary_file(&b.id).unwrap();
     let steps: Vec<_> = file.history.iter().filter(|h| h.subject == StageSubject::Prakerja).map(|h| h.to.as_str()).collect();
-    assert_eq!(steps, ["registered", "test_passed", "selected", "training_purchased", "certified", "rated", "incentive_paid", "incentive_paid"]);
+    assert_eq!(
+        steps,
+        ["registered", "test_passed", "selected", "training_purchased", "certified", "rated", "incentive_paid", "incentive_paid"]
+    );
     assert_eq!(file.history[0].note.as_deref(), Some("Didaftarkan di balai desa"));
     assert_eq!(file.history[1].from.as_deref(), Some("registered"));
     assert!(file.history.iter().all(|h| h.by == "fasilitator-sri"));
@@ -100,10 +122,19 @@ fn kur_amounts_are_whole_rupiah_within_the_scheme_ceiling() {
     assert_eq!(field_codes(&over), [("amount_requested".to_string(), "over_ceiling".to_string())]);
     let zero = dev.store.save_capital_application(kur(&b.id, 0), None).unwrap_err();
     assert_eq!(field_codes(&zero), [("amount_requested".to_string(), "out_of_range".to_string())]);
-    let no_bank = dev.store.save_capital_application(CapitalApplication { bank: None, kur_scheme: None, ..kur(&b.id, 5_000_000) }, None).unwrap_err();
+    let no_bank =
+        dev.store.save_capital_application(CapitalApplication { bank: None, kur_scheme: None, ..kur(&b.id, 5_000_000) }, None).unwrap_err();
     assert_eq!(field_codes(&no_bank).len(), 2);
-    let grant = CapitalApplication { source: CapitalSource::ProgrammeIncentive, bank: None, kur_scheme: Some(KurScheme::Mikro), ..kur(&b.id, 2_500_000) };
-    assert_eq!(field_codes(&dev.store.save_capital_application(grant, None).unwrap_err()), [("kur_scheme".to_string(), "not_applicable".to_string())]);
+    let grant = CapitalApplication {
+        source: CapitalSource::ProgrammeIncentive,
+        bank: None,
+        kur_scheme: Some(KurScheme::Mikro),
+        ..kur(&b.id, 2_500_000)
+    };
+    assert_eq!(
+        field_codes(&dev.store.save_capital_application(grant, None).unwrap_err()),
+        [("kur_scheme".to_string(), "not_applicable".to_string())]
+    );
     // A typed amount arriving as a fraction never becomes a record.
     let fraction = serde_json::json!({"id": "x", "beneficiary_id": b.id, "source": "kur", "amount_requested": 1.5, "stage": "interest"});
     assert!(serde_json::from_value::<CapitalApplication>(fraction).is_err());
@@ -116,18 +147,31 @@ fn a_kur_application_goes_from_interest_to_repaid_and_cannot_skip_approval() {
     let app = dev.store.save_capital_application(kur(&b.id, 10_000_000), Some("Tertarik KUR super mikro".into())).unwrap();
     dev.store.move_capital_stage(&app.id, CapitalStage::PreparingDocuments, |_| {}, None).unwrap();
     dev.store.move_capital_stage(&app.id, CapitalStage::Submitted, |c| c.submitted_on = Some(d("2026-11-20")), None).unwrap();
-    let skip = dev.store.move_capital_stage(&app.id, CapitalStage::Disbursed, |c| {
-        c.amount_disbursed = Some(10_000_000);
-        c.disbursed_on = Some(d("2026-11-25"));
-    }, None);
+    let skip = dev.store.move_capital_stage(
+        &app.id,
+        CapitalStage::Disbursed,
+        |c| {
+            c.amount_disbursed = Some(10_000_000);
+            c.disbursed_on = Some(d("2026-11-25"));
+        },
+        None,
+    );
     assert!(matches!(skip, Err(Error::StateConflict(_))));
-    let approve_more = dev.store.move_capital_stage(&app.id, CapitalStage::Approved, |c| c.amount_approved = Some(12_000_000), None).unwrap_err();
+    let approve_more =
+        dev.store.move_capital_stage(&app.id, CapitalStage::Approved, |c| c.amount_approved = Some(12_000_000), None).unwrap_err();
     assert_eq!(field_codes(&approve_more), [("amount_approved".to_string(), "out_of_range".to_string())]);
     dev.store.move_capital_stage(&app.id, CapitalStage::Approved, |c| c.amount_approved = Some(8_000_000), None).unwrap();
-    dev.store.move_capital_stage(&app.id, CapitalStage::Disbursed, |c| {
-        c.amount_disbursed = Some(8_000_000);
-        c.disbursed_on = Some(d("2026-11-25"));
-    }, Some("Cair di BRI unit Haurgeulis".into())).unwrap();
+    dev.store
+        .move_capital_stage(
+            &app.id,
+            CapitalStage::Disbursed,
+            |c| {
+                c.amount_disbursed = Some(8_000_000);
+                c.disbursed_on = Some(d("2026-11-25"));
+            },
+            Some("Cair di BRI unit Haurgeulis".into()),
+        )
+        .unwrap();
     dev.store.move_capital_stage(&app.id, CapitalStage::Repaying, |_| {}, None).unwrap();
 
     let file = dev.store.beneficiary_file(&b.id).unwrap();
@@ -142,10 +186,14 @@ fn a_kur_application_goes_from_interest_to_repaid_and_cannot_skip_approval() {
 fn a_rejection_needs_a_reason() {
     let dev = device(facilitator());
     let b = dev.store.register_beneficiary(siti()).unwrap();
-    let app = dev.store.save_capital_application(CapitalApplication { stage: CapitalStage::Submitted, ..kur(&b.id, 5_000_000) }, None).unwrap();
+    let app =
+        dev.store.save_capital_application(CapitalApplication { stage: CapitalStage::Submitted, ..kur(&b.id, 5_000_000) }, None).unwrap();
     let err = dev.store.move_capital_stage(&app.id, CapitalStage::Rejected, |_| {}, None).unwrap_err();
     assert_eq!(field_codes(&err), [("rejection_reason".to_string(), "required".to_string())]);
-    let rejected = dev.store.move_capital_stage(&app.id, CapitalStage::Rejected, |c| c.rejection_reason = Some("Riwayat kredit (SLIK) bermasalah".into()), None).unwrap();
+    let rejected = dev
+        .store
+        .move_capital_stage(&app.id, CapitalStage::Rejected, |c| c.rejection_reason = Some("Riwayat kredit (SLIK) bermasalah".into()), None)
+        .unwrap();
     assert_eq!(rejected.stage, CapitalStage::Rejected);
     assert!(matches!(dev.store.move_capital_stage(&app.id, CapitalStage::Submitted, |_| {}, None), Err(Error::StateConflict(_))));
 }
@@ -171,7 +219,10 @@ fn trainings_and_businesses_follow_their_status_rules() {
     codes.sort();
     assert_eq!(codes, [("certificate_no".to_string(), "not_applicable".to_string()), ("end_date".to_string(), "out_of_range".to_string())]);
     let t = dev.store.save_training(Training { end_date: Some(d("2026-11-05")), certificate_no: None, ..t }, None).unwrap();
-    let done = dev.store.save_training(Training { status: TrainingStatus::Completed, certificate_no: Some("BLK/2026/0042".into()), ..t.clone() }, None).unwrap();
+    let done = dev
+        .store
+        .save_training(Training { status: TrainingStatus::Completed, certificate_no: Some("BLK/2026/0042".into()), ..t.clone() }, None)
+        .unwrap();
     assert!(matches!(dev.store.save_training(Training { status: TrainingStatus::Ongoing, ..done }, None), Err(Error::StateConflict(_))));
 
     let biz = Business {
@@ -187,11 +238,20 @@ fn trainings_and_businesses_follow_their_status_rules() {
         sales_channels: vec![SalesChannel::SocialMedia, SalesChannel::Shop, SalesChannel::Shop],
         export_ready: false,
     };
-    assert_eq!(field_codes(&dev.store.save_business(biz.clone(), None).unwrap_err()), [("monthly_revenue".to_string(), "out_of_range".to_string())]);
+    assert_eq!(
+        field_codes(&dev.store.save_business(biz.clone(), None).unwrap_err()),
+        [("monthly_revenue".to_string(), "out_of_range".to_string())]
+    );
     let biz = dev.store.save_business(Business { monthly_revenue: None, ..biz }, None).unwrap();
     assert_eq!(biz.products, ["Nasi uduk", "Es teh"]);
     assert_eq!(biz.sales_channels, [SalesChannel::Shop, SalesChannel::SocialMedia]);
-    let running = dev.store.save_business(Business { status: BusinessStatus::Running, started_on: Some(d("2026-11-15")), monthly_revenue: Some(4_500_000), ..biz }, None).unwrap();
+    let running = dev
+        .store
+        .save_business(
+            Business { status: BusinessStatus::Running, started_on: Some(d("2026-11-15")), monthly_revenue: Some(4_500_000), ..biz },
+            None,
+        )
+        .unwrap();
     let closed = dev.store.save_business(Business { status: BusinessStatus::Closed, ..running }, None).unwrap();
     assert!(matches!(dev.store.save_business(Business { status: BusinessStatus::Running, ..closed }, None), Err(Error::StateConflict(_))));
 }

@@ -34,7 +34,13 @@ pub fn applied(op: &Operation, status: OpStatus) -> OpResult {
 }
 
 pub fn rejected(op: &Operation, code: &str, message: impl Into<String>) -> OpResult {
-    OpResult { op_id: op.op_id.clone(), status: OpStatus::Rejected, code: Some(code.to_string()), message: Some(message.into()), fields: vec![] }
+    OpResult {
+        op_id: op.op_id.clone(),
+        status: OpStatus::Rejected,
+        code: Some(code.to_string()),
+        message: Some(message.into()),
+        fields: vec![],
+    }
 }
 
 /// Turns a core error on one operation into its rejection; storage failures abort the batch.

@@ -34,7 +34,10 @@ fn user(username: &str, name: &str, role: Role) -> NewUser {
 
 pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     let now = now_unix_ms();
-    let facilitator = storage.add_user(&NewUser { villages: VILLAGES.map(String::from).to_vec(), ..user("fasilitator", "Sri Wahyuni", Role::Facilitator) }, now)?;
+    let facilitator = storage.add_user(
+        &NewUser { villages: VILLAGES.map(String::from).to_vec(), ..user("fasilitator", "Sri Wahyuni", Role::Facilitator) },
+        now,
+    )?;
     storage.add_user(&NewUser { districts: vec!["32.12".into()], ..user("koordinator", "Budi Santoso", Role::Supervisor) }, now)?;
     storage.add_user(&user("admin", "Admin Desmigratif", Role::Admin), now)?;
 
@@ -62,13 +65,23 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
             ..BeneficiaryInput::new(name, sex, VILLAGES[i % 2])
         })?;
         let due = desmig_core::date::Date::today_utc().add_days(7 + i as i64);
-        device.record_visit(&b.id, &assessment.id, assessment.sample_answers(), Some("Kunjungan pertama".into()), vec![NewFollowUp { action: "Bantu daftar Kartu Prakerja".into(), due_date: due }])?;
+        device.record_visit(
+            &b.id,
+            &assessment.id,
+            assessment.sample_answers(),
+            Some("Kunjungan pertama".into()),
+            vec![NewFollowUp { action: "Bantu daftar Kartu Prakerja".into(), due_date: due }],
+        )?;
         first.get_or_insert(b.id);
     }
     let worker_of = first.ok_or_else(|| ServerError::Internal("no demo beneficiary".into()))?;
     storage.add_user(&NewUser { beneficiary_id: Some(worker_of), ..user("pmi", "Siti Aminah", Role::Worker) }, now)?;
 
-    let login = storage.login(&LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: device.device_id().into() }, 3_600_000, now)?;
+    let login = storage.login(
+        &LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: device.device_id().into() },
+        3_600_000,
+        now,
+    )?;
     let session = storage.authenticate(&login.token, now)?;
     let ops: Vec<_> = device.pending_operations(u32::MAX)?.into_iter().map(|e| e.op).collect();
     let results = storage.push(&session, &ops, now)?;

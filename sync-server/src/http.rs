@@ -71,7 +71,10 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 
 fn check_protocol(headers: &HeaderMap) -> Result<()> {
     match headers.get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("")) {
-        None => Err(ServerError::bad("protocol_required", format!("send the `{PROTOCOL_HEADER}` header (this server speaks {PROTOCOL_VERSION})"))),
+        None => Err(ServerError::bad(
+            "protocol_required",
+            format!("send the `{PROTOCOL_HEADER}` header (this server speaks {PROTOCOL_VERSION})"),
+        )),
         Some(v) if v.trim() == PROTOCOL_VERSION.to_string() => Ok(()),
         Some(v) => Err(ServerError::bad(
             "unsupported_protocol",
@@ -166,7 +169,11 @@ struct PullParams {
     limit: Option<u32>,
 }
 
-async fn pull(State(state): State<AppState>, headers: HeaderMap, params: std::result::Result<Query<PullParams>, axum::extract::rejection::QueryRejection>) -> Result<Response> {
+async fn pull(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: std::result::Result<Query<PullParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response> {
     check_protocol(&headers)?;
     let session = session(&state, &headers).await?;
     let Query(p) = params.map_err(|e| ServerError::bad("invalid_query", e.body_text()))?;

@@ -124,9 +124,13 @@ fn run(cli: Cli) -> Result<(), ServerError> {
         }
         Command::User { command } => match command {
             UserCommand::Add { username, password, name, role, villages, districts, beneficiary } => {
-                let role: Role = serde_json::from_value(serde_json::Value::String(role.clone()))
-                    .map_err(|_| ServerError::bad("invalid_role", format!("unknown role `{role}`: use facilitator, supervisor, worker or admin")))?;
-                let u = storage.add_user(&NewUser { username, password, display_name: name, role, villages, districts, beneficiary_id: beneficiary }, now_unix_ms())?;
+                let role: Role = serde_json::from_value(serde_json::Value::String(role.clone())).map_err(|_| {
+                    ServerError::bad("invalid_role", format!("unknown role `{role}`: use facilitator, supervisor, worker or admin"))
+                })?;
+                let u = storage.add_user(
+                    &NewUser { username, password, display_name: name, role, villages, districts, beneficiary_id: beneficiary },
+                    now_unix_ms(),
+                )?;
                 println!("created {} ({:?}) id {}", u.username, u.role, u.id);
                 Ok(())
             }

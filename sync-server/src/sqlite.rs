@@ -13,8 +13,8 @@ use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse,
 use desmig_core::records::{decide, load_versioned, record_conflicts, save_versioned, village_of, Incoming};
 use desmig_core::reference::{self, TemplateMap};
 use desmig_core::region::{district_of, RegionCatalog};
-use desmig_core::scope::Role;
 use desmig_core::schema;
+use desmig_core::scope::Role;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,17 +46,21 @@ fn meta_get(c: &Connection, key: &str) -> Result<Option<String>> {
 
 fn bump_reference_version(tx: &Connection) -> Result<i64> {
     let v = meta_get(tx, "reference_version")?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(1) + 1;
-    tx.execute("INSERT INTO meta (key, value) VALUES ('reference_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [v.to_string()])?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('reference_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [v.to_string()],
+    )?;
     Ok(v)
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, role, villages, districts, beneficiary_id, scope_version";
 
-fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String, String, Option<String>, i64)> {
+/// id, username, display name, role, villages, districts, beneficiary, scope version.
+type UserRow = (String, String, String, String, String, String, Option<String>, i64);
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
 }
-
-type UserRow = (String, String, String, String, String, String, Option<String>, i64);
 
 fn to_user(row: UserRow) -> Result<User> {
     let (id, username, display_name, role, villages, districts, beneficiary_id, scope_version) = row;
@@ -300,7 +304,14 @@ impl Storage for SqliteStorage {
                  FROM device_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = ?1"
             ))?
             .query_row([auth::token_hash(token)], |r| {
-                Ok((user_from_row(r)?, r.get::<_, String>(8)?, r.get::<_, i64>(9)?, r.get::<_, Option<i64>>(10)?, r.get::<_, i64>(11)?, r.get::<_, bool>(12)?))
+                Ok((
+                    user_from_row(r)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, i64>(9)?,
+                    r.get::<_, Option<i64>>(10)?,
+                    r.get::<_, i64>(11)?,
+                    r.get::<_, bool>(12)?,
+                ))
             })
             .optional()?;
         let Some((user, device_id, expires_at, revoked_at, disabled, device_revoked)) = row else {
@@ -465,13 +476,18 @@ impl Storage for SqliteStorage {
         let mut w = lock(&self.writer);
         let tx = w.transaction()?;
         tx.execute("INSERT OR IGNORE INTO revoked_device (device_id, revoked_at) VALUES (?1, ?2)", params![device_id, now_ms])?;
-        let n = tx.execute("UPDATE device_token SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL", params![device_id, now_ms])?;
+        let n =
+            tx.execute("UPDATE device_token SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL", params![device_id, now_ms])?;
         tx.commit()?;
         Ok(n as u64)
     }
 
     fn load_regions(&self, csv: &str) -> Result<usize> {
-        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest { code: "invalid_regions", message: "the region file has errors".into(), fields })?;
+        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest {
+            code: "invalid_regions",
+            message: "the region file has errors".into(),
+            fields,
+        })?;
         let mut w = lock(&self.writer);
         let tx = w.transaction()?;
         reference::replace_regions(&tx, &catalog)?;
@@ -487,11 +503,15 @@ impl Storage for SqliteStorage {
         let t = Template::from_json(json)?;
         let mut w = lock(&self.writer);
         let tx = w.transaction()?;
-        let existing: Option<String> =
-            tx.query_row("SELECT definition FROM checklist_template WHERE id = ?1 AND version = ?2", params![t.id, t.version], |r| r.get(0)).optional()?;
+        let existing: Option<String> = tx
+            .query_row("SELECT definition FROM checklist_template WHERE id = ?1 AND version = ?2", params![t.id, t.version], |r| r.get(0))
+            .optional()?;
         if let Some(existing) = existing {
             if serde_json::from_str::<Template>(&existing)? != t {
-                return Err(ServerError::Conflict(format!("{} version {} is already published with other content; publish a new version", t.id, t.version)));
+                return Err(ServerError::Conflict(format!(
+                    "{} version {} is already published with other content; publish a new version",
+                    t.id, t.version
+                )));
             }
             return Ok(t);
         }
@@ -533,13 +553,19 @@ pub fn validate_scope(ctx: &Reference, role: Role, villages: &[String], district
     }
     for d in districts {
         if level_of(d) != Some(RegionLevel::District) || ctx.regions.get(d).is_none() {
-            fields.push(desmig_core::FieldError::new("districts", "unknown_district", format!("`{d}` is not a district code in the region list")));
+            fields.push(desmig_core::FieldError::new(
+                "districts",
+                "unknown_district",
+                format!("`{d}` is not a district code in the region list"),
+            ));
         }
     }
     let need = match role {
         Role::Facilitator if villages.is_empty() => Some(("villages", "a facilitator needs at least one village")),
         Role::Supervisor if districts.is_empty() => Some(("districts", "a supervisor needs at least one district")),
-        Role::Worker if beneficiary_id.is_none_or(|b| uuid::Uuid::parse_str(b).is_err()) => Some(("beneficiary_id", "a worker is linked to their beneficiary record")),
+        Role::Worker if beneficiary_id.is_none_or(|b| uuid::Uuid::parse_str(b).is_err()) => {
+            Some(("beneficiary_id", "a worker is linked to their beneficiary record"))
+        }
         _ => None,
     };
     if let Some((f, m)) = need {

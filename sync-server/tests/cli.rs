@@ -23,7 +23,8 @@ fn the_demo_server_serves_a_real_sync() {
     let (ok, out) = admin(&db, &["demo"]);
     assert!(!ok && out.contains("already exists"), "seeding twice is refused: {out}");
 
-    let mut server = Command::new(BIN).arg("--database").arg(&db).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut server =
+        Command::new(BIN).arg("--database").arg(&db).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("prints where it listens").to_string();
@@ -43,9 +44,41 @@ fn the_demo_server_serves_a_real_sync() {
 fn administration_commands_say_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("d.db").display());
-    let (ok, out) = admin(&db, &["user", "add", "--username", "sri", "--password", "rahasia-desa", "--name", "Sri", "--role", "facilitator", "--village", "32.12.01.2007"]);
+    let (ok, out) = admin(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sri",
+            "--password",
+            "rahasia-desa",
+            "--name",
+            "Sri",
+            "--role",
+            "facilitator",
+            "--village",
+            "32.12.01.2007",
+        ],
+    );
     assert!(ok, "{out}");
-    let (ok, out) = admin(&db, &["user", "add", "--username", "ayu", "--password", "rahasia-desa", "--name", "Ayu", "--role", "facilitator", "--village", "99.99.99.9999"]);
+    let (ok, out) = admin(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "ayu",
+            "--password",
+            "rahasia-desa",
+            "--name",
+            "Ayu",
+            "--role",
+            "facilitator",
+            "--village",
+            "99.99.99.9999",
+        ],
+    );
     assert!(!ok && out.contains("villages"), "{out}");
     let (ok, out) = admin(&db, &["user", "add", "--username", "x", "--password", "short", "--name", "X", "--role", "admin"]);
     assert!(!ok && out.contains("at least 8"), "{out}");

@@ -14,12 +14,12 @@ use desmig_core::merge::{FieldChange, Operation};
 use desmig_core::model::*;
 use desmig_core::protocol::LoginRequest;
 use desmig_core::region::RegionCatalog;
+use desmig_core::scope::Role;
 use desmig_core::sync::{CancelToken, SyncSettings};
 use desmig_core::FieldStore;
 use desmig_e2e::proxy::FaultProxy;
 use desmig_sync_server::sqlite::SqliteStorage;
 use desmig_sync_server::storage::{NewUser, Storage};
-use desmig_core::scope::Role;
 use rusqlite::{params, Connection};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -30,7 +30,13 @@ const VISITS_PER_BENEFICIARY: usize = 5;
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
 }
 
 fn reset_peak_rss() {
@@ -48,12 +54,36 @@ fn seed(path: &std::path::Path) -> usize {
     let storage = SqliteStorage::open(path).expect("server db");
     let now = desmig_core::date::now_unix_ms();
     storage
-        .add_user(&NewUser { username: "seed".into(), password: "rahasia-desa".into(), display_name: "Seed".into(), role: Role::Admin, villages: vec![], districts: vec![], beneficiary_id: None }, now)
+        .add_user(
+            &NewUser {
+                username: "seed".into(),
+                password: "rahasia-desa".into(),
+                display_name: "Seed".into(),
+                role: Role::Admin,
+                villages: vec![],
+                districts: vec![],
+                beneficiary_id: None,
+            },
+            now,
+        )
         .unwrap();
     storage
-        .add_user(&NewUser { username: "koordinator".into(), password: "rahasia-desa".into(), display_name: "Koordinator".into(), role: Role::Supervisor, villages: vec![], districts: vec!["32.12".into()], beneficiary_id: None }, now)
+        .add_user(
+            &NewUser {
+                username: "koordinator".into(),
+                password: "rahasia-desa".into(),
+                display_name: "Koordinator".into(),
+                role: Role::Supervisor,
+                villages: vec![],
+                districts: vec!["32.12".into()],
+                beneficiary_id: None,
+            },
+            now,
+        )
         .unwrap();
-    let login = storage.login(&LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into() }, 3_600_000, now).unwrap();
+    let login = storage
+        .login(&LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into() }, 3_600_000, now)
+        .unwrap();
     let session = storage.authenticate(&login.token, now).unwrap();
     let villages: Vec<String> = RegionCatalog::builtin().villages_in("32.12").map(|r| r.code.clone()).collect();
     let template = desmig_core::checklist::builtin_templates().unwrap().into_iter().find(|t| t.id == "business_monitoring").unwrap();
@@ -70,9 +100,13 @@ fn seed(path: &std::path::Path) -> usize {
     };
     let mut ops = Vec::with_capacity(2000);
     let mut total = 0;
-    let mut flush = |ops: &mut Vec<Operation>| {
+    let flush = |ops: &mut Vec<Operation>| {
         let results = storage.push(&session, ops, now).unwrap();
-        assert!(results.iter().all(|r| r.status == desmig_core::protocol::OpStatus::Applied), "{:?}", results.iter().find(|r| r.status != desmig_core::protocol::OpStatus::Applied));
+        assert!(
+            results.iter().all(|r| r.status == desmig_core::protocol::OpStatus::Applied),
+            "{:?}",
+            results.iter().find(|r| r.status != desmig_core::protocol::OpStatus::Applied)
+        );
         ops.clear();
     };
     for i in 0..BENEFICIARIES {
@@ -102,7 +136,16 @@ fn seed(path: &std::path::Path) -> usize {
             registered_by: session.user.id.clone(),
             registered_at: 1_700_000_000_000,
         };
-        ops.push(Operation { op_id: uuid::Uuid::now_v7().to_string(), device_id: "seed".into(), user_id: session.user.id.clone(), entity: EntityKind::Beneficiary, entity_id: id.clone(), hlc: hlc(), fields: fields(serde_json::to_value(&b).unwrap()), resolves: vec![] });
+        ops.push(Operation {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            device_id: "seed".into(),
+            user_id: session.user.id.clone(),
+            entity: EntityKind::Beneficiary,
+            entity_id: id.clone(),
+            hlc: hlc(),
+            fields: fields(serde_json::to_value(&b).unwrap()),
+            resolves: vec![],
+        });
         for k in 0..VISITS_PER_BENEFICIARY {
             let v = Visit {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -121,7 +164,16 @@ fn seed(path: &std::path::Path) -> usize {
                 verified_by: None,
                 verified_at: None,
             };
-            ops.push(Operation { op_id: uuid::Uuid::now_v7().to_string(), device_id: "seed".into(), user_id: session.user.id.clone(), entity: EntityKind::Visit, entity_id: v.id.clone(), hlc: hlc(), fields: fields(serde_json::to_value(&v).unwrap()), resolves: vec![] });
+            ops.push(Operation {
+                op_id: uuid::Uuid::now_v7().to_string(),
+                device_id: "seed".into(),
+                user_id: session.user.id.clone(),
+                entity: EntityKind::Visit,
+                entity_id: v.id.clone(),
+                hlc: hlc(),
+                fields: fields(serde_json::to_value(&v).unwrap()),
+                resolves: vec![],
+            });
         }
         total += 1 + VISITS_PER_BENEFICIARY;
         if ops.len() >= 1900 {
@@ -137,7 +189,8 @@ fn main() {
         println!("bootstrap bench: skipped outside `cargo bench`");
         return;
     }
-    let bin = std::env::var("DESMIG_SERVER_BIN").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/desmig-sync-server").to_string());
+    let bin = std::env::var("DESMIG_SERVER_BIN")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/desmig-sync-server").to_string());
     if !std::path::Path::new(&bin).exists() {
         eprintln!("server binary {bin} is missing: run scripts/bench.sh (or cargo build --release -p desmig-sync-server)");
         std::process::exit(2);
@@ -146,9 +199,19 @@ fn main() {
     let db = dir.path().join("server.db");
     let t = Instant::now();
     let total = seed(&db);
-    println!("seeded the server with {total} records ({BENEFICIARIES} beneficiaries, {} visits) in {:.1} s through its push path", BENEFICIARIES * VISITS_PER_BENEFICIARY, t.elapsed().as_secs_f64());
+    println!(
+        "seeded the server with {total} records ({BENEFICIARIES} beneficiaries, {} visits) in {:.1} s through its push path",
+        BENEFICIARIES * VISITS_PER_BENEFICIARY,
+        t.elapsed().as_secs_f64()
+    );
 
-    let mut server = Command::new(&bin).arg("--database").arg(format!("sqlite://{}", db.display())).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut server = Command::new(&bin)
+        .arg("--database")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();

@@ -128,7 +128,9 @@ async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) 
     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
     let content_length: usize = head
         .lines()
-        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")).map(|(_, v)| v.trim().parse().unwrap_or(0)))
+        .find_map(|l| {
+            l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")).map(|(_, v)| v.trim().parse().unwrap_or(0))
+        })
         .unwrap_or(0);
     while buf.len() < head_end + content_length {
         let n = client.read(&mut chunk).await?;

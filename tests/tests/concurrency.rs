@@ -31,7 +31,8 @@ fn twenty_devices_pushing_and_pulling_at_once_skip_nothing_and_duplicate_nothing
     for i in 0..PUSHERS + PULLERS {
         server.add_user(&format!("f{}", letters(i)), Role::Facilitator, &[VILLAGE], &[], None);
     }
-    let devices: Vec<Arc<Device>> = (0..PUSHERS + PULLERS).map(|i| Arc::new(Device::login(&server.url, &format!("f{}", letters(i))))).collect();
+    let devices: Vec<Arc<Device>> =
+        (0..PUSHERS + PULLERS).map(|i| Arc::new(Device::login(&server.url, &format!("f{}", letters(i))))).collect();
     let pushing_done = Arc::new(AtomicBool::new(false));
     let mut handles = Vec::new();
     for (i, d) in devices.iter().take(PUSHERS).enumerate() {

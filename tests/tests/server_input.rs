@@ -21,7 +21,12 @@ struct Client {
 
 impl Client {
     fn post(&self, path: &str, body: Vec<u8>, protocol: &str, gzip: bool) -> (u16, Vec<u8>) {
-        let mut req = self.http.post(format!("{}{path}", self.url)).header("x-desmig-protocol", protocol).bearer_auth(&self.token).header("content-type", "application/json");
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("x-desmig-protocol", protocol)
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json");
         if gzip {
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             enc.write_all(&body).unwrap();
@@ -39,7 +44,10 @@ impl Client {
 }
 
 fn error_code(body: &[u8]) -> String {
-    serde_json::from_slice::<ErrorBody>(body).unwrap_or_else(|e| panic!("not a typed error body ({e}): {}", String::from_utf8_lossy(body))).error.code
+    serde_json::from_slice::<ErrorBody>(body)
+        .unwrap_or_else(|e| panic!("not a typed error body ({e}): {}", String::from_utf8_lossy(body)))
+        .error
+        .code
 }
 
 /// A phone logged in as `username`, and a raw client holding its token.
@@ -66,15 +74,28 @@ fn beneficiary_op(device: &Device, fields: serde_json::Value) -> Operation {
         user_id: who.user_id,
         entity: EntityKind::Beneficiary,
         entity_id: uuid::Uuid::now_v7().to_string(),
-        hlc: desmig_core::hlc::Hlc { millis: desmig_core::date::now_unix_ms() as u64, counter: 0, node: device.store.device_id().to_string() },
-        fields: base.as_object().unwrap().iter().map(|(k, v)| (k.clone(), FieldChange { value: v.clone(), base: None })).collect::<BTreeMap<_, _>>(),
+        hlc: desmig_core::hlc::Hlc {
+            millis: desmig_core::date::now_unix_ms() as u64,
+            counter: 0,
+            node: device.store.device_id().to_string(),
+        },
+        fields: base
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), FieldChange { value: v.clone(), base: None }))
+            .collect::<BTreeMap<_, _>>(),
         resolves: vec![],
     }
 }
 
 #[test]
 fn malformed_oversized_and_wrongly_versioned_requests_are_refused_with_a_typed_error() {
-    let server = TestServer::start_with(desmig_sync_server::http::HttpConfig { max_body_bytes: 64 * 1024, max_decompressed_bytes: 256 * 1024, ..Default::default() });
+    let server = TestServer::start_with(desmig_sync_server::http::HttpConfig {
+        max_body_bytes: 64 * 1024,
+        max_decompressed_bytes: 256 * 1024,
+        ..Default::default()
+    });
     server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
     let (_d, c) = raw_client(&server, "sri");
     let before = server.storage.stats().unwrap();

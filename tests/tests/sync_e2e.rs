@@ -127,7 +127,8 @@ fn a_rejected_operation_stays_visible_with_its_reason_and_does_not_block_the_res
     server.add_user("sri", Role::Facilitator, &[VILLAGE, VILLAGE_2], &[], None);
     let sri = Device::login(&server.url, "sri");
     // The server's region list drops Haurgeulis; the phone still has it.
-    let csv: String = desmig_core::region::BUILTIN_REGIONS_CSV.lines().filter(|l| !l.starts_with(VILLAGE_2)).map(|l| format!("{l}\n")).collect();
+    let csv: String =
+        desmig_core::region::BUILTIN_REGIONS_CSV.lines().filter(|l| !l.starts_with(VILLAGE_2)).map(|l| format!("{l}\n")).collect();
     server.storage.load_regions(&csv).unwrap();
     register(&sri, "Siti", VILLAGE_2);
     register(&sri, "Rina", VILLAGE);
@@ -210,7 +211,10 @@ fn a_new_checklist_version_reaches_the_phones() {
     sri.sync().unwrap();
     let mut t: serde_json::Value = serde_json::from_str(desmig_core::checklist::BUILTIN_TEMPLATES[4]).unwrap();
     t["version"] = serde_json::json!(2);
-    t["items"].as_array_mut().unwrap().push(serde_json::json!({"id": "pakai_qris_baru", "kind": "yes_no", "label": {"id": "Sudah pakai QRIS?", "en": "Uses QRIS?"}}));
+    t["items"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "pakai_qris_baru", "kind": "yes_no", "label": {"id": "Sudah pakai QRIS?", "en": "Uses QRIS?"}}));
     server.storage.publish_template(&t.to_string()).unwrap();
     sri.sync().unwrap();
     let v2 = sri.store.template("business_monitoring", None).unwrap();

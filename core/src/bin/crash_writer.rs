@@ -18,7 +18,14 @@ fn main() {
         }
     };
     let village = "32.12.01.2007";
-    let me = Identity { user_id: "f".into(), display_name: "F".into(), role: Role::Facilitator, villages: vec![village.into()], districts: vec![], beneficiary_id: None };
+    let me = Identity {
+        user_id: "f".into(),
+        display_name: "F".into(),
+        role: Role::Facilitator,
+        villages: vec![village.into()],
+        districts: vec![],
+        beneficiary_id: None,
+    };
     if let Err(e) = store.set_identity(Some(me)) {
         eprintln!("{e}");
         std::process::exit(1);
@@ -31,9 +38,20 @@ fn main() {
         let b = store.register_beneficiary(BeneficiaryInput::new(&name, Sex::Female, village)).expect("register");
         let due = desmig_core::date::Date::new(2027, 1, 1).expect("date");
         store
-            .record_visit(&b.id, &template.id, answers.clone(), Some("catatan".into()), vec![NewFollowUp { action: "Tindak lanjut".into(), due_date: due }])
+            .record_visit(
+                &b.id,
+                &template.id,
+                answers.clone(),
+                Some("catatan".into()),
+                vec![NewFollowUp { action: "Tindak lanjut".into(), due_date: due }],
+            )
             .expect("visit");
-        store.update_beneficiary(&b.id, BeneficiaryInput { phone: Some("0812 0000 0001".into()), ..BeneficiaryInput::new(&name, Sex::Female, village) }).expect("update");
+        store
+            .update_beneficiary(
+                &b.id,
+                BeneficiaryInput { phone: Some("0812 0000 0001".into()), ..BeneficiaryInput::new(&name, Sex::Female, village) },
+            )
+            .expect("update");
     }
 }
 

@@ -30,11 +30,25 @@ pub fn facilitator() -> Identity {
 }
 
 pub fn supervisor() -> Identity {
-    Identity { user_id: "koordinator-budi".into(), display_name: "Budi".into(), role: Role::Supervisor, villages: vec![], districts: vec!["32.12".into()], beneficiary_id: None }
+    Identity {
+        user_id: "koordinator-budi".into(),
+        display_name: "Budi".into(),
+        role: Role::Supervisor,
+        villages: vec![],
+        districts: vec!["32.12".into()],
+        beneficiary_id: None,
+    }
 }
 
 pub fn worker(beneficiary_id: &str) -> Identity {
-    Identity { user_id: "pmi-siti".into(), display_name: "Siti".into(), role: Role::Worker, villages: vec![], districts: vec![], beneficiary_id: Some(beneficiary_id.into()) }
+    Identity {
+        user_id: "pmi-siti".into(),
+        display_name: "Siti".into(),
+        role: Role::Worker,
+        villages: vec![],
+        districts: vec![],
+        beneficiary_id: Some(beneficiary_id.into()),
+    }
 }
 
 pub struct Device {
