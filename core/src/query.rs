@@ -280,3 +280,127 @@ impl FieldStore {
         Month::of(self.today())
     }
 }
+
+/// One village as a supervisor's team overview shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VillageOverview {
+    pub village_code: String,
+    pub village_name: String,
+    pub indicators: VillageIndicators,
+    /// Completed visits not yet verified.
+    pub visits_to_verify: u64,
+}
+
+/// A completed visit waiting for the supervisor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitToVerify {
+    pub visit: Visit,
+    pub beneficiary_name: String,
+    pub village_code: String,
+}
+
+/// A capital application with the stages it went through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CapitalProgress {
+    pub application: CapitalApplication,
+    /// Oldest first.
+    pub history: Vec<StageChange>,
+}
+
+/// What a returning worker sees of their own record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerStatus {
+    pub beneficiary: Beneficiary,
+    pub village_name: String,
+    pub prakerja: Option<Prakerja>,
+    pub trainings: Vec<Training>,
+    pub capital: Vec<CapitalProgress>,
+    pub businesses: Vec<Business>,
+    /// Next steps agreed with the facilitator: open follow-ups, soonest first.
+    pub next_steps: Vec<FollowUp>,
+}
+
+impl FieldStore {
+    /// The villages this user works in, in code order: a facilitator's own, a supervisor's
+    /// districts' villages, every village for an administrator.
+    pub fn villages_in_scope(&self) -> Result<Vec<crate::region::Region>> {
+        let who = self.require_identity()?;
+        let regions = self.regions();
+        Ok(match who.role {
+            Role::Facilitator => who.villages.iter().filter_map(|v| regions.get(v).cloned()).collect(),
+            Role::Supervisor => who.districts.iter().flat_map(|d| regions.villages_in(d).cloned().collect::<Vec<_>>()).collect(),
+            Role::Admin => regions.iter().filter(|r| r.level == crate::region::RegionLevel::Village).cloned().collect(),
+            Role::Worker => vec![],
+        })
+    }
+
+    /// Completed visits in scope that no supervisor has verified, oldest first.
+    pub fn visits_to_verify(&self, limit: u32) -> Result<Vec<VisitToVerify>> {
+        let who = self.require_identity()?;
+        if who.role == Role::Worker {
+            return Err(Error::NotAllowed("workers do not verify visits".into()));
+        }
+        let (filter, scope_args) = scoped(&who);
+        let sql = format!(
+            "SELECT v.doc, b.full_name, b.village_code FROM visit v JOIN beneficiary b ON b.id = v.beneficiary_id
+             WHERE v.status = 'completed' AND v.doc ->> '$.verified_by' IS NULL AND {filter} ORDER BY v.started_at LIMIT ?"
+        );
+        let limit = i64::from(limit.clamp(1, 500));
+        self.read(|c| {
+            let mut args: Vec<&dyn ToSql> = scope_args.iter().map(|a| a as &dyn ToSql).collect();
+            args.push(&limit);
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(args.as_slice(), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(doc, name, village)| {
+                    Ok(VisitToVerify { visit: serde_json::from_str(&doc)?, beneficiary_name: name, village_code: village })
+                })
+                .collect()
+        })
+    }
+
+    /// Every village in scope with its indicators for `month` and its visits waiting for
+    /// verification: a supervisor's team overview.
+    pub fn team_overview(&self, month: Month) -> Result<Vec<VillageOverview>> {
+        let villages = self.villages_in_scope()?;
+        let waiting = self.visits_to_verify(500)?;
+        villages
+            .into_iter()
+            .map(|v| {
+                Ok(VillageOverview {
+                    indicators: self.village_indicators(&v.code, month)?,
+                    visits_to_verify: waiting.iter().filter(|w| w.village_code == v.code).count() as u64,
+                    village_code: v.code,
+                    village_name: v.name,
+                })
+            })
+            .collect()
+    }
+
+    /// A returning worker's own status: Prakerja, trainings, each capital application and where it
+    /// stands, businesses, and the next steps agreed with the facilitator.
+    pub fn my_status(&self) -> Result<WorkerStatus> {
+        let file = self.my_file()?;
+        let capital = file
+            .capital_applications
+            .iter()
+            .map(|a| CapitalProgress {
+                application: a.clone(),
+                history: file.history.iter().filter(|h| h.subject_id == a.id).cloned().collect(),
+            })
+            .collect();
+        let mut next_steps: Vec<FollowUp> = file.follow_ups.iter().filter(|f| f.done_on.is_none()).cloned().collect();
+        next_steps.sort_by_key(|f| f.due_date);
+        Ok(WorkerStatus {
+            beneficiary: file.beneficiary,
+            village_name: file.village_name,
+            prakerja: file.prakerja,
+            trainings: file.trainings,
+            capital,
+            businesses: file.businesses,
+            next_steps,
+        })
+    }
+}

@@ -265,3 +265,62 @@ fn every_answer_kind_is_typed_and_bounded() {
         assert_eq!(c.problems[0].field, item.id);
     }
 }
+
+#[test]
+fn a_supervisors_overview_shows_each_village_and_the_visits_waiting_for_verification() {
+    let dev = device(facilitator());
+    let b = dev.store.register_beneficiary(siti()).unwrap();
+    let t = dev.store.template("initial_assessment", None).unwrap();
+    dev.store.record_visit(&b.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+    dev.store.record_visit(&b.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+    dev.store.start_visit(&b.id, &t.id, None).unwrap(); // a draft waits for nobody
+    dev.store.set_identity(Some(supervisor())).unwrap();
+    let waiting = dev.store.visits_to_verify(50).unwrap();
+    assert_eq!(waiting.len(), 2);
+    assert_eq!(waiting[0].beneficiary_name, "Siti Aminah");
+    dev.store.verify_visit(&waiting[0].visit.id).unwrap();
+    let overview = dev.store.team_overview(dev.store.this_month()).unwrap();
+    assert!(overview.len() >= 10, "every village of Indramayu in the list: {}", overview.len());
+    let haurkolot = overview.iter().find(|v| v.village_code == VILLAGE).unwrap();
+    assert_eq!((haurkolot.village_name.as_str(), haurkolot.visits_to_verify, haurkolot.indicators.visits_this_month), ("Haurkolot", 1, 2));
+    assert!(overview.iter().all(|v| v.village_code.starts_with("32.12.")));
+}
+
+#[test]
+fn a_worker_sees_where_each_capital_application_stands_and_the_next_steps() {
+    let dev = device(facilitator());
+    let b = dev.store.register_beneficiary(siti()).unwrap();
+    let app = CapitalApplication {
+        id: String::new(),
+        beneficiary_id: b.id.clone(),
+        source: CapitalSource::VillageFund,
+        bank: None,
+        kur_scheme: None,
+        business_id: None,
+        purpose: Some("Gerobak dan kompor".into()),
+        amount_requested: 3_000_000,
+        amount_approved: None,
+        amount_disbursed: None,
+        stage: CapitalStage::Interest,
+        submitted_on: None,
+        disbursed_on: None,
+        rejection_reason: None,
+    };
+    let app = dev.store.save_capital_application(app, None).unwrap();
+    dev.store
+        .move_capital_stage(&app.id, CapitalStage::Submitted, |c| c.submitted_on = Some(d("2026-11-25")), Some("Diajukan ke BUMDes".into()))
+        .unwrap();
+    dev.store.add_follow_up(&b.id, None, "Tanyakan hasil rapat BUMDes", d("2026-12-03")).unwrap();
+    let done = dev.store.add_follow_up(&b.id, None, "Lengkapi fotokopi KK", d("2026-11-26")).unwrap();
+    dev.store.complete_follow_up(&done.id, d("2026-11-27")).unwrap();
+    dev.store.set_identity(Some(worker(&b.id))).unwrap();
+    let me = dev.store.my_status().unwrap();
+    assert_eq!(me.village_name, "Haurkolot");
+    assert_eq!(me.capital.len(), 1);
+    assert_eq!(me.capital[0].application.stage, CapitalStage::Submitted);
+    let steps: Vec<_> = me.capital[0].history.iter().map(|h| h.to.as_str()).collect();
+    assert_eq!(steps, ["interest", "submitted"]);
+    assert_eq!(me.capital[0].history[1].note.as_deref(), Some("Diajukan ke BUMDes"));
+    assert_eq!(me.next_steps.iter().map(|f| f.action.as_str()).collect::<Vec<_>>(), ["Tanyakan hasil rapat BUMDes"]);
+    assert!(matches!(dev.store.visits_to_verify(5), Err(Error::NotAllowed(_))));
+}
