@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting and lints, then the Rust workspace (core, sync
-# server, end-to-end suite against a real server on loopback).
+# Runs every test of the project:
+#   1. formatting and lints (cargo fmt, clippy with warnings as errors);
+#   2. the Rust workspace: core, sync server, the end-to-end suite against a real server;
+#   3. the generated Kotlin/Swift bindings are up to date with the Rust library;
+#   4. the Android app's platform-free Kotlin (bindings + state holders) on the desktop JVM,
+#      through JNA, syncing against the real sync-server binary (Maven, JUnit 5).
 # Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,3 +17,18 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust workspace tests"
 cargo test --workspace --locked
+
+echo "== generated bindings are up to date"
+scripts/bindings.sh --check
+
+echo "== Kotlin on the JVM (android/shared)"
+cargo build -p desmig-sync-server --locked
+(cd android/shared && mvn -B -q test)
+passed=0; failed=0
+for report in android/shared/target/surefire-reports/TEST-*.xml; do
+  tests=$(grep -o 'tests="[0-9]*"' "$report" | head -1 | tr -dc 0-9)
+  bad=$(( $(grep -o 'failures="[0-9]*"' "$report" | head -1 | tr -dc 0-9) + $(grep -o 'errors="[0-9]*"' "$report" | head -1 | tr -dc 0-9) ))
+  passed=$((passed + tests - bad)); failed=$((failed + bad))
+done
+echo "kotlin: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

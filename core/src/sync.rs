@@ -125,6 +125,20 @@ pub struct SyncReport {
     pub round_trips: u64,
     /// Why the sync stopped early, in words; `None` when it finished.
     pub error: Option<String>,
+    /// The same as a stable code for the app's message: `network`, `login_required`,
+    /// `cancelled`, `storage`, or the server's error code.
+    pub error_code: Option<String>,
+}
+
+fn error_code(e: &Error) -> String {
+    match e {
+        Error::Network(_) => "network".into(),
+        Error::LoginRequired(_) => "login_required".into(),
+        Error::Cancelled => "cancelled".into(),
+        Error::Server { code, .. } => code.clone(),
+        Error::NotAllowed(_) => "not_allowed".into(),
+        _ => "storage".into(),
+    }
 }
 
 struct Http<'a> {
@@ -336,6 +350,7 @@ impl FieldStore {
         report.round_trips = trips;
         report.finished_at = now_unix_ms();
         report.error = outcome.as_ref().err().map(|e| e.to_string());
+        report.error_code = outcome.as_ref().err().map(error_code);
         self.with_writer(|tx, _| meta_set(tx, "last_sync", &serde_json::to_string(&report)?))?;
         if let Some(l) = listener {
             l.on_progress(&SyncProgress {

@@ -1,0 +1,127 @@
+package id.go.kemnaker.desmig.state
+
+import id.go.kemnaker.desmig.core.Beneficiary
+import id.go.kemnaker.desmig.core.BeneficiaryFile
+import id.go.kemnaker.desmig.core.BeneficiaryInput
+import id.go.kemnaker.desmig.core.BeneficiaryKind
+import id.go.kemnaker.desmig.core.BeneficiarySummary
+import id.go.kemnaker.desmig.core.ConsentMethod
+import id.go.kemnaker.desmig.core.DesmigException
+import id.go.kemnaker.desmig.core.FieldStore
+import id.go.kemnaker.desmig.core.Region
+import id.go.kemnaker.desmig.core.Sex
+
+const val PAGE_SIZE = 50
+
+data class BeneficiaryListState(
+    val villages: List<Region> = emptyList(),
+    val village: Region? = null,
+    val query: String = "",
+    val items: List<BeneficiarySummary> = emptyList(),
+    val nextOffset: Int? = null,
+    val error: UiMessage? = null,
+)
+
+/** The facilitator's villages and a village's beneficiaries, with search (name or NIK). */
+class BeneficiaryListModel(private val store: FieldStore) : StateHolder<BeneficiaryListState>(BeneficiaryListState()) {
+    fun load() {
+        attempt { store.villages() }
+            .onSuccess { villages -> update { it.copy(villages = villages, error = null) }; villages.firstOrNull()?.let(::selectVillage) }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+    }
+
+    fun selectVillage(village: Region) {
+        update { it.copy(village = village, query = "", items = emptyList(), nextOffset = 0) }
+        loadMore()
+    }
+
+    fun loadMore() {
+        val village = state.village ?: return
+        val offset = state.nextOffset ?: return
+        attempt { store.listBeneficiaries(village.code, offset.toUInt(), PAGE_SIZE.toUInt()) }
+            .onSuccess { page -> update { it.copy(items = it.items + page.items, nextOffset = page.nextOffset?.toInt(), error = null) } }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+    }
+
+    /** Searches all the user's villages; an empty query goes back to the village list. */
+    fun search(text: String) {
+        if (text.isBlank()) {
+            state.village?.let(::selectVillage)
+            return
+        }
+        attempt { store.searchBeneficiaries(text, PAGE_SIZE.toUInt()) }
+            .onSuccess { found -> update { it.copy(query = text, items = found, nextOffset = null, error = null) } }
+            .onFailure { e -> update { it.copy(query = text, error = e.toUiMessage()) } }
+    }
+}
+
+data class RegistrationState(
+    val input: BeneficiaryInput,
+    val problems: FieldProblems = emptyMap(),
+    val saved: Beneficiary? = null,
+    val error: UiMessage? = null,
+)
+
+fun emptyInput(villageCode: String) = BeneficiaryInput(
+    kind = BeneficiaryKind.RETURNING_WORKER, familyOf = null, nik = null, fullName = "", sex = Sex.FEMALE, birthDate = null,
+    phone = null, villageCode = villageCode, address = null, lastCountry = null, jobSectorAbroad = null, yearsAbroad = null,
+    returnMonth = null, savingsBand = null, skills = emptyList(), networks = null, dependants = 0u, consentMethod = ConsentMethod.SIGNED_FORM,
+)
+
+/** The registration (and edit) form: core validates; every problem is shown by its field. */
+class RegistrationModel(private val store: FieldStore, villageCode: String, private val editing: String? = null) :
+    StateHolder<RegistrationState>(RegistrationState(emptyInput(villageCode))) {
+
+    fun edit(change: (BeneficiaryInput) -> BeneficiaryInput) = update { it.copy(input = change(it.input)) }
+
+    fun save(): Boolean {
+        val input = state.input
+        return try {
+            val saved = if (editing == null) store.registerBeneficiary(input) else store.updateBeneficiary(editing, input)
+            update { it.copy(saved = saved, problems = emptyMap(), error = null) }
+            true
+        } catch (e: DesmigException.Validation) {
+            update { it.copy(problems = e.errors.byField(), error = e.toUiMessage()) }
+            false
+        } catch (e: DesmigException) {
+            update { it.copy(error = e.toUiMessage()) }
+            false
+        }
+    }
+}
+
+/** One status card of a beneficiary's file: a message key for the status and its detail. */
+data class StatusCard(val title: String, val status: String, val detail: List<String> = emptyList())
+
+data class BeneficiaryFileState(
+    val file: BeneficiaryFile? = null,
+    val cards: List<StatusCard> = emptyList(),
+    val error: UiMessage? = null,
+)
+
+/** A beneficiary's file: status cards for Prakerja, trainings, the capital pipeline, business. */
+class BeneficiaryFileModel(private val store: FieldStore, private val beneficiaryId: String) : StateHolder<BeneficiaryFileState>(BeneficiaryFileState()) {
+    fun load() {
+        attempt { store.beneficiaryFile(beneficiaryId) }
+            .onSuccess { f -> update { it.copy(file = f, cards = cardsOf(f), error = null) } }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+    }
+
+    private fun cardsOf(f: BeneficiaryFile): List<StatusCard> = buildList {
+        add(StatusCard("card_prakerja", f.prakerja?.let { "prakerja_" + it.stage.name.lowercase() } ?: "prakerja_none",
+            listOfNotNull(f.prakerja?.wave?.let { "wave:$it" }, f.prakerja?.purchaseDeadline?.let { "deadline:$it" })))
+        add(StatusCard("card_trainings", if (f.trainings.isEmpty()) "trainings_none" else "trainings_count",
+            f.trainings.map { "${it.title}:${it.status.name.lowercase()}" }))
+        f.capitalApplications.forEach { c ->
+            add(StatusCard("card_capital", "capital_" + c.stage.name.lowercase(),
+                listOfNotNull(c.source.name.lowercase(), formatRupiah(c.amountRequested), c.amountDisbursed?.let { "disbursed:" + formatRupiah(it) })))
+        }
+        f.businesses.forEach { b -> add(StatusCard("card_business", "business_" + b.status.name.lowercase(), listOfNotNull(b.name, b.monthlyRevenue?.let(::formatRupiah)))) }
+    }
+}
+
+/** Whole rupiah as Indonesians write it: `Rp 10.000.000`. */
+fun formatRupiah(amount: Long): String {
+    val digits = kotlin.math.abs(amount).toString().reversed().chunked(3).joinToString(".").reversed()
+    return (if (amount < 0) "-Rp " else "Rp ") + digits
+}

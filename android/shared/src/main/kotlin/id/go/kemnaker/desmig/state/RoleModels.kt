@@ -1,0 +1,70 @@
+package id.go.kemnaker.desmig.state
+
+import id.go.kemnaker.desmig.core.Conflict
+import id.go.kemnaker.desmig.core.DueFollowUp
+import id.go.kemnaker.desmig.core.FieldStore
+import id.go.kemnaker.desmig.core.Resolution
+import id.go.kemnaker.desmig.core.VillageIndicators
+import id.go.kemnaker.desmig.core.VillageOverview
+import id.go.kemnaker.desmig.core.VisitToVerify
+import id.go.kemnaker.desmig.core.WorkerStatus
+
+data class VillageState(
+    val villageCode: String,
+    val month: String,
+    val indicators: VillageIndicators? = null,
+    val followUps: List<DueFollowUp> = emptyList(),
+    val error: UiMessage? = null,
+)
+
+/** A village's indicators this month and the follow-ups due in the coming week. */
+class VillageModel(private val store: FieldStore, villageCode: String) : StateHolder<VillageState>(VillageState(villageCode, store.thisMonth())) {
+    fun load() {
+        attempt { store.villageIndicators(state.villageCode, state.month) to store.followUpsDue(7u) }
+            .onSuccess { (ind, due) -> update { it.copy(indicators = ind, followUps = due.filter { f -> f.villageCode == it.villageCode }, error = null) } }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+    }
+
+    fun markDone(followUpId: String, today: String) {
+        attempt { store.completeFollowUp(followUpId, today) }.onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+        load()
+    }
+}
+
+data class WorkerState(val status: WorkerStatus? = null, val error: UiMessage? = null)
+
+/** "My status" for a returning worker: read-only, their own record only. */
+class WorkerStatusModel(private val store: FieldStore) : StateHolder<WorkerState>(WorkerState()) {
+    fun load() {
+        attempt { store.myStatus() }
+            .onSuccess { s -> update { WorkerState(s, null) } }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+    }
+}
+
+data class SupervisorState(
+    val month: String,
+    val villages: List<VillageOverview> = emptyList(),
+    val toVerify: List<VisitToVerify> = emptyList(),
+    val conflicts: List<Conflict> = emptyList(),
+    val error: UiMessage? = null,
+)
+
+/** A supervisor's team overview, the visits to verify, and the conflicts to resolve. */
+class SupervisorModel(private val store: FieldStore) : StateHolder<SupervisorState>(SupervisorState(store.thisMonth())) {
+    fun load() {
+        attempt { Triple(store.teamOverview(state.month), store.visitsToVerify(200u), store.conflicts(false)) }
+            .onSuccess { (villages, visits, conflicts) -> update { it.copy(villages = villages, toVerify = visits, conflicts = conflicts, error = null) } }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+    }
+
+    fun verify(visitId: String) {
+        attempt { store.verifyVisit(visitId) }.onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+        load()
+    }
+
+    fun resolve(conflictId: String, resolution: Resolution) {
+        attempt { store.resolveConflict(conflictId, resolution) }.onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+        load()
+    }
+}

@@ -1,0 +1,37 @@
+package id.go.kemnaker.desmig.state
+
+import id.go.kemnaker.desmig.core.DesmigException
+import id.go.kemnaker.desmig.core.FieldError
+
+/**
+ * Something to tell the user, as a string-resource key and its arguments. The Android app maps
+ * keys to `R.string` (Indonesian by default, English in `values-en`); the iOS app to
+ * `Localizable.strings`. Keys are stable: tests assert them.
+ */
+data class UiMessage(val key: String, val args: List<String> = emptyList())
+
+/** Problems with a form, by field or checklist item id, as the core reported them. */
+typealias FieldProblems = Map<String, List<FieldError>>
+
+fun List<FieldError>.byField(): FieldProblems = groupBy { it.field }
+
+/** What the user can do about an error from the core, in words a facilitator understands. */
+fun Throwable.toUiMessage(): UiMessage = when (this) {
+    is DesmigException.Validation -> UiMessage("error_validation", listOf(errors.size.toString()))
+    is DesmigException.NotFound -> UiMessage("error_not_found")
+    is DesmigException.NotAllowed -> UiMessage("error_not_allowed", listOf(reason))
+    is DesmigException.Conflict -> UiMessage("error_conflict", listOf(reason))
+    is DesmigException.Storage -> UiMessage("error_storage", listOf(reason))
+    is DesmigException.Network -> UiMessage("error_network")
+    is DesmigException.LoginRequired -> UiMessage("error_login_required")
+    is DesmigException.Sync -> UiMessage("error_sync_refused", listOf(code))
+    is DesmigException.Cancelled -> UiMessage("sync_cancelled")
+    else -> UiMessage("error_unexpected", listOf(message ?: javaClass.simpleName))
+}
+
+/** Runs [action], turning a core error into a message instead of a crash. */
+inline fun <T> attempt(action: () -> T): Result<T> = try {
+    Result.success(action())
+} catch (e: DesmigException) {
+    Result.failure(e)
+}

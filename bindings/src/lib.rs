@@ -1,0 +1,382 @@
+//! UniFFI bindings of the desmig core: the typed API that the Android (Kotlin) and iOS (Swift)
+//! apps call. Thin by design: every rule lives in `desmig-core`; this crate only shapes records
+//! for the FFI and maps errors to one enum a UI can act on. All functions block; the apps call
+//! them off the main thread, from as many threads as they like.
+
+mod enums;
+mod records;
+
+use desmig_core::sync::{CancelToken, SyncListener};
+use desmig_core::{ApiError, FieldError};
+use records::*;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub use records::{AnswerValue, Beneficiary, BeneficiaryFile, ChecklistTemplate, Visit};
+
+uniffi::setup_scaffolding!();
+
+/// The one error the apps handle. Each variant says what the user can do next.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+pub enum DesmigError {
+    /// Fix these fields or checklist items (ids and reasons) and try again.
+    #[error("invalid input: {}", errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Validation { errors: Vec<FieldError> },
+    #[error("{entity} {id} not found")]
+    NotFound { entity: String, id: String },
+    /// The user's role or villages do not allow this.
+    #[error("not allowed: {reason}")]
+    NotAllowed { reason: String },
+    /// Not possible in the current state (a completed visit, a refused status change).
+    #[error("conflict: {reason}")]
+    Conflict { reason: String },
+    /// The phone's database failed.
+    #[error("storage error: {reason}")]
+    Storage { reason: String },
+    /// No connection, or it broke off: everything is kept; sync again later.
+    #[error("network error: {reason}")]
+    Network { reason: String },
+    /// The session ended: log in again.
+    #[error("log in again: {reason}")]
+    LoginRequired { reason: String },
+    /// The server refused the sync; `code` is stable.
+    #[error("sync refused ({code}): {reason}")]
+    Sync { code: String, reason: String },
+    #[error("sync cancelled")]
+    Cancelled,
+}
+
+impl DesmigError {
+    pub(crate) fn invalid(field: &str, code: &str, message: impl Into<String>) -> DesmigError {
+        DesmigError::Validation { errors: vec![FieldError::new(field, code, message)] }
+    }
+}
+
+impl From<desmig_core::Error> for DesmigError {
+    fn from(e: desmig_core::Error) -> Self {
+        match ApiError::from(e) {
+            ApiError::Validation { errors } => DesmigError::Validation { errors },
+            ApiError::NotFound { entity, id } => DesmigError::NotFound { entity, id },
+            ApiError::NotAllowed { reason } => DesmigError::NotAllowed { reason },
+            ApiError::Conflict { reason } => DesmigError::Conflict { reason },
+            ApiError::Storage { message } => DesmigError::Storage { reason: message },
+            ApiError::Network { message } => DesmigError::Network { reason: message },
+            ApiError::LoginRequired { message } => DesmigError::LoginRequired { reason: message },
+            ApiError::Sync { code, message } => DesmigError::Sync { code, reason: message },
+            ApiError::Cancelled => DesmigError::Cancelled,
+        }
+    }
+}
+
+type Result<T, E = DesmigError> = std::result::Result<T, E>;
+
+/// Receives sync progress, on the thread that runs the sync.
+#[uniffi::export(foreign)]
+pub trait SyncProgressListener: Send + Sync {
+    fn on_progress(&self, progress: desmig_core::sync::SyncProgress);
+}
+
+struct Listener(Arc<dyn SyncProgressListener>);
+
+impl SyncListener for Listener {
+    fn on_progress(&self, progress: &desmig_core::sync::SyncProgress) {
+        self.0.on_progress(progress.clone());
+    }
+}
+
+/// The handle an app holds: one database file for one device.
+#[derive(uniffi::Object)]
+pub struct FieldStore {
+    inner: desmig_core::FieldStore,
+    running_sync: Mutex<Option<CancelToken>>,
+}
+
+#[uniffi::export]
+impl FieldStore {
+    /// Opens (creating or upgrading) the database at `path`.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<FieldStore>> {
+        Ok(Arc::new(FieldStore { inner: desmig_core::FieldStore::open(path)?, running_sync: Mutex::new(None) }))
+    }
+
+    pub fn device_id(&self) -> String {
+        self.inner.device_id().to_string()
+    }
+
+    /// Who is signed in on this device, if anyone.
+    pub fn identity(&self) -> Option<desmig_core::scope::Identity> {
+        self.inner.identity()
+    }
+
+    /// Logs in; returns the token for the app's secure storage.
+    pub fn login(&self, server_url: String, username: String, password: String) -> Result<LoginResult> {
+        let r = self.inner.login(&server_url, &username, &password)?;
+        Ok(LoginResult { token: r.token, expires_at: r.expires_at, identity: r.identity })
+    }
+
+    /// Forgets who is signed in. Unsent changes stay, and go with the next sync of that user.
+    pub fn sign_out(&self) -> Result<()> {
+        Ok(self.inner.set_identity(None)?)
+    }
+
+    /// The villages the user works in.
+    pub fn villages(&self) -> Result<Vec<desmig_core::region::Region>> {
+        Ok(self.inner.villages_in_scope()?)
+    }
+
+    pub fn register_beneficiary(&self, input: desmig_core::field::BeneficiaryInput) -> Result<Beneficiary> {
+        Ok(self.inner.register_beneficiary(input)?.into())
+    }
+
+    pub fn update_beneficiary(&self, id: String, input: desmig_core::field::BeneficiaryInput) -> Result<Beneficiary> {
+        Ok(self.inner.update_beneficiary(&id, input)?.into())
+    }
+
+    pub fn withdraw_consent(&self, id: String) -> Result<Beneficiary> {
+        Ok(self.inner.withdraw_consent(&id)?.into())
+    }
+
+    pub fn list_beneficiaries(&self, village_code: String, offset: u32, limit: u32) -> Result<BeneficiaryPage> {
+        let p = self.inner.list_beneficiaries(&village_code, offset, limit)?;
+        Ok(BeneficiaryPage { items: p.items, next_offset: p.next_offset })
+    }
+
+    /// By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
+    pub fn search_beneficiaries(&self, text: String, limit: u32) -> Result<Vec<desmig_core::query::BeneficiarySummary>> {
+        Ok(self.inner.search_beneficiaries(&text, limit)?)
+    }
+
+    pub fn beneficiary_file(&self, id: String) -> Result<BeneficiaryFile> {
+        let f = self.inner.beneficiary_file(&id)?;
+        Ok(BeneficiaryFile {
+            beneficiary: f.beneficiary.into(),
+            village_name: f.village_name,
+            prakerja: f.prakerja.map(Into::into),
+            trainings: f.trainings.into_iter().map(Into::into).collect(),
+            capital_applications: f.capital_applications.into_iter().map(Into::into).collect(),
+            businesses: f.businesses.into_iter().map(Into::into).collect(),
+            visits: f.visits.into_iter().map(|v| visit_out(&self.inner, v)).collect(),
+            follow_ups: f.follow_ups.into_iter().map(Into::into).collect(),
+            history: f.history,
+        })
+    }
+
+    /// The newest version of each checklist.
+    pub fn templates(&self) -> Vec<ChecklistTemplate> {
+        self.inner.templates().iter().map(|t| t.as_ref().into()).collect()
+    }
+
+    /// One checklist: a given version, or the newest.
+    pub fn template(&self, id: String, version: Option<u32>) -> Result<ChecklistTemplate> {
+        Ok(self.inner.template(&id, version)?.as_ref().into())
+    }
+
+    /// Which items to show, what is wrong, and how complete: call as the user answers.
+    pub fn check_answers(
+        &self,
+        template_id: String,
+        version: u32,
+        answers: HashMap<String, AnswerValue>,
+        complete: bool,
+    ) -> Result<AnswerCheck> {
+        let c = self.inner.check_answers(&template_id, version, &answers_in(answers), complete)?;
+        Ok(AnswerCheck { visible_items: c.visible, problems: c.problems, completeness: c.completeness })
+    }
+
+    pub fn start_visit(
+        &self,
+        beneficiary_id: String,
+        template_id: String,
+        location: Option<desmig_core::model::GeoPoint>,
+    ) -> Result<Visit> {
+        Ok(visit_out(&self.inner, self.inner.start_visit(&beneficiary_id, &template_id, location)?))
+    }
+
+    pub fn save_visit_draft(
+        &self,
+        visit_id: String,
+        answers: HashMap<String, AnswerValue>,
+        notes: Option<String>,
+        location: Option<desmig_core::model::GeoPoint>,
+    ) -> Result<Visit> {
+        Ok(visit_out(&self.inner, self.inner.save_visit_draft(&visit_id, answers_in(answers), notes, location)?))
+    }
+
+    /// Completes a visit, or lists every problem (item ids and reasons) and keeps the draft.
+    pub fn complete_visit(
+        &self,
+        visit_id: String,
+        answers: HashMap<String, AnswerValue>,
+        notes: Option<String>,
+        follow_ups: Vec<NewFollowUp>,
+    ) -> Result<Visit> {
+        let mut agreed = Vec::with_capacity(follow_ups.len());
+        for f in follow_ups {
+            agreed.push(desmig_core::field::NewFollowUp { due_date: required_date("due_date", &f.due_date)?, action: f.action });
+        }
+        Ok(visit_out(&self.inner, self.inner.complete_visit(&visit_id, answers_in(answers), notes, agreed)?))
+    }
+
+    /// A correction of a completed visit: a new draft that keeps the original.
+    pub fn amend_visit(&self, visit_id: String) -> Result<Visit> {
+        Ok(visit_out(&self.inner, self.inner.amend_visit(&visit_id)?))
+    }
+
+    pub fn save_prakerja(&self, prakerja: Prakerja, note: Option<String>) -> Result<Prakerja> {
+        Ok(self.inner.save_prakerja(prakerja.try_into()?, note)?.into())
+    }
+
+    /// Adds (empty id) or updates a training.
+    pub fn save_training(&self, training: Training, note: Option<String>) -> Result<Training> {
+        Ok(self.inner.save_training(training.try_into()?, note)?.into())
+    }
+
+    /// Adds (empty id) or updates a capital application; stage changes follow the programme.
+    pub fn save_capital_application(&self, application: CapitalApplication, note: Option<String>) -> Result<CapitalApplication> {
+        Ok(self.inner.save_capital_application(application.try_into()?, note)?.into())
+    }
+
+    /// Adds (empty id) or updates a business.
+    pub fn save_business(&self, business: Business, note: Option<String>) -> Result<Business> {
+        Ok(self.inner.save_business(business.try_into()?, note)?.into())
+    }
+
+    pub fn add_follow_up(&self, beneficiary_id: String, visit_id: Option<String>, action: String, due_date: String) -> Result<FollowUp> {
+        let due = required_date("due_date", &due_date)?;
+        Ok(self.inner.add_follow_up(&beneficiary_id, visit_id.as_deref(), &action, due)?.into())
+    }
+
+    pub fn complete_follow_up(&self, id: String, done_on: String) -> Result<FollowUp> {
+        Ok(self.inner.complete_follow_up(&id, required_date("done_on", &done_on)?)?.into())
+    }
+
+    /// Open follow-ups due within `within_days`, overdue first.
+    pub fn follow_ups_due(&self, within_days: u32) -> Result<Vec<DueFollowUp>> {
+        Ok(self
+            .inner
+            .follow_ups_due(within_days)?
+            .into_iter()
+            .map(|d| DueFollowUp {
+                follow_up: d.follow_up.into(),
+                beneficiary_name: d.beneficiary_name,
+                village_code: d.village_code,
+                days_overdue: d.days_overdue,
+            })
+            .collect())
+    }
+
+    /// This month, `YYYY-MM`.
+    pub fn this_month(&self) -> String {
+        self.inner.this_month().to_string()
+    }
+
+    /// A village's indicators; visits are counted in `month` (`YYYY-MM`).
+    pub fn village_indicators(&self, village_code: String, month: String) -> Result<desmig_core::query::VillageIndicators> {
+        Ok(self.inner.village_indicators(&village_code, month_in(&month)?)?)
+    }
+
+    /// A returning worker's own status.
+    pub fn my_status(&self) -> Result<WorkerStatus> {
+        let s = self.inner.my_status()?;
+        Ok(WorkerStatus {
+            beneficiary: s.beneficiary.into(),
+            village_name: s.village_name,
+            prakerja: s.prakerja.map(Into::into),
+            trainings: s.trainings.into_iter().map(Into::into).collect(),
+            capital: s.capital.into_iter().map(|c| CapitalProgress { application: c.application.into(), history: c.history }).collect(),
+            businesses: s.businesses.into_iter().map(Into::into).collect(),
+            next_steps: s.next_steps.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// A supervisor's villages with their indicators and visits waiting for verification.
+    pub fn team_overview(&self, month: String) -> Result<Vec<desmig_core::query::VillageOverview>> {
+        Ok(self.inner.team_overview(month_in(&month)?)?)
+    }
+
+    pub fn visits_to_verify(&self, limit: u32) -> Result<Vec<VisitToVerify>> {
+        Ok(self
+            .inner
+            .visits_to_verify(limit)?
+            .into_iter()
+            .map(|v| VisitToVerify {
+                visit: visit_out(&self.inner, v.visit),
+                beneficiary_name: v.beneficiary_name,
+                village_code: v.village_code,
+            })
+            .collect())
+    }
+
+    pub fn verify_visit(&self, visit_id: String) -> Result<Visit> {
+        Ok(visit_out(&self.inner, self.inner.verify_visit(&visit_id)?))
+    }
+
+    pub fn conflicts(&self, include_resolved: bool) -> Result<Vec<Conflict>> {
+        Ok(self
+            .inner
+            .conflicts(include_resolved)?
+            .into_iter()
+            .map(|c| Conflict {
+                id: c.id,
+                entity: c.entity.table().to_string(),
+                entity_id: c.entity_id,
+                field: c.field,
+                current_value: shown(&c.current_value),
+                losing_value: shown(&c.losing_value),
+                beneficiary_id: c.beneficiary_id,
+                beneficiary_name: c.beneficiary_name,
+                detected_at: c.detected_at,
+                resolved_by: c.resolved_by,
+                resolved_at: c.resolved_at,
+            })
+            .collect())
+    }
+
+    pub fn resolve_conflict(&self, conflict_id: String, resolution: desmig_core::sync::Resolution) -> Result<()> {
+        Ok(self.inner.resolve_conflict(&conflict_id, resolution)?)
+    }
+
+    /// Pushes local changes and pulls the user's scope. Local edits go on while it runs.
+    pub fn sync_now(&self, config: SyncConfig, listener: Option<Arc<dyn SyncProgressListener>>) -> Result<desmig_core::sync::SyncReport> {
+        let cancel = CancelToken::new();
+        *self.running_sync.lock().unwrap_or_else(|e| e.into_inner()) = Some(cancel.clone());
+        let settings = desmig_core::sync::SyncSettings::new(&config.server_url, &config.token);
+        let adapter = listener.map(Listener);
+        let result = self.inner.sync(&settings, adapter.as_ref().map(|l| l as &dyn SyncListener), &cancel);
+        *self.running_sync.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(result?)
+    }
+
+    /// Stops a running sync at its next batch or page; what was stored stays stored.
+    pub fn cancel_sync(&self) {
+        if let Some(c) = self.running_sync.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            c.cancel();
+        }
+    }
+
+    /// The last sync's outcome, to show why the phone has (not) synced.
+    pub fn last_sync(&self) -> Result<Option<desmig_core::sync::SyncReport>> {
+        Ok(self.inner.last_sync()?)
+    }
+
+    /// Changes waiting to be sent, and changes the server refused.
+    pub fn outbox_status(&self) -> Result<desmig_core::outbox::OutboxCounts> {
+        Ok(self.inner.outbox_counts()?)
+    }
+
+    pub fn rejected_changes(&self) -> Result<Vec<RejectedChange>> {
+        Ok(self
+            .inner
+            .rejected_operations()?
+            .into_iter()
+            .map(|e| RejectedChange {
+                op_id: e.op.op_id,
+                entity: e.op.entity.table().to_string(),
+                entity_id: e.op.entity_id,
+                code: e.reject_code.unwrap_or_default(),
+                message: e.reject_message.unwrap_or_default(),
+                created_at: e.created_at,
+            })
+            .collect())
+    }
+}
