@@ -16,14 +16,19 @@ echo "== cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust workspace tests"
-cargo test --workspace --locked
+rust_log="$(mktemp)"
+trap 'rm -f "$rust_log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$rust_log"
+rust_passed=$(grep -o '[0-9]* passed' "$rust_log" | awk '{s += $1} END {print s + 0}')
+rust_failed=$(grep -o '[0-9]* failed' "$rust_log" | awk '{s += $1} END {print s + 0}')
 
 echo "== generated bindings are up to date"
 scripts/bindings.sh --check
 
 echo "== Kotlin on the JVM (android/shared)"
 cargo build -p desmig-sync-server --locked
-(cd android/shared && mvn -B -q test)
+(cd android/shared && mvn -B -q -Dstyle.color=never test)
+echo
 passed=0; failed=0
 for report in android/shared/target/surefire-reports/TEST-*.xml; do
   tests=$(grep -o 'tests="[0-9]*"' "$report" | head -1 | tr -dc 0-9)
@@ -31,4 +36,7 @@ for report in android/shared/target/surefire-reports/TEST-*.xml; do
   passed=$((passed + tests - bad)); failed=$((failed + bad))
 done
 echo "kotlin: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "rust: $rust_passed passed, $rust_failed failed"
+echo
+echo "total: $((rust_passed + passed)) passed, $((rust_failed + failed)) failed"
+[ "$failed" -eq 0 ] && [ "$rust_failed" -eq 0 ]
