@@ -6,6 +6,7 @@ pub mod batch;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod plan;
 pub mod sqlite;
 pub mod storage;
 

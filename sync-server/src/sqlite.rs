@@ -2,20 +2,24 @@
 //! writer connection and a few readers in WAL mode.
 
 use crate::auth;
-use crate::batch::{applied, check_batch, rejected, rejection};
+use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
+use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::storage::{NewUser, Session, Stats, Storage, User};
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
 use desmig_core::merge::Operation;
+use desmig_core::merge::Versioned;
 use desmig_core::model::{EntityKind, Reference};
-use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, OpStatus, ReferenceResponse};
-use desmig_core::records::{decide, load_versioned, record_conflicts, save_versioned, village_of, Incoming};
+use desmig_core::protocol::ChangeRef;
+use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
+use desmig_core::records::{load_versioned, record_conflicts, save_versioned, village_of};
 use desmig_core::reference::{self, TemplateMap};
 use desmig_core::region::{district_of, RegionCatalog};
 use desmig_core::schema;
 use desmig_core::scope::Role;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -148,16 +152,22 @@ impl SqliteStorage {
     }
 }
 
-/// Writes the current state of a record into the change feed, under the village it belongs to.
-fn log_record(tx: &Connection, kind: EntityKind, id: &str, beneficiary_id: &str, village: &str) -> Result<()> {
-    let Some(state) = load_versioned(tx, kind, id)? else { return Ok(()) };
-    let body = serde_json::to_string(&Change::Record { entity: kind, id: id.to_string(), state })?;
+/// Writes a record's current state into the change feed, under the village it belongs to.
+fn log_state(tx: &Connection, kind: EntityKind, id: &str, state: &Versioned, beneficiary_id: &str, village: &str) -> Result<()> {
+    let body = serde_json::to_string(&ChangeRef::Record { entity: kind, id, state })?;
     tx.prepare_cached(
         "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
          VALUES ('record', ?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![kind.table(), id, beneficiary_id, village, district_of(village).unwrap_or(village), body])?;
     Ok(())
+}
+
+fn log_record(tx: &Connection, kind: EntityKind, id: &str, beneficiary_id: &str, village: &str) -> Result<()> {
+    match load_versioned(tx, kind, id)? {
+        Some(state) => log_state(tx, kind, id, &state, beneficiary_id, village),
+        None => Ok(()),
+    }
 }
 
 fn load_conflict(tx: &Connection, id: &str) -> Result<Option<ConflictRecord>> {
@@ -215,53 +225,85 @@ fn relog_file(tx: &Connection, beneficiary_id: &str, village: &str) -> Result<()
     Ok(())
 }
 
-fn apply_one(tx: &Connection, ctx: &Reference, session: &Session, op: &Operation, now_ms: i64) -> Result<OpResult> {
-    let known: bool = tx.prepare_cached("SELECT 1 FROM applied_op WHERE op_id = ?1")?.exists([&op.op_id])?;
-    if known {
-        return Ok(applied(op, OpStatus::Duplicate));
-    }
-    let who = session.user.identity();
-    if who.role == Role::Worker {
-        return Ok(rejected(op, "not_allowed", "a worker's account can read their record but not change it"));
-    }
-    let current = load_versioned(tx, op.entity, &op.entity_id)?;
-    let decision = match decide(op.entity, &op.entity_id, current.as_ref(), Incoming::Op(op), ctx, &mut |b| village_of(tx, b)) {
-        Ok(d) => d,
-        Err(e) => return rejection(op, e),
-    };
-    for village in std::iter::once(&decision.village_code).chain(decision.previous_village.as_ref()) {
-        if !who.can_write(village, &decision.beneficiary_id) {
-            return Ok(rejected(op, "out_of_scope", format!("village {village} is not assigned to {}", who.display_name)));
+/// Reads for the batch planner, inside the push's transaction.
+struct Source<'a>(&'a Connection);
+
+impl BatchSource for Source<'_> {
+    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashSet<String>> {
+        let mut stmt = self.0.prepare_cached("SELECT 1 FROM applied_op WHERE op_id = ?1")?;
+        let mut known = HashSet::new();
+        for id in op_ids {
+            if stmt.exists([id])? {
+                known.insert(id.clone());
+            }
         }
+        Ok(known)
     }
-    let resolvable = who.can_supervise(&decision.village_code);
-    if !op.resolves.is_empty() && !resolvable {
-        return Ok(rejected(op, "not_allowed", "only the district's supervisor resolves conflicts"));
-    }
-    record_conflicts(tx, &decision.conflicts, now_ms)?;
-    for c in &decision.conflicts {
-        log_conflict(tx, &c.id, &decision.beneficiary_id, &decision.village_code)?;
-    }
-    if decision.changed {
-        save_versioned(tx, op.entity, &op.entity_id, &decision.state)?;
-        if decision.previous_village.is_some() {
-            relog_file(tx, &decision.beneficiary_id, &decision.village_code)?;
-        } else {
-            log_record(tx, op.entity, &op.entity_id, &decision.beneficiary_id, &decision.village_code)?;
+
+    fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Versioned>> {
+        let mut out = HashMap::new();
+        for (kind, id) in keys {
+            if let Some(v) = load_versioned(self.0, *kind, id)? {
+                out.insert((*kind, id.clone()), v);
+            }
         }
+        Ok(out)
     }
-    for id in &op.resolves {
+
+    fn villages(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, String>> {
+        let mut out = HashMap::new();
+        for id in beneficiary_ids {
+            if let Some(v) = village_of(self.0, id)? {
+                out.insert(id.clone(), v);
+            }
+        }
+        Ok(out)
+    }
+
+    fn open_conflicts(&mut self, ids: &[String]) -> Result<HashMap<String, Key>> {
+        let mut stmt = self.0.prepare_cached("SELECT entity, entity_id FROM conflict WHERE id = ?1 AND resolved_at IS NULL")?;
+        let mut out = HashMap::new();
+        for id in ids {
+            let row: Option<(String, String)> = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((entity, entity_id)) = row {
+                if let Some(kind) = EntityKind::parse(&entity) {
+                    out.insert(id.clone(), (kind, entity_id));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Persists a plan in the push's transaction.
+fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
+    for r in &plan.records {
+        save_versioned(tx, r.kind, &r.id, &r.state)?;
+        log_state(tx, r.kind, &r.id, &r.state, &r.beneficiary_id, &r.village)?;
+    }
+    for c in &plan.conflicts {
+        record_conflicts(tx, std::slice::from_ref(&c.conflict), now_ms)?;
+        log_conflict(tx, &c.conflict.id, &c.beneficiary_id, &c.village)?;
+    }
+    for r in &plan.resolutions {
         let n = tx.execute(
-            "UPDATE conflict SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1 AND entity_id = ?4 AND resolved_at IS NULL",
-            params![id, session.user.id, now_ms, op.entity_id],
+            "UPDATE conflict SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1 AND resolved_at IS NULL",
+            params![r.conflict_id, r.resolved_by, now_ms],
         )?;
         if n == 1 {
-            log_conflict(tx, id, &decision.beneficiary_id, &decision.village_code)?;
+            log_conflict(tx, &r.conflict_id, &r.beneficiary_id, &r.village)?;
         }
     }
-    tx.prepare_cached("INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms])?;
-    Ok(applied(op, OpStatus::Applied))
+    for (beneficiary_id, village) in &plan.moved {
+        relog_file(tx, beneficiary_id, village)?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for op in &plan.applied {
+        stmt.execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms])?;
+    }
+    Ok(())
 }
 
 impl Storage for SqliteStorage {
@@ -333,21 +375,11 @@ impl Storage for SqliteStorage {
         check_batch(session, ops)?;
         let ctx = self.ctx();
         let mut w = lock(&self.writer);
-        let mut tx = w.transaction()?;
-        let mut results = Vec::with_capacity(ops.len());
-        for op in ops {
-            // Each operation in its own savepoint: a rejected one leaves nothing behind.
-            let sp = tx.savepoint()?;
-            let result = apply_one(&sp, &ctx, session, op, now_ms)?;
-            if result.status == OpStatus::Rejected {
-                drop(sp);
-            } else {
-                sp.commit()?;
-            }
-            results.push(result);
-        }
+        let tx = w.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let plan = plan(session, ops, &ctx, &mut Source(&tx))?;
+        write_plan(&tx, &plan, now_ms)?;
         tx.commit()?;
-        Ok(results)
+        Ok(plan.results)
     }
 
     fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {

@@ -1,0 +1,178 @@
+//! Applying a pushed batch, decided once for every storage: [`plan`] reads what it needs through
+//! [`BatchSource`] (in the push's transaction), runs each operation through the core's `decide`
+//! — the same merge and rules as the phones — checks scope, and returns the writes to make. A
+//! rejected operation contributes no write. Each storage then persists the plan in the same
+//! transaction.
+
+use crate::batch::{applied, rejected, rejection};
+use crate::error::Result;
+use crate::storage::Session;
+use desmig_core::merge::{Conflict, Operation, Versioned};
+use desmig_core::model::{EntityKind, Reference};
+use desmig_core::protocol::{OpResult, OpStatus};
+use desmig_core::records::{decide, Incoming};
+use desmig_core::scope::Role;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+pub type Key = (EntityKind, String);
+
+/// What the planner reads from storage.
+pub trait BatchSource {
+    /// The ids among `op_ids` that were applied before.
+    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashSet<String>>;
+    /// The stored state of these records (absent ones are missing from the map).
+    fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Versioned>>;
+    /// The village of each of these beneficiaries that exists.
+    fn villages(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, String>>;
+    /// For each of these conflict ids that exists and is unresolved: the record it is about.
+    fn open_conflicts(&mut self, ids: &[String]) -> Result<HashMap<String, Key>>;
+}
+
+/// A record's new state, with where it belongs in the feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordWrite {
+    pub kind: EntityKind,
+    pub id: String,
+    pub state: Versioned,
+    pub beneficiary_id: String,
+    pub village: String,
+}
+
+/// A conflict found, or settled, with where it belongs in the feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictWrite {
+    pub conflict: Conflict,
+    pub beneficiary_id: String,
+    pub village: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    pub conflict_id: String,
+    pub resolved_by: String,
+    pub beneficiary_id: String,
+    pub village: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub results: Vec<OpResult>,
+    /// Final state of each record changed by the batch (one entry per record, in first-change order).
+    pub records: Vec<RecordWrite>,
+    pub conflicts: Vec<ConflictWrite>,
+    pub resolutions: Vec<Resolution>,
+    /// Beneficiaries who moved village: their whole file moves in the feed.
+    pub moved: Vec<(String, String)>,
+    /// Operations applied now, for idempotency.
+    pub applied: Vec<Operation>,
+}
+
+/// Decides a batch. Reads happen through `source`; nothing is written.
+pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut dyn BatchSource) -> Result<Plan> {
+    let op_ids: Vec<String> = ops.iter().map(|o| o.op_id.clone()).collect();
+    let known = source.known_ops(&op_ids)?;
+    let mut keys: Vec<Key> = ops.iter().map(|o| (o.entity, o.entity_id.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    let mut states = source.records(&keys)?;
+    // Every beneficiary the batch may touch: its own records, and those its children name.
+    let mut beneficiaries: Vec<String> = Vec::new();
+    for o in ops {
+        if o.entity == EntityKind::Beneficiary {
+            beneficiaries.push(o.entity_id.clone());
+        }
+        if let Some(Value::String(b)) = o.fields.get("beneficiary_id").map(|c| &c.value) {
+            beneficiaries.push(b.clone());
+        }
+        if let Some(Value::String(b)) = states.get(&(o.entity, o.entity_id.clone())).and_then(|s| s.fields.get("beneficiary_id")) {
+            beneficiaries.push(b.clone());
+        }
+    }
+    beneficiaries.sort();
+    beneficiaries.dedup();
+    let mut villages = source.villages(&beneficiaries)?;
+    let resolve_ids: Vec<String> = ops.iter().flat_map(|o| o.resolves.iter().cloned()).collect();
+    let mut open_conflicts = if resolve_ids.is_empty() { HashMap::new() } else { source.open_conflicts(&resolve_ids)? };
+
+    let who = session.user.identity();
+    let mut plan = Plan::default();
+    let mut seen_now: HashSet<String> = HashSet::new();
+    let mut record_index: HashMap<Key, usize> = HashMap::new();
+    for op in ops {
+        if known.contains(&op.op_id) || seen_now.contains(&op.op_id) {
+            plan.results.push(applied(op, OpStatus::Duplicate));
+            continue;
+        }
+        if who.role == Role::Worker {
+            plan.results.push(rejected(op, "not_allowed", "a worker's account can read their record but not change it"));
+            continue;
+        }
+        let key = (op.entity, op.entity_id.clone());
+        let current = states.get(&key);
+        let decision = match decide(op.entity, &op.entity_id, current, Incoming::Op(op), ctx, &mut |b| Ok(villages.get(b).cloned())) {
+            Ok(d) => d,
+            Err(e) => {
+                plan.results.push(rejection(op, e)?);
+                continue;
+            }
+        };
+        if let Some(v) = std::iter::once(&decision.village_code)
+            .chain(decision.previous_village.as_ref())
+            .find(|v| !who.can_write(v, &decision.beneficiary_id))
+        {
+            plan.results.push(rejected(op, "out_of_scope", format!("village {v} is not assigned to {}", who.display_name)));
+            continue;
+        }
+        if !op.resolves.is_empty() && !who.can_supervise(&decision.village_code) {
+            plan.results.push(rejected(op, "not_allowed", "only the district's supervisor resolves conflicts"));
+            continue;
+        }
+        // Accepted: record its effects, and let later operations of the batch see them.
+        for c in decision.conflicts {
+            plan.conflicts.push(ConflictWrite {
+                conflict: c,
+                beneficiary_id: decision.beneficiary_id.clone(),
+                village: decision.village_code.clone(),
+            });
+        }
+        for id in &op.resolves {
+            if open_conflicts.get(id) == Some(&key) {
+                open_conflicts.remove(id);
+                plan.resolutions.push(Resolution {
+                    conflict_id: id.clone(),
+                    resolved_by: session.user.id.clone(),
+                    beneficiary_id: decision.beneficiary_id.clone(),
+                    village: decision.village_code.clone(),
+                });
+            }
+        }
+        if decision.changed {
+            if op.entity == EntityKind::Beneficiary {
+                villages.insert(op.entity_id.clone(), decision.village_code.clone());
+            }
+            if decision.previous_village.is_some() {
+                plan.moved.push((decision.beneficiary_id.clone(), decision.village_code.clone()));
+            }
+            let write = RecordWrite {
+                kind: op.entity,
+                id: op.entity_id.clone(),
+                state: decision.state.clone(),
+                beneficiary_id: decision.beneficiary_id,
+                village: decision.village_code,
+            };
+            match record_index.get(&key) {
+                Some(&i) => plan.records[i] = write,
+                None => {
+                    record_index.insert(key.clone(), plan.records.len());
+                    plan.records.push(write);
+                }
+            }
+            states.insert(key, decision.state);
+        }
+        seen_now.insert(op.op_id.clone());
+        plan.applied.push(op.clone());
+        plan.results.push(applied(op, OpStatus::Applied));
+    }
+    Ok(plan)
+}
