@@ -5,7 +5,7 @@ use crate::auth;
 use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
-use crate::storage::{NewUser, Session, Stats, Storage, User};
+use crate::storage::{parse_cursor, valid_device_id, validate_scope, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User};
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
 use desmig_core::merge::Operation;
@@ -17,7 +17,6 @@ use desmig_core::records::{load_versioned, record_conflicts, save_versioned, vil
 use desmig_core::reference::{self, TemplateMap};
 use desmig_core::region::{district_of, RegionCatalog};
 use desmig_core::schema;
-use desmig_core::scope::Role;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -89,20 +88,6 @@ fn find_user(c: &Connection, username: &str) -> Result<Option<(User, String, boo
     row.map(|(u, h, d)| Ok((to_user(u)?, h, d))).transpose()
 }
 
-/// The sequence number to read after, and whether the feed starts over for this user.
-fn parse_cursor(cursor: Option<&str>, scope_version: i64) -> Result<(i64, bool)> {
-    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok((0, true)) };
-    let bad = || ServerError::bad("invalid_cursor", "the cursor is not one this server issued; pull again from the start");
-    let (v, seq) = c.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or_else(bad)?;
-    let (v, seq): (i64, i64) = (v.parse().map_err(|_| bad())?, seq.parse().map_err(|_| bad())?);
-    // A user whose villages changed starts over, so that the new villages' history arrives.
-    Ok(if v == scope_version { (seq.max(0), false) } else { (0, true) })
-}
-
-fn valid_device_id(d: &str) -> bool {
-    !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 impl SqliteStorage {
     /// Opens (creating) the database file and its schema, loading the shipped reference data on
     /// first start.
@@ -145,6 +130,19 @@ impl SqliteStorage {
     fn ctx(&self) -> Reference {
         let r = self.reference.read().unwrap_or_else(|e| e.into_inner());
         Reference { today: Date::today_utc(), regions: r.regions.clone(), templates: r.templates.clone() }
+    }
+
+    /// Another process (an admin command) or instance may have published reference data:
+    /// reload it when the stored version moved. Returns the current version.
+    fn refresh_reference(&self) -> Result<i64> {
+        let c = self.reader();
+        let stored = meta_get(&c, "reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(1);
+        if stored != self.reference_version() {
+            let regions = reference::load_regions(&c)?;
+            let templates = reference::load_templates(&c)?;
+            *self.reference.write().unwrap_or_else(|e| e.into_inner()) = RefData { version: stored, regions: Arc::new(regions), templates: Arc::new(templates) };
+        }
+        Ok(stored)
     }
 
     fn reference_version(&self) -> i64 {
@@ -373,6 +371,7 @@ impl Storage for SqliteStorage {
 
     fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>> {
         check_batch(session, ops)?;
+        self.refresh_reference()?;
         let ctx = self.ctx();
         let mut w = lock(&self.writer);
         let tx = w.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -386,11 +385,12 @@ impl Storage for SqliteStorage {
         let user = &session.user;
         let (after, restart) = parse_cursor(cursor, user.scope_version)?;
         let limit = i64::from(limit.clamp(1, 5000));
-        let (filter, args): (String, Vec<String>) = match user.role {
-            Role::Admin => ("1".into(), vec![]),
-            Role::Facilitator => (format!("village_code IN ({})", vec!["?"; user.villages.len()].join(",")), user.villages.clone()),
-            Role::Supervisor => (format!("district IN ({})", vec!["?"; user.districts.len()].join(",")), user.districts.clone()),
-            Role::Worker => ("beneficiary_id = ?".into(), vec![user.beneficiary_id.clone().unwrap_or_default()]),
+        let reference_version = self.refresh_reference()?;
+        let (filter, args): (String, Vec<String>) = match FeedScope::of(user) {
+            FeedScope::All => ("1".into(), vec![]),
+            FeedScope::Villages(v) => (format!("village_code IN ({})", vec!["?"; v.len()].join(",")), v),
+            FeedScope::Districts(d) => (format!("district IN ({})", vec!["?"; d.len()].join(",")), d),
+            FeedScope::Beneficiary(b) => ("beneficiary_id = ?".into(), vec![b]),
         };
         let mut c = self.reader();
         // One read transaction: the page and the feed's end are the same snapshot.
@@ -400,56 +400,34 @@ impl Storage for SqliteStorage {
         params.extend(args.iter().map(|a| a as &dyn rusqlite::ToSql));
         let fetch = limit + 1;
         params.push(&fetch);
-        let mut body = Vec::with_capacity(64 * 1024);
-        body.extend_from_slice(b"{\"changes\":[");
-        let mut last = after;
-        let mut n = 0;
-        let mut has_more = false;
+        let mut page = FeedPage::new(after, limit);
         {
             let mut stmt = tx.prepare_cached(&sql)?;
             let mut rows = stmt.query(params.as_slice())?;
             while let Some(row) = rows.next()? {
-                if n == limit {
-                    has_more = true;
+                let body = row.get_ref(1)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?;
+                if !page.push(row.get(0)?, body) {
                     break;
                 }
-                if n > 0 {
-                    body.push(b',');
-                }
-                last = row.get(0)?;
-                body.extend_from_slice(row.get_ref(1)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?.as_bytes());
-                n += 1;
             }
         }
-        if !has_more {
-            // Nothing more in scope up to the feed's end: skip the cursor past what was scanned.
-            let end: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| r.get(0))?;
-            last = last.max(end);
-        }
-        let identity = if restart { format!(",\"identity\":{}", serde_json::to_string(&user.identity())?) } else { String::new() };
-        let tail = format!(
-            "],\"next_cursor\":\"v{}.{}\",\"has_more\":{},\"reference_version\":{}{identity}}}",
-            user.scope_version,
-            last,
-            has_more,
-            self.reference_version()
-        );
-        body.extend_from_slice(tail.as_bytes());
-        Ok(body)
+        let end: i64 = if page.has_more() { 0 } else { tx.query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| r.get(0))? };
+        page.finish(user, restart, end, reference_version)
     }
 
     fn reference(&self) -> Result<ReferenceResponse> {
+        let version = self.refresh_reference()?;
         let c = self.reader();
-        let mut stmt = c.prepare("SELECT definition FROM checklist_template ORDER BY id, version")?;
-        let templates = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        let templates = templates.iter().map(|t| serde_json::from_str(t)).collect::<Result<Vec<_>, _>>()?;
+        let definitions: Vec<String> =
+            c.prepare("SELECT definition FROM checklist_template ORDER BY id, version")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let templates = definitions.iter().map(|t| serde_json::from_str(t)).collect::<Result<Vec<_>, _>>()?;
         let mut csv = String::from("code,name\n");
-        let mut stmt = c.prepare("SELECT code, name FROM region ORDER BY code")?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (code, name) = row?;
+        let rows: Vec<(String, String)> =
+            c.prepare("SELECT code, name FROM region ORDER BY code")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for (code, name) in rows {
             csv.push_str(&format!("{code},{name}\n"));
         }
-        Ok(ReferenceResponse { version: self.reference_version(), templates, regions_csv: csv })
+        Ok(ReferenceResponse { version, templates, regions_csv: csv })
     }
 
     fn add_user(&self, u: &NewUser, now_ms: i64) -> Result<User> {
@@ -574,38 +552,3 @@ impl Storage for SqliteStorage {
     }
 }
 
-/// A user's scope must name real regions of the right level for their role.
-pub fn validate_scope(ctx: &Reference, role: Role, villages: &[String], districts: &[String], beneficiary_id: Option<&str>) -> Result<()> {
-    use desmig_core::region::{level_of, RegionLevel};
-    let mut fields = Vec::new();
-    for v in villages {
-        if let Err(e) = ctx.regions.check_village("villages", v) {
-            fields.push(e);
-        }
-    }
-    for d in districts {
-        if level_of(d) != Some(RegionLevel::District) || ctx.regions.get(d).is_none() {
-            fields.push(desmig_core::FieldError::new(
-                "districts",
-                "unknown_district",
-                format!("`{d}` is not a district code in the region list"),
-            ));
-        }
-    }
-    let need = match role {
-        Role::Facilitator if villages.is_empty() => Some(("villages", "a facilitator needs at least one village")),
-        Role::Supervisor if districts.is_empty() => Some(("districts", "a supervisor needs at least one district")),
-        Role::Worker if beneficiary_id.is_none_or(|b| uuid::Uuid::parse_str(b).is_err()) => {
-            Some(("beneficiary_id", "a worker is linked to their beneficiary record"))
-        }
-        _ => None,
-    };
-    if let Some((f, m)) = need {
-        fields.push(desmig_core::FieldError::new(f, "required", m));
-    }
-    if fields.is_empty() {
-        Ok(())
-    } else {
-        Err(ServerError::BadRequest { code: "invalid", message: "the user's scope is not valid".into(), fields })
-    }
-}

@@ -1,7 +1,8 @@
 //! The server's storage interface: everything the HTTP layer and the admin commands need. The
 //! SQLite implementation is the embedded default.
 
-use crate::error::Result;
+use crate::error::{Result, ServerError};
+use desmig_core::model::Reference;
 use desmig_core::checklist::Template;
 use desmig_core::merge::Operation;
 use desmig_core::protocol::{LoginRequest, LoginResponse, OpResult, ReferenceResponse};
@@ -80,4 +81,124 @@ pub trait Storage: Send + Sync + 'static {
     fn load_regions(&self, csv: &str) -> Result<usize>;
     fn publish_template(&self, json: &str) -> Result<Template>;
     fn stats(&self) -> Result<Stats>;
+}
+
+/// The sequence number to read after, and whether the feed starts over for this user.
+pub fn parse_cursor(cursor: Option<&str>, scope_version: i64) -> Result<(i64, bool)> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok((0, true)) };
+    let bad = || ServerError::bad("invalid_cursor", "the cursor is not one this server issued; pull again from the start");
+    let (v, seq) = c.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or_else(bad)?;
+    let (v, seq): (i64, i64) = (v.parse().map_err(|_| bad())?, seq.parse().map_err(|_| bad())?);
+    // A user whose villages changed starts over, so that the new villages' history arrives.
+    Ok(if v == scope_version { (seq.max(0), false) } else { (0, true) })
+}
+
+pub fn valid_device_id(d: &str) -> bool {
+    !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+
+/// A user's scope must name real regions of the right level for their role.
+pub fn validate_scope(ctx: &Reference, role: Role, villages: &[String], districts: &[String], beneficiary_id: Option<&str>) -> Result<()> {
+    use desmig_core::region::{level_of, RegionLevel};
+    let mut fields = Vec::new();
+    for v in villages {
+        if let Err(e) = ctx.regions.check_village("villages", v) {
+            fields.push(e);
+        }
+    }
+    for d in districts {
+        if level_of(d) != Some(RegionLevel::District) || ctx.regions.get(d).is_none() {
+            fields.push(desmig_core::FieldError::new(
+                "districts",
+                "unknown_district",
+                format!("`{d}` is not a district code in the region list"),
+            ));
+        }
+    }
+    let need = match role {
+        Role::Facilitator if villages.is_empty() => Some(("villages", "a facilitator needs at least one village")),
+        Role::Supervisor if districts.is_empty() => Some(("districts", "a supervisor needs at least one district")),
+        Role::Worker if beneficiary_id.is_none_or(|b| uuid::Uuid::parse_str(b).is_err()) => {
+            Some(("beneficiary_id", "a worker is linked to their beneficiary record"))
+        }
+        _ => None,
+    };
+    if let Some((f, m)) = need {
+        fields.push(desmig_core::FieldError::new(f, "required", m));
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ServerError::BadRequest { code: "invalid", message: "the user's scope is not valid".into(), fields })
+    }
+}
+
+/// Which feed rows a user may read: the scope rule of every pull, for every storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedScope {
+    All,
+    Villages(Vec<String>),
+    Districts(Vec<String>),
+    Beneficiary(String),
+}
+
+impl FeedScope {
+    pub fn of(user: &User) -> FeedScope {
+        match user.role {
+            Role::Admin => FeedScope::All,
+            Role::Facilitator => FeedScope::Villages(user.villages.clone()),
+            Role::Supervisor => FeedScope::Districts(user.districts.clone()),
+            Role::Worker => FeedScope::Beneficiary(user.beneficiary_id.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// Builds a pull page's JSON from stored change bodies without parsing them again.
+pub struct FeedPage {
+    body: Vec<u8>,
+    count: i64,
+    limit: i64,
+    last: i64,
+    has_more: bool,
+}
+
+impl FeedPage {
+    pub fn new(after: i64, limit: i64) -> FeedPage {
+        let mut body = Vec::with_capacity(64 * 1024);
+        body.extend_from_slice(b"{\"changes\":[");
+        FeedPage { body, count: 0, limit, last: after, has_more: false }
+    }
+
+    /// Adds a row read in `seq` order (ask for `limit + 1`); returns false once the page is full.
+    pub fn push(&mut self, seq: i64, change_json: &str) -> bool {
+        if self.count == self.limit {
+            self.has_more = true;
+            return false;
+        }
+        if self.count > 0 {
+            self.body.push(b',');
+        }
+        self.body.extend_from_slice(change_json.as_bytes());
+        self.last = seq;
+        self.count += 1;
+        true
+    }
+
+    pub fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    /// Closes the page. `feed_end` is the feed's last sequence number in the same snapshot: on
+    /// the last page the cursor moves there, past rows outside the user's scope.
+    pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64) -> Result<Vec<u8>> {
+        let last = if self.has_more { self.last } else { self.last.max(feed_end) };
+        let identity = if restart { format!(",\"identity\":{}", serde_json::to_string(&user.identity())?) } else { String::new() };
+        let tail = format!(
+            "],\"next_cursor\":\"v{}.{last}\",\"has_more\":{},\"reference_version\":{reference_version}{identity}}}",
+            user.scope_version, self.has_more
+        );
+        self.body.extend_from_slice(tail.as_bytes());
+        Ok(self.body)
+    }
 }

@@ -1,0 +1,241 @@
+import Foundation
+import DesmigCore
+
+// The core's enums as stable snake_case codes (the same as the Android app's
+// `name.lowercase()` and the core's JSON), used to build Localizable.strings keys such as
+// `prakerja_test_passed`. The switches are exhaustive: a new case in the core fails the build
+// here instead of showing a wrong word. `choices` lists the cases a form offers, in order.
+
+extension Sex {
+    static let choices: [Sex] = [.female, .male]
+    var code: String {
+        switch self {
+        case .female: return "female"
+        case .male: return "male"
+        }
+    }
+    var label: String { L10n.string("sex_" + code) }
+}
+
+extension BeneficiaryKind {
+    static let choices: [BeneficiaryKind] = [.returningWorker, .familyMember]
+    var code: String {
+        switch self {
+        case .returningWorker: return "returning_worker"
+        case .familyMember: return "family_member"
+        }
+    }
+    var label: String { L10n.string("kind_" + code) }
+}
+
+extension JobSector {
+    static let choices: [JobSector] = [
+        .domesticWork, .caregiving, .manufacturing, .construction, .plantationAgriculture,
+        .fishing, .hospitality, .retail, .other,
+    ]
+    var code: String {
+        switch self {
+        case .domesticWork: return "domestic_work"
+        case .caregiving: return "caregiving"
+        case .manufacturing: return "manufacturing"
+        case .construction: return "construction"
+        case .plantationAgriculture: return "plantation_agriculture"
+        case .fishing: return "fishing"
+        case .hospitality: return "hospitality"
+        case .retail: return "retail"
+        case .other: return "other"
+        }
+    }
+    var label: String { L10n.string("job_sector_" + code) }
+}
+
+extension SavingsBand {
+    static let choices: [SavingsBand] = [
+        .none, .under10Million, .from10To50Million, .from50To100Million, .over100Million,
+    ]
+    var code: String {
+        switch self {
+        case .none: return "none"
+        case .under10Million: return "under10_million"
+        case .from10To50Million: return "from10_to50_million"
+        case .from50To100Million: return "from50_to100_million"
+        case .over100Million: return "over100_million"
+        }
+    }
+    var label: String { L10n.string("savings_" + code) }
+}
+
+extension ConsentMethod {
+    static let choices: [ConsentMethod] = [.signedForm, .verbalWitnessed, .inApp]
+    var code: String {
+        switch self {
+        case .signedForm: return "signed_form"
+        case .verbalWitnessed: return "verbal_witnessed"
+        case .inApp: return "in_app"
+        }
+    }
+    var label: String { L10n.string("consent_" + code) }
+}
+
+extension PrakerjaStage {
+    var code: String {
+        switch self {
+        case .registered: return "registered"
+        case .testPassed: return "test_passed"
+        case .notSelected: return "not_selected"
+        case .selected: return "selected"
+        case .trainingPurchased: return "training_purchased"
+        case .certified: return "certified"
+        case .rated: return "rated"
+        case .incentivePaid: return "incentive_paid"
+        case .revoked: return "revoked"
+        }
+    }
+    var label: String { L10n.string("prakerja_" + code) }
+}
+
+extension TrainingStatus {
+    var code: String {
+        switch self {
+        case .planned: return "planned"
+        case .enrolled: return "enrolled"
+        case .ongoing: return "ongoing"
+        case .completed: return "completed"
+        case .dropped: return "dropped"
+        }
+    }
+    var label: String { L10n.string("training_" + code) }
+}
+
+extension TrainingMode {
+    var code: String {
+        switch self {
+        case .online: return "online"
+        case .offline: return "offline"
+        case .blended: return "blended"
+        }
+    }
+    var label: String { L10n.string("training_mode_" + code) }
+}
+
+extension CapitalSource {
+    var code: String {
+        switch self {
+        case .kur: return "kur"
+        case .programmeIncentive: return "programme_incentive"
+        case .villageFund: return "village_fund"
+        case .cooperative: return "cooperative"
+        case .other: return "other"
+        }
+    }
+    var label: String { L10n.string("source_" + code) }
+}
+
+extension CapitalStage {
+    var code: String {
+        switch self {
+        case .interest: return "interest"
+        case .preparingDocuments: return "preparing_documents"
+        case .submitted: return "submitted"
+        case .approved: return "approved"
+        case .disbursed: return "disbursed"
+        case .repaying: return "repaying"
+        case .repaid: return "repaid"
+        case .rejected: return "rejected"
+        case .withdrawn: return "withdrawn"
+        }
+    }
+    var label: String { L10n.string("capital_" + code) }
+}
+
+extension Bank {
+    var code: String {
+        switch self {
+        case .bri: return "bri"
+        case .bni: return "bni"
+        case .mandiri: return "mandiri"
+        case .bsi: return "bsi"
+        case .btn: return "btn"
+        case .regionalBank: return "regional_bank"
+        case .other: return "other"
+        }
+    }
+    var label: String { L10n.string("bank_" + code) }
+}
+
+extension KurScheme {
+    var code: String {
+        switch self {
+        case .superMikro: return "super_mikro"
+        case .mikro: return "mikro"
+        case .kecil: return "kecil"
+        }
+    }
+    var label: String { L10n.string("kur_" + code) }
+}
+
+extension BusinessStatus {
+    var code: String {
+        switch self {
+        case .idea: return "idea"
+        case .planning: return "planning"
+        case .running: return "running"
+        case .paused: return "paused"
+        case .closed: return "closed"
+        }
+    }
+    var label: String { L10n.string("business_" + code) }
+}
+
+extension StageSubject {
+    var code: String {
+        switch self {
+        case .prakerja: return "prakerja"
+        case .training: return "training"
+        case .capitalApplication: return "capital_application"
+        case .business: return "business"
+        }
+    }
+    var label: String { L10n.string("subject_" + code) }
+
+    /// The key prefix of this subject's stage labels (`capital_` + `approved`, …).
+    var stagePrefix: String {
+        switch self {
+        case .prakerja: return "prakerja_"
+        case .training: return "training_"
+        case .capitalApplication: return "capital_"
+        case .business: return "business_"
+        }
+    }
+}
+
+extension StageChange {
+    /// "from → to" in words, for a status history.
+    var summary: String {
+        let to = L10n.label(subject.stagePrefix, self.to)
+        guard let from = self.from else { return to }
+        return L10n.label(subject.stagePrefix, from) + " → " + to
+    }
+}
+
+extension Role {
+    var code: String {
+        switch self {
+        case .facilitator: return "facilitator"
+        case .supervisor: return "supervisor"
+        case .worker: return "worker"
+        case .admin: return "admin"
+        }
+    }
+    var label: String { L10n.string("role_" + code) }
+}
+
+extension VisitStatus {
+    var code: String {
+        switch self {
+        case .draft: return "draft"
+        case .completed: return "completed"
+        }
+    }
+    var label: String { L10n.string("visit_" + code) }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import DesmigCore
+
+/// How values are written on screen. Presentation only: the values themselves come from core.
+enum Format {
+    /// Whole rupiah as Indonesians write them: `Rp 10.000.000` (the Android app's `formatRupiah`).
+    static func rupiah(_ amount: Int64) -> String {
+        let digits = String(amount.magnitude)
+        var grouped = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(".") }
+            grouped.append(character)
+        }
+        return (amount < 0 ? "-Rp " : "Rp ") + grouped
+    }
+
+    private static let isoDay: DateFormatter = {
+        let f = DateFormatter()
+        f.calendar = Calendar(identifier: .gregorian)
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone.current
+        f.dateFormat = "yyyy-MM-dd"
+        return f
+    }()
+
+    private static let isoMonth: DateFormatter = {
+        let f = DateFormatter()
+        f.calendar = Calendar(identifier: .gregorian)
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone.current
+        f.dateFormat = "yyyy-MM"
+        return f
+    }()
+
+    /// `YYYY-MM-DD`, the core's date format, of a day picked on screen.
+    static func isoDate(_ date: Date) -> String { isoDay.string(from: date) }
+
+    /// `YYYY-MM`, the core's month format.
+    static func isoMonthString(_ date: Date) -> String { isoMonth.string(from: date) }
+
+    static func parseIsoDate(_ text: String) -> Date? { isoDay.date(from: text) }
+
+    static func parseIsoMonth(_ text: String) -> Date? { isoMonth.date(from: text) }
+
+    /// Today on this phone, `YYYY-MM-DD`.
+    static func today() -> String { isoDate(Date()) }
+
+    /// A core date (`YYYY-MM-DD`) in the user's language, or as stored when it is not a date.
+    static func day(_ iso: String) -> String {
+        guard let date = parseIsoDate(iso) else { return iso }
+        return date.formatted(date: .abbreviated, time: .omitted)
+    }
+
+    /// A core month (`YYYY-MM`) in the user's language.
+    static func month(_ iso: String) -> String {
+        guard let date = parseIsoMonth(iso) else { return iso }
+        return date.formatted(.dateTime.month(.wide).year())
+    }
+
+    /// A core timestamp (milliseconds since 1970) as date and time.
+    static func timestamp(_ unixMs: Int64) -> String {
+        Date(timeIntervalSince1970: TimeInterval(unixMs) / 1000)
+            .formatted(date: .abbreviated, time: .shortened)
+    }
+
+    /// A value of a conflict as stored (JSON): a string without its quotes, anything else as is.
+    static func storedValue(_ json: String) -> String {
+        guard let data = json.data(using: .utf8),
+              let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return json }
+        switch value {
+        case let s as String: return s
+        case is NSNull: return "—"
+        default: return json
+        }
+    }
+
+    /// One checklist answer in words, with the template's option labels.
+    static func answer(_ value: AnswerValue, item: ChecklistItem?) -> String {
+        func option(_ code: String) -> String {
+            item?.options.first(where: { $0.value == code })?.label.localized ?? code
+        }
+        switch value {
+        case .yesNo(let yes): return L10n.string(yes ? "answer_yes" : "answer_no")
+        case .choice(let code): return option(code)
+        case .choices(let codes): return codes.map(option).joined(separator: ", ")
+        case .number(let n): return item?.kind == .rupiah ? rupiah(n) : String(n)
+        case .text(let s): return s
+        case .date(let d): return day(d)
+        }
+    }
+}
