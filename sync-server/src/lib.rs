@@ -6,6 +6,7 @@ pub mod batch;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod pg;
 pub mod plan;
 pub mod sqlite;
 pub mod storage;
@@ -21,9 +22,12 @@ pub use storage::Storage;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Sqlite(PathBuf),
+    Postgres(String),
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/desmig.db";
+/// PostgreSQL connections per server instance.
+pub const PG_POOL_SIZE: usize = 8;
 
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<DatabaseUrl, String> {
@@ -31,10 +35,10 @@ impl DatabaseUrl {
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err("PostgreSQL is not supported by this build yet; use sqlite://PATH".into());
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
         }
         if url.contains("://") {
-            return Err(format!("unknown database URL `{url}`; use sqlite://PATH"));
+            return Err(format!("unknown database URL `{url}`; use sqlite://PATH or postgres://USER:PASSWORD@HOST/DB"));
         }
         Ok(DatabaseUrl::Sqlite(PathBuf::from(url)))
     }
@@ -42,6 +46,7 @@ impl DatabaseUrl {
     pub fn open(&self) -> Result<Arc<dyn Storage>, ServerError> {
         match self {
             DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStorage::open(path)?)),
+            DatabaseUrl::Postgres(url) => Ok(Arc::new(pg::PostgresStorage::open(url, PG_POOL_SIZE)?)),
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::auth;
 use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
-use crate::storage::{parse_cursor, valid_device_id, validate_scope, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User};
+use crate::storage::{parse_cursor, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User};
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
 use desmig_core::merge::Operation;
@@ -534,6 +534,24 @@ impl Storage for SqliteStorage {
         r.templates = Arc::new(map);
         r.version = version;
         Ok(t)
+    }
+
+    fn export(&self) -> Result<Export> {
+        let c = self.reader();
+        let mut export = Export::default();
+        for kind in EntityKind::ALL {
+            let ids: Vec<String> = c.prepare(&format!("SELECT id FROM {} ORDER BY id", kind.table()))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                if let Some(v) = load_versioned(&c, kind, &id)? {
+                    export.records.push((kind, id, v));
+                }
+            }
+        }
+        let ids: Vec<String> = c.prepare("SELECT id FROM conflict ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            export.conflicts.extend(load_conflict(&c, &id)?);
+        }
+        Ok(export)
     }
 
     fn stats(&self) -> Result<Stats> {

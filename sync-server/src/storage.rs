@@ -2,7 +2,9 @@
 //! SQLite implementation is the embedded default.
 
 use crate::error::{Result, ServerError};
-use desmig_core::model::Reference;
+use desmig_core::merge::Versioned;
+use desmig_core::model::{EntityKind, Reference};
+use desmig_core::protocol::ConflictRecord;
 use desmig_core::checklist::Template;
 use desmig_core::merge::Operation;
 use desmig_core::protocol::{LoginRequest, LoginResponse, OpResult, ReferenceResponse};
@@ -81,6 +83,15 @@ pub trait Storage: Send + Sync + 'static {
     fn load_regions(&self, csv: &str) -> Result<usize>;
     fn publish_template(&self, json: &str) -> Result<Template>;
     fn stats(&self) -> Result<Stats>;
+    /// Every record and conflict the server holds (an administrator's export; the end-to-end
+    /// tests compare it with the phones').
+    fn export(&self) -> Result<Export>;
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Export {
+    pub records: Vec<(EntityKind, String, Versioned)>,
+    pub conflicts: Vec<ConflictRecord>,
 }
 
 /// The sequence number to read after, and whether the feed starts over for this user.

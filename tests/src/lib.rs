@@ -7,7 +7,8 @@ use desmig_core::scope::Role;
 use desmig_core::sync::{CancelToken, SyncReport, SyncSettings};
 use desmig_core::FieldStore;
 use desmig_sync_server::http::HttpConfig;
-use desmig_sync_server::sqlite::SqliteStorage;
+use desmig_core::merge::Versioned;
+use desmig_core::model::EntityKind;
 use desmig_sync_server::storage::{NewUser, Storage, User};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -20,14 +21,79 @@ pub const VILLAGE: &str = "32.12.01.2007";
 pub const VILLAGE_2: &str = "32.12.01.2008";
 pub const SUBANG: &str = "32.13.09.2001";
 
-/// A sync server running on a loopback port in its own runtime, with its SQLite file.
+/// Which store the end-to-end suite runs against: SQLite by default; PostgreSQL when
+/// `DESMIG_TEST_STORE=postgres`, with `DESMIG_TEST_POSTGRES_URL` naming a server where the role
+/// may create databases (`scripts/postgres.sh` starts one). Each test server gets a database of
+/// its own, dropped afterwards.
+pub fn store_kind() -> &'static str {
+    match std::env::var("DESMIG_TEST_STORE").as_deref() {
+        Ok("postgres") => "postgres",
+        Ok("sqlite") | Err(_) => "sqlite",
+        Ok(other) => panic!("DESMIG_TEST_STORE={other}: use sqlite or postgres"),
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("DESMIG_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!("DESMIG_TEST_STORE=postgres needs DESMIG_TEST_POSTGRES_URL (scripts/postgres.sh starts a server and prints it)")
+    })
+}
+
+/// A database for one test: a SQLite file, or a fresh PostgreSQL database.
+pub struct TestDatabase {
+    pub url: String,
+    drop_pg: Option<(String, String)>,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub fn new() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("tempdir");
+        if store_kind() == "postgres" {
+            let admin = postgres_admin_url();
+            let name = format!("desmig_test_{}", uuid::Uuid::now_v7().simple());
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the PostgreSQL test server");
+            c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+            let url = match admin.rfind('/') {
+                Some(i) => format!("{}/{name}", &admin[..i]),
+                None => panic!("DESMIG_TEST_POSTGRES_URL needs a database path"),
+            };
+            TestDatabase { url, drop_pg: Some((admin, name)), _dir: dir }
+        } else {
+            let url = format!("sqlite://{}", dir.path().join("server.db").display());
+            TestDatabase { url, drop_pg: None, _dir: dir }
+        }
+    }
+
+    pub fn open(&self) -> Arc<dyn Storage> {
+        desmig_sync_server::DatabaseUrl::parse(&self.url).expect("database url").open().expect("open server storage")
+    }
+}
+
+impl Default for TestDatabase {
+    fn default() -> Self {
+        TestDatabase::new()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.drop_pg.take() {
+            if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// A sync server running on a loopback port in its own runtime.
 pub struct TestServer {
     pub url: String,
-    pub storage: Arc<SqliteStorage>,
-    pub db_path: PathBuf,
+    /// Declared before `database`, so that it is dropped first.
+    pub storage: Arc<dyn Storage>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    _dir: TempDir,
+    database: Option<TestDatabase>,
 }
 
 impl TestServer {
@@ -36,12 +102,21 @@ impl TestServer {
     }
 
     pub fn start_with(config: HttpConfig) -> TestServer {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db_path = dir.path().join("server.db");
-        let storage = Arc::new(SqliteStorage::open(&db_path).expect("server storage"));
+        let database = TestDatabase::new();
+        let mut s = TestServer::serve(database.open(), config);
+        s.database = Some(database);
+        s
+    }
+
+    /// Another instance over the same database (PostgreSQL).
+    pub fn instance_of(database: &TestDatabase) -> TestServer {
+        TestServer::serve(database.open(), HttpConfig::default())
+    }
+
+    fn serve(storage: Arc<dyn Storage>, config: HttpConfig) -> TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let dyn_storage: Arc<dyn Storage> = storage.clone();
+        let dyn_storage = storage.clone();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
             rt.block_on(async move {
@@ -55,7 +130,7 @@ impl TestServer {
             });
         });
         let addr = addr_rx.recv().expect("server started");
-        TestServer { url: format!("http://{addr}"), storage, db_path, shutdown: Some(tx), thread: Some(thread), _dir: dir }
+        TestServer { url: format!("http://{addr}"), storage, shutdown: Some(tx), thread: Some(thread), database: None }
     }
 
     pub fn add_user(&self, username: &str, role: Role, villages: &[&str], districts: &[&str], beneficiary_id: Option<&str>) -> User {
@@ -77,7 +152,9 @@ impl TestServer {
 
     /// The server's records and conflicts, in the same canonical form as a device's.
     pub fn dump(&self) -> String {
-        canonical_dump(&Connection::open(&self.db_path).expect("open server db"))
+        let export = self.storage.export().expect("export");
+        let conflicts = export.conflicts.into_iter().map(|c| (c.id, c.losing_value, c.resolved_by)).collect();
+        canonical(export.records, conflicts)
     }
 }
 
@@ -89,6 +166,7 @@ impl Drop for TestServer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        // Fields drop in order: the storage (and its connections) before its database.
     }
 }
 
@@ -126,30 +204,44 @@ impl Device {
     }
 }
 
-/// Every record (id, fields, clocks) and conflict (id, losing value, resolution) in a stable
-/// order, so that two replicas holding the same data dump the same text.
-pub fn canonical_dump(conn: &Connection) -> String {
+/// Every record (kind, id, fields, clocks) and conflict (id, losing value, who resolved it) in a
+/// stable order, so that two replicas holding the same data dump the same text.
+pub fn canonical(mut records: Vec<(EntityKind, String, Versioned)>, mut conflicts: Vec<(String, serde_json::Value, Option<String>)>) -> String {
+    records.sort_by(|a, b| (a.0.table(), &a.1).cmp(&(b.0.table(), &b.1)));
+    conflicts.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::new();
-    for kind in desmig_core::model::EntityKind::ALL {
-        let mut stmt = conn.prepare(&format!("SELECT id, doc, created, clocks FROM {} ORDER BY id", kind.table())).expect("dump");
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
-            .expect("rows");
-        for row in rows {
-            let (id, doc, created, clocks) = row.expect("row");
-            // Re-serialise through serde_json's sorted maps so key order never matters.
-            let doc: serde_json::Value = serde_json::from_str(&doc).expect("doc");
-            let clocks: serde_json::Value = serde_json::from_str(&clocks).expect("clocks");
-            out.push_str(&format!("{} {id} {doc} {created} {clocks}\n", kind.table()));
-        }
+    for (kind, id, v) in records {
+        let fields = serde_json::to_string(&v.fields).expect("fields");
+        let clocks = serde_json::to_string(&v.clocks).expect("clocks");
+        out.push_str(&format!("{} {id} {fields} {} {clocks}\n", kind.table(), v.created));
     }
-    let mut stmt = conn.prepare("SELECT id, losing_value, resolved_by FROM conflict ORDER BY id").expect("conflicts");
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))).expect("rows");
-    for row in rows {
-        let (id, value, resolved_by) = row.expect("row");
+    for (id, value, resolved_by) in conflicts {
         out.push_str(&format!("conflict {id} {value} resolved_by={resolved_by:?}\n"));
     }
     out
+}
+
+/// A phone database's records and conflicts in [`canonical`] form.
+pub fn canonical_dump(conn: &Connection) -> String {
+    let mut records = Vec::new();
+    for kind in EntityKind::ALL {
+        let mut stmt = conn.prepare(&format!("SELECT id FROM {} ORDER BY id", kind.table())).expect("dump");
+        let ids: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("row")).collect();
+        for id in ids {
+            let v = desmig_core::records::load_versioned(conn, kind, &id).expect("load").expect("record");
+            records.push((kind, id, v));
+        }
+    }
+    let mut stmt = conn.prepare("SELECT id, losing_value, resolved_by FROM conflict").expect("conflicts");
+    let conflicts = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+        .expect("rows")
+        .map(|r| {
+            let (id, value, by) = r.expect("row");
+            (id, serde_json::from_str(&value).expect("value"), by)
+        })
+        .collect();
+    canonical(records, conflicts)
 }
 
 /// Counts rows of a table in a database file.

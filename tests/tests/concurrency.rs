@@ -5,7 +5,6 @@ use desmig_core::field::BeneficiaryInput;
 use desmig_core::model::Sex;
 use desmig_core::scope::Role;
 use desmig_e2e::*;
-use desmig_sync_server::storage::Storage;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 

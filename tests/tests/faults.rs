@@ -8,7 +8,6 @@ use desmig_core::scope::Role;
 use desmig_core::Error;
 use desmig_e2e::proxy::{Fault, FaultProxy};
 use desmig_e2e::*;
-use desmig_sync_server::storage::Storage;
 use std::time::Duration;
 
 fn through(proxy: &FaultProxy, server: &TestServer, username: &str) -> Device {

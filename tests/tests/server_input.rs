@@ -8,7 +8,6 @@ use desmig_core::model::{EntityKind, Sex};
 use desmig_core::protocol::{ErrorBody, PushRequest, PushResponse};
 use desmig_core::scope::Role;
 use desmig_e2e::*;
-use desmig_sync_server::storage::Storage;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;

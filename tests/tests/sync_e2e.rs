@@ -6,7 +6,6 @@ use desmig_core::scope::Role;
 use desmig_core::sync::Resolution;
 use desmig_core::Error;
 use desmig_e2e::*;
-use desmig_sync_server::storage::Storage;
 
 fn register(d: &Device, name: &str, village: &str) -> Beneficiary {
     d.store.register_beneficiary(BeneficiaryInput::new(name, Sex::Female, village)).unwrap()

@@ -1,0 +1,240 @@
+package id.go.kemnaker.desmig.app.ui
+
+import android.net.Uri
+import androidx.compose.material3.AlertDialog
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.produceState
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.res.stringResource
+import androidx.navigation.NavBackStackEntry
+import androidx.navigation.NavHostController
+import androidx.navigation.NavType
+import androidx.navigation.compose.NavHost
+import androidx.navigation.compose.composable
+import androidx.navigation.compose.rememberNavController
+import androidx.navigation.navArgument
+import id.go.kemnaker.desmig.R
+import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileRoute
+import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListRoute
+import id.go.kemnaker.desmig.app.ui.screens.LoginRoute
+import id.go.kemnaker.desmig.app.ui.screens.RegistrationRoute
+import id.go.kemnaker.desmig.app.ui.screens.SupervisorRoute
+import id.go.kemnaker.desmig.app.ui.screens.SyncRoute
+import id.go.kemnaker.desmig.app.ui.screens.VillageRoute
+import id.go.kemnaker.desmig.app.ui.screens.VisitFormRoute
+import id.go.kemnaker.desmig.app.ui.screens.WorkerStatusRoute
+import id.go.kemnaker.desmig.state.AppSession
+import id.go.kemnaker.desmig.state.Home
+import id.go.kemnaker.desmig.state.SyncModel
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+
+/** The app-wide sync: the shared [SyncModel], and WorkManager behind "sync now" and "cancel". */
+class SyncControls(
+    val model: SyncModel,
+    val syncNow: () -> Unit,
+    /** Blocking (asks the core to stop): run it off the main thread. */
+    val cancel: () -> Unit,
+    val waitingForNetwork: Flow<Boolean>,
+)
+
+/** The destinations. Arguments are ids and region codes, URL-encoded into the route. */
+object Routes {
+    const val LOGIN = "login"
+    const val FACILITATOR = "facilitator"
+    const val WORKER = "worker"
+    const val SUPERVISOR = "supervisor"
+    const val SYNC = "sync"
+    const val BENEFICIARY = "beneficiary/{id}"
+    const val REGISTER = "register?village={village}&edit={edit}&familyOf={familyOf}"
+    const val NEW_VISIT = "visit/new/{beneficiary}/{template}"
+    const val OPEN_VISIT = "visit/open/{beneficiary}/{visit}"
+    const val VILLAGE = "village/{code}?name={name}"
+
+    fun beneficiary(id: String) = "beneficiary/${Uri.encode(id)}"
+    fun newVisit(beneficiaryId: String, templateId: String) = "visit/new/${Uri.encode(beneficiaryId)}/${Uri.encode(templateId)}"
+    fun openVisit(beneficiaryId: String, visitId: String) = "visit/open/${Uri.encode(beneficiaryId)}/${Uri.encode(visitId)}"
+    fun village(code: String, name: String) = "village/${Uri.encode(code)}?name=${Uri.encode(name)}"
+    fun register(village: String?, edit: String? = null, familyOf: String? = null): String {
+        val params = listOfNotNull(
+            village?.let { "village=${Uri.encode(it)}" },
+            edit?.let { "edit=${Uri.encode(it)}" },
+            familyOf?.let { "familyOf=${Uri.encode(it)}" },
+        )
+        return if (params.isEmpty()) "register" else "register?" + params.joinToString("&")
+    }
+
+    fun home(home: Home): String = when (home) {
+        Home.LOGIN -> LOGIN
+        Home.FACILITATOR_VILLAGES -> FACILITATOR
+        Home.WORKER_STATUS -> WORKER
+        Home.SUPERVISOR_OVERVIEW -> SUPERVISOR
+    }
+}
+
+private fun NavBackStackEntry.arg(name: String): String? = arguments?.getString(name)
+
+private val optionalString = { name: String ->
+    navArgument(name) {
+        type = NavType.StringType
+        nullable = true
+        defaultValue = null
+    }
+}
+
+/**
+ * Navigation by role: the session's [Home] (decided by the core's identity) is the first screen;
+ * login leads to the role's home; the sync screen is reachable from every role's screens.
+ */
+@Composable
+fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHostController = rememberNavController()) {
+    val start by produceState<Home?>(initialValue = null, session) {
+        value = withContext(Dispatchers.IO) { session.home }
+    }
+    val startHome = start ?: return LoadingBox()
+    val scope = rememberCoroutineScope()
+    var confirmSignOut by remember { mutableStateOf(false) }
+
+    val goHome: (Home) -> Unit = { home ->
+        navController.navigate(Routes.home(home)) {
+            popUpTo(navController.graph.id) { inclusive = true }
+            launchSingleTop = true
+        }
+    }
+    val back: () -> Unit = { navController.popBackStack() }
+    val openSync: () -> Unit = { navController.navigate(Routes.SYNC) { launchSingleTop = true } }
+    val signOut: () -> Unit = { confirmSignOut = true }
+    val openBeneficiary: (String) -> Unit = { id -> navController.navigate(Routes.beneficiary(id)) }
+
+    NavHost(navController = navController, startDestination = Routes.home(startHome)) {
+        composable(Routes.LOGIN) {
+            LoginRoute(session = session, onLoggedIn = goHome)
+        }
+
+        // Facilitator: villages and beneficiaries, files, registration, visits, village indicators.
+        composable(Routes.FACILITATOR) {
+            BeneficiaryListRoute(
+                session = session,
+                onOpen = openBeneficiary,
+                onRegister = { villageCode -> navController.navigate(Routes.register(villageCode)) },
+                onVillage = { region -> navController.navigate(Routes.village(region.code, region.name)) },
+                onSync = openSync,
+                onSignOut = signOut,
+            )
+        }
+        composable(Routes.BENEFICIARY, arguments = listOf(navArgument("id") { type = NavType.StringType })) { entry ->
+            val id = entry.arg("id").orEmpty()
+            BeneficiaryFileRoute(
+                session = session,
+                beneficiaryId = id,
+                onBack = back,
+                onEdit = { villageCode -> navController.navigate(Routes.register(villageCode, edit = id)) },
+                onRegisterFamily = { villageCode -> navController.navigate(Routes.register(villageCode, familyOf = id)) },
+                onNewVisit = { templateId -> navController.navigate(Routes.newVisit(id, templateId)) },
+                onOpenVisit = { visitId -> navController.navigate(Routes.openVisit(id, visitId)) },
+                onSync = openSync,
+            )
+        }
+        composable(Routes.REGISTER, arguments = listOf(optionalString("village"), optionalString("edit"), optionalString("familyOf"))) { entry ->
+            val editing = entry.arg("edit")
+            RegistrationRoute(
+                session = session,
+                villageCode = entry.arg("village"),
+                editing = editing,
+                familyOf = entry.arg("familyOf"),
+                onBack = back,
+                onSaved = { saved ->
+                    navController.popBackStack()
+                    // A new beneficiary opens on their file; an edit goes back to the file it came from.
+                    if (editing == null) navController.navigate(Routes.beneficiary(saved.id))
+                },
+            )
+        }
+        composable(
+            Routes.NEW_VISIT,
+            arguments = listOf(navArgument("beneficiary") { type = NavType.StringType }, navArgument("template") { type = NavType.StringType }),
+        ) { entry ->
+            VisitFormRoute(
+                session = session,
+                beneficiaryId = entry.arg("beneficiary").orEmpty(),
+                templateId = entry.arg("template"),
+                visitId = null,
+                onBack = back,
+            )
+        }
+        composable(
+            Routes.OPEN_VISIT,
+            arguments = listOf(navArgument("beneficiary") { type = NavType.StringType }, navArgument("visit") { type = NavType.StringType }),
+        ) { entry ->
+            VisitFormRoute(
+                session = session,
+                beneficiaryId = entry.arg("beneficiary").orEmpty(),
+                templateId = null,
+                visitId = entry.arg("visit"),
+                onBack = back,
+            )
+        }
+        composable(
+            Routes.VILLAGE,
+            arguments = listOf(navArgument("code") { type = NavType.StringType }, optionalString("name")),
+        ) { entry ->
+            val code = entry.arg("code").orEmpty()
+            VillageRoute(
+                session = session,
+                villageCode = code,
+                villageName = entry.arg("name") ?: code,
+                onBack = back,
+                onOpenBeneficiary = openBeneficiary,
+                onSync = openSync,
+            )
+        }
+
+        // Returning worker: their own record only.
+        composable(Routes.WORKER) {
+            WorkerStatusRoute(session = session, onSync = openSync, onSignOut = signOut)
+        }
+
+        // Supervisor: team overview, visits to verify, conflicts.
+        composable(Routes.SUPERVISOR) {
+            SupervisorRoute(session = session, onOpenBeneficiary = openBeneficiary, onSync = openSync, onSignOut = signOut)
+        }
+
+        // Every role.
+        composable(Routes.SYNC) {
+            SyncRoute(
+                session = session,
+                sync = sync,
+                onBack = back,
+                onLogin = { navController.navigate(Routes.LOGIN) { launchSingleTop = true } },
+            )
+        }
+    }
+
+    if (confirmSignOut) {
+        AlertDialog(
+            onDismissRequest = { confirmSignOut = false },
+            title = { Text(stringResource(R.string.sign_out_title)) },
+            text = { Text(stringResource(R.string.sign_out_message)) },
+            confirmButton = {
+                TextButton(onClick = {
+                    confirmSignOut = false
+                    scope.launch {
+                        withContext(Dispatchers.IO) { session.signOut() }
+                        goHome(Home.LOGIN)
+                    }
+                }) { Text(stringResource(R.string.action_sign_out)) }
+            },
+            dismissButton = {
+                TextButton(onClick = { confirmSignOut = false }) { Text(stringResource(R.string.action_cancel)) }
+            },
+        )
+    }
+}

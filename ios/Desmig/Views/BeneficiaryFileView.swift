@@ -1,0 +1,198 @@
+import SwiftUI
+import DesmigCore
+
+/// A beneficiary's file: who they are, status cards (Prakerja, trainings, the capital pipeline,
+/// business), follow-ups, visits and the history of status changes; starts a visit.
+struct BeneficiaryFileView: View {
+    let store: FieldStore
+    @EnvironmentObject private var sync: SyncViewModel
+    @StateObject private var model: BeneficiaryFileViewModel
+    @State private var choosingTemplate = false
+    @State private var editing = false
+    @State private var showNik = false
+    @EnvironmentObject private var navigator: FacilitatorNavigator
+
+    init(store: FieldStore, beneficiaryId: String) {
+        self.store = store
+        _model = StateObject(wrappedValue: BeneficiaryFileViewModel(store: store, beneficiaryId: beneficiaryId))
+    }
+
+    var body: some View {
+        List {
+            if model.state.error != nil {
+                Section { ErrorBanner(message: model.state.error) }
+            }
+            if let file = model.state.file {
+                person(file)
+                Section("file_status") {
+                    ForEach(model.state.cards, id: \.self) { card in
+                        StatusCardView(card: card)
+                    }
+                }
+                followUps(file)
+                visits(file)
+                history(file)
+            } else if model.state.error == nil {
+                ProgressView().frame(maxWidth: .infinity)
+            }
+        }
+        .navigationTitle(Text(model.state.file?.beneficiary.fullName ?? ""))
+        .toolbar {
+            ToolbarItem(placement: .primaryAction) {
+                Button {
+                    choosingTemplate = true
+                } label: {
+                    Label("visit_start", systemImage: "square.and.pencil")
+                }
+                .disabled(model.state.file == nil || model.state.templates.isEmpty)
+            }
+            ToolbarItem(placement: .secondaryAction) {
+                Button("registration_title_edit") { editing = true }
+                    .disabled(model.state.file == nil)
+            }
+        }
+        .confirmationDialog(Text("visit_choose_checklist"), isPresented: $choosingTemplate, titleVisibility: .visible) {
+            ForEach(model.state.templates, id: \.id) { template in
+                Button(template.title.localized) {
+                    navigator.path.append(.newVisit(beneficiaryId: model.beneficiaryId, templateId: template.id))
+                }
+            }
+        }
+        .sheet(isPresented: $editing, onDismiss: { Task { await model.load() } }) {
+            if let beneficiary = model.state.file?.beneficiary {
+                NavigationStack {
+                    RegistrationView(store: store, editing: beneficiary)
+                }
+            }
+        }
+        .refreshable { await model.load() }
+        .task { await model.load() }
+        .onChange(of: sync.state.last) { _ in Task { await model.load() } }
+    }
+
+    // MARK: - Sections
+
+    private func person(_ file: BeneficiaryFile) -> some View {
+        let b = file.beneficiary
+        return Section {
+            ValueRow("field_kind", b.kind.label)
+            ValueRow("field_village", file.villageName)
+            if let nik = b.nik {
+                LabeledContent {
+                    Button {
+                        showNik.toggle()
+                    } label: {
+                        Text(showNik ? nik : "••••••••••••••••").monospacedDigit()
+                    }
+                    .buttonStyle(.borderless)
+                } label: {
+                    Text("field_nik")
+                }
+            }
+            ValueRow("field_sex", b.sex.label)
+            if let birth = b.birthDate { ValueRow("field_birth_date", Format.day(birth)) }
+            if let phone = b.phone { ValueRow("field_phone", phone) }
+            if let country = b.lastCountry { ValueRow("field_last_country", country) }
+            if b.consentWithdrawnAt != nil {
+                Text("consent_withdrawn").foregroundStyle(.red)
+            }
+        }
+    }
+
+    @ViewBuilder
+    private func followUps(_ file: BeneficiaryFile) -> some View {
+        let open = file.followUps.filter { $0.doneOn == nil }
+        Section("file_follow_ups") {
+            if open.isEmpty {
+                EmptyRow("follow_ups_none")
+            }
+            ForEach(open, id: \.id) { followUp in
+                VStack(alignment: .leading, spacing: 2) {
+                    Text(followUp.action)
+                    Text(L10n.format("follow_up_due", [Format.day(followUp.dueDate)]))
+                        .font(.caption).foregroundStyle(.secondary)
+                }
+            }
+        }
+    }
+
+    private func visits(_ file: BeneficiaryFile) -> some View {
+        Section("file_visits") {
+            if file.visits.isEmpty {
+                EmptyRow("visits_none")
+            }
+            ForEach(file.visits, id: \.id) { visit in
+                NavigationLink(value: FacilitatorRoute.visit(visit)) {
+                    VisitRow(visit: visit, title: title(of: visit))
+                }
+                .swipeActions {
+                    if visit.status == .completed {
+                        Button("visit_amend") {
+                            Task {
+                                if let draft = await model.amend(visit) { navigator.path.append(.visit(draft)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ViewBuilder
+    private func history(_ file: BeneficiaryFile) -> some View {
+        if !file.history.isEmpty {
+            Section("file_history") {
+                ForEach(file.history, id: \.id) { change in
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(change.subject.label).font(.caption).foregroundStyle(.secondary)
+                        Text(change.summary)
+                        if let note = change.note { Text(note).font(.caption) }
+                        Text(Format.timestamp(change.at)).font(.caption2).foregroundStyle(.secondary)
+                    }
+                }
+            }
+        }
+    }
+
+    private func title(of visit: Visit) -> String {
+        model.state.templates.first(where: { $0.id == visit.templateId })?.title.localized ?? visit.templateId
+    }
+}
+
+/// One status card: its title, the status in words, the details.
+struct StatusCardView: View {
+    let card: StatusCard
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            Text(L10n.string(card.title)).font(.caption).foregroundStyle(.secondary)
+            Text(card.status.text).font(.headline)
+            ForEach(Array(card.detail.enumerated()), id: \.offset) { _, line in
+                Text(line.text).font(.subheadline)
+            }
+        }
+        .padding(.vertical, 2)
+    }
+}
+
+/// A visit in a list: its checklist, when, draft or completed, how complete, verified or not.
+struct VisitRow: View {
+    let visit: Visit
+    let title: String
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 2) {
+            Text(title)
+            HStack(spacing: 8) {
+                Text(Format.timestamp(visit.startedAt))
+                Text(visit.status.label)
+                Text(L10n.format("completeness_percent", [String(visit.completeness)]))
+                if visit.verifiedAt != nil {
+                    Label("visit_verified", systemImage: "checkmark.seal.fill").labelStyle(.iconOnly)
+                }
+            }
+            .font(.caption)
+            .foregroundStyle(.secondary)
+        }
+    }
+}
