@@ -2,6 +2,7 @@
 //! typed error bodies. Storage calls run on the blocking pool.
 
 use crate::error::{Result, ServerError};
+use crate::metrics::Metrics;
 use crate::storage::{Session, Storage};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
@@ -40,6 +41,16 @@ impl Default for HttpConfig {
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub config: Arc<HttpConfig>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// Times every request and counts its outcome by route.
+async fn track(State(state): State<AppState>, request: Request, next: axum::middleware::Next) -> Response {
+    let route = crate::metrics::route_of(request.uri().path());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state.metrics.observe(route, response.status().as_u16(), started.elapsed());
+    response
 }
 
 impl IntoResponse for ServerError {
@@ -61,7 +72,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
         .route("/v1/reference", get(reference))
+        .route("/metrics", get(|State(state): State<AppState>| async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()) }))
         .fallback(|| async { ServerError::NotFound("no such endpoint; see /v1/openapi.json".into()) })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
 }
 
@@ -160,6 +173,7 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, request: Reques
     let req: PushRequest = json_body(&state, request).await?;
     let storage = state.storage.clone();
     let results = blocking(move || storage.push(&session, &req.ops, now_unix_ms())).await?;
+    state.metrics.operations(&results);
     Ok(json_response(&headers, serde_json::to_vec(&PushResponse { results })?))
 }
 

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod pg;
 pub mod plan;
 pub mod sqlite;
@@ -58,6 +59,6 @@ pub async fn serve(
     config: http::HttpConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router(http::AppState { storage, config: Arc::new(config) });
+    let app = http::router(http::AppState { storage, config: Arc::new(config), metrics: Arc::new(metrics::Metrics::default()) });
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
 }

@@ -57,7 +57,10 @@ fn migrate(client: &mut Client) -> Result<()> {
     tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
     let current: i64 = tx.query_one("SELECT coalesce(max(version), 0)::BIGINT FROM schema_version", &[])?.get(0);
     if current > MIGRATIONS.len() as i64 {
-        return Err(ServerError::Internal(format!("database schema {current} is newer than this server ({}); upgrade the server", MIGRATIONS.len())));
+        return Err(ServerError::Internal(format!(
+            "database schema {current} is newer than this server ({}); upgrade the server",
+            MIGRATIONS.len()
+        )));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.batch_execute(sql)?;
@@ -69,7 +72,10 @@ fn migrate(client: &mut Client) -> Result<()> {
         let catalog = RegionCatalog::from_csv(BUILTIN_REGIONS_CSV).map_err(|e| ServerError::Internal(format!("{e:?}")))?;
         replace_regions(&mut tx, &catalog)?;
         for t in builtin_templates()? {
-            tx.execute("INSERT INTO checklist_template (id, version, definition) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&t.id, &(t.version as i32), &serde_json::to_string(&t)?])?;
+            tx.execute(
+                "INSERT INTO checklist_template (id, version, definition) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&t.id, &(t.version as i32), &serde_json::to_string(&t)?],
+            )?;
         }
         tx.execute("INSERT INTO meta (key, value) VALUES ('reference_version', '1') ON CONFLICT DO NOTHING", &[])?;
     }
@@ -85,12 +91,18 @@ fn replace_regions(tx: &mut Transaction<'_>, catalog: &RegionCatalog) -> Result<
         names.push(r.name.clone());
         levels.push(serde_json::to_value(r.level)?.as_str().unwrap_or_default().to_string());
     }
-    tx.execute("INSERT INTO region (code, name, level) SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[])", &[&codes, &names, &levels])?;
+    tx.execute(
+        "INSERT INTO region (code, name, level) SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[])",
+        &[&codes, &names, &levels],
+    )?;
     Ok(())
 }
 
 fn load_reference(c: &mut impl GenericClient) -> Result<RefData> {
-    let version: i64 = c.query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(1);
+    let version: i64 = c
+        .query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?
+        .and_then(|r| r.get::<_, String>(0).parse().ok())
+        .unwrap_or(1);
     let mut csv = String::from("code,name\n");
     for r in c.query("SELECT code, name FROM region ORDER BY code", &[])? {
         csv.push_str(&format!("{},{}\n", r.get::<_, String>(0), r.get::<_, String>(1)));
@@ -248,7 +260,14 @@ fn log_conflicts(tx: &mut Transaction<'_>, ids: &[(String, String, String)], fee
     for (id, beneficiary_id, village) in ids {
         if let Some(row) = tx.query_opt(&format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id = $1"), &[id])? {
             let conflict = conflict_from(&row)?;
-            feed.add("conflict", "conflict", id, beneficiary_id, village, serde_json::to_string(&ChangeRef::Conflict { conflict: &conflict })?);
+            feed.add(
+                "conflict",
+                "conflict",
+                id,
+                beneficiary_id,
+                village,
+                serde_json::to_string(&ChangeRef::Conflict { conflict: &conflict })?,
+            );
         }
     }
     Ok(())
@@ -267,7 +286,14 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
             cols[4].push(serde_json::to_string(&r.state.clocks)?);
             cols[5].push(r.beneficiary_id.clone());
             cols[6].push(r.village.clone());
-            feed.add("record", r.kind.table(), &r.id, &r.beneficiary_id, &r.village, serde_json::to_string(&ChangeRef::Record { entity: r.kind, id: &r.id, state: &r.state })?);
+            feed.add(
+                "record",
+                r.kind.table(),
+                &r.id,
+                &r.beneficiary_id,
+                &r.village,
+                serde_json::to_string(&ChangeRef::Record { entity: r.kind, id: &r.id, state: &r.state })?,
+            );
         }
         tx.execute(
             "INSERT INTO record (kind, id, fields, created, clocks, beneficiary_id, village_code)
@@ -287,7 +313,10 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         conflict_log.push((k.id.clone(), c.beneficiary_id.clone(), c.village.clone()));
     }
     for r in &plan.resolutions {
-        let n = tx.execute("UPDATE conflict SET resolved_by = $2, resolved_at = $3 WHERE id = $1 AND resolved_at IS NULL", &[&r.conflict_id, &r.resolved_by, &now_ms])?;
+        let n = tx.execute(
+            "UPDATE conflict SET resolved_by = $2, resolved_at = $3 WHERE id = $1 AND resolved_at IS NULL",
+            &[&r.conflict_id, &r.resolved_by, &now_ms],
+        )?;
         if n == 1 {
             conflict_log.push((r.conflict_id.clone(), r.beneficiary_id.clone(), r.village.clone()));
         }
@@ -304,7 +333,14 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
             }
             let entity = EntityKind::parse(&kind).ok_or_else(|| ServerError::Internal(format!("bad kind {kind}")))?;
             let state = versioned(r.get(2), r.get(3), r.get(4))?;
-            feed.add("record", &kind, &id, beneficiary_id, village, serde_json::to_string(&ChangeRef::Record { entity, id: &id, state: &state })?);
+            feed.add(
+                "record",
+                &kind,
+                &id,
+                beneficiary_id,
+                village,
+                serde_json::to_string(&ChangeRef::Record { entity, id: &id, state: &state })?,
+            );
         }
         let ids: Vec<(String, String, String)> = tx
             .query("SELECT entity_id FROM change_log WHERE kind = 'conflict' AND beneficiary_id = $1", &[beneficiary_id])?
@@ -336,7 +372,8 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
 impl PostgresStorage {
     /// Connects (`pool_size` connections), migrates the schema and loads the reference data.
     pub fn open(url: &str, pool_size: usize) -> Result<PostgresStorage> {
-        let config: postgres::Config = url.parse().map_err(|e| ServerError::bad("invalid_database_url", format!("bad PostgreSQL URL: {e}")))?;
+        let config: postgres::Config =
+            url.parse().map_err(|e| ServerError::bad("invalid_database_url", format!("bad PostgreSQL URL: {e}")))?;
         let mut pool = Vec::new();
         for _ in 0..pool_size.max(1) {
             let client = config.connect(NoTls).map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {e}")))?;
@@ -359,7 +396,10 @@ impl PostgresStorage {
 
     /// Reloads reference data when another instance or an admin command changed it.
     fn refresh_reference(&self, c: &mut impl GenericClient) -> Result<i64> {
-        let stored: i64 = c.query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?.and_then(|r| r.get::<_, String>(0).parse().ok()).unwrap_or(1);
+        let stored: i64 = c
+            .query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?
+            .and_then(|r| r.get::<_, String>(0).parse().ok())
+            .unwrap_or(1);
         if stored != self.reference.read().unwrap_or_else(|e| e.into_inner()).version {
             let fresh = load_reference(c)?;
             *self.reference.write().unwrap_or_else(|e| e.into_inner()) = fresh;
@@ -411,7 +451,8 @@ impl Storage for PostgresStorage {
             &[&auth::token_hash(token)],
         )?;
         let Some(r) = row else { return Err(ServerError::unauthorized("invalid_token", "unknown token; log in again")) };
-        let (device_id, expires_at, revoked_at, disabled, device_revoked): (String, i64, Option<i64>, bool, bool) = (r.get(8), r.get(9), r.get(10), r.get(11), r.get(12));
+        let (device_id, expires_at, revoked_at, disabled, device_revoked): (String, i64, Option<i64>, bool, bool) =
+            (r.get(8), r.get(9), r.get(10), r.get(11), r.get(12));
         if revoked_at.is_some() || device_revoked {
             return Err(ServerError::unauthorized("token_revoked", "this device's access was revoked; log in again"));
         }
@@ -449,9 +490,18 @@ impl Storage for PostgresStorage {
         let fetch = limit + 1;
         let rows = match FeedScope::of(user) {
             FeedScope::All => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2", &[&after, &fetch])?,
-            FeedScope::Villages(v) => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 AND village_code = ANY($3) ORDER BY seq LIMIT $2", &[&after, &fetch, &v])?,
-            FeedScope::Districts(d) => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 AND district = ANY($3) ORDER BY seq LIMIT $2", &[&after, &fetch, &d])?,
-            FeedScope::Beneficiary(b) => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 AND beneficiary_id = $3 ORDER BY seq LIMIT $2", &[&after, &fetch, &b])?,
+            FeedScope::Villages(v) => tx.query(
+                "SELECT seq, body FROM change_log WHERE seq > $1 AND village_code = ANY($3) ORDER BY seq LIMIT $2",
+                &[&after, &fetch, &v],
+            )?,
+            FeedScope::Districts(d) => tx.query(
+                "SELECT seq, body FROM change_log WHERE seq > $1 AND district = ANY($3) ORDER BY seq LIMIT $2",
+                &[&after, &fetch, &d],
+            )?,
+            FeedScope::Beneficiary(b) => tx.query(
+                "SELECT seq, body FROM change_log WHERE seq > $1 AND beneficiary_id = $3 ORDER BY seq LIMIT $2",
+                &[&after, &fetch, &b],
+            )?,
         };
         let mut page = FeedPage::new(after, limit);
         for r in &rows {
@@ -493,7 +543,17 @@ impl Storage for PostgresStorage {
         let n = c.execute(
             "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
-            &[&id, &username, &u.display_name.trim(), &role, &hash, &serde_json::to_string(&u.villages)?, &serde_json::to_string(&u.districts)?, &u.beneficiary_id, &now_ms],
+            &[
+                &id,
+                &username,
+                &u.display_name.trim(),
+                &role,
+                &hash,
+                &serde_json::to_string(&u.villages)?,
+                &serde_json::to_string(&u.districts)?,
+                &u.beneficiary_id,
+                &now_ms,
+            ],
         )?;
         if n == 0 {
             return Err(ServerError::Conflict(format!("user {username} already exists")));
@@ -503,7 +563,9 @@ impl Storage for PostgresStorage {
 
     fn set_password(&self, username: &str, password: &str) -> Result<()> {
         let hash = auth::hash_password(password)?;
-        let n = self.client().execute("UPDATE app_user SET password_hash = $2 WHERE username = $1", &[&username.trim().to_lowercase(), &hash])?;
+        let n = self
+            .client()
+            .execute("UPDATE app_user SET password_hash = $2 WHERE username = $1", &[&username.trim().to_lowercase(), &hash])?;
         if n == 0 {
             return Err(ServerError::NotFound(format!("user {username} not found")));
         }
@@ -527,13 +589,18 @@ impl Storage for PostgresStorage {
         let mut c = self.client();
         let mut tx = c.transaction()?;
         tx.execute("INSERT INTO revoked_device (device_id, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&device_id, &now_ms])?;
-        let n = tx.execute("UPDATE device_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", &[&device_id, &now_ms])?;
+        let n =
+            tx.execute("UPDATE device_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", &[&device_id, &now_ms])?;
         tx.commit()?;
         Ok(n)
     }
 
     fn load_regions(&self, csv: &str) -> Result<usize> {
-        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest { code: "invalid_regions", message: "the region file has errors".into(), fields })?;
+        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest {
+            code: "invalid_regions",
+            message: "the region file has errors".into(),
+            fields,
+        })?;
         let mut c = self.client();
         let mut tx = c.transaction()?;
         replace_regions(&mut tx, &catalog)?;
@@ -547,14 +614,21 @@ impl Storage for PostgresStorage {
         let t = Template::from_json(json)?;
         let mut c = self.client();
         let mut tx = c.transaction()?;
-        let existing = tx.query_opt("SELECT definition FROM checklist_template WHERE id = $1 AND version = $2", &[&t.id, &(t.version as i32)])?;
+        let existing =
+            tx.query_opt("SELECT definition FROM checklist_template WHERE id = $1 AND version = $2", &[&t.id, &(t.version as i32)])?;
         if let Some(row) = existing {
             if serde_json::from_str::<Template>(&row.get::<_, String>(0))? != t {
-                return Err(ServerError::Conflict(format!("{} version {} is already published with other content; publish a new version", t.id, t.version)));
+                return Err(ServerError::Conflict(format!(
+                    "{} version {} is already published with other content; publish a new version",
+                    t.id, t.version
+                )));
             }
             return Ok(t);
         }
-        tx.execute("INSERT INTO checklist_template (id, version, definition) VALUES ($1, $2, $3)", &[&t.id, &(t.version as i32), &serde_json::to_string(&t)?])?;
+        tx.execute(
+            "INSERT INTO checklist_template (id, version, definition) VALUES ($1, $2, $3)",
+            &[&t.id, &(t.version as i32), &serde_json::to_string(&t)?],
+        )?;
         bump_reference_version(&mut tx)?;
         tx.commit()?;
         self.refresh_reference(&mut *c)?;

@@ -140,7 +140,8 @@ impl SqliteStorage {
         if stored != self.reference_version() {
             let regions = reference::load_regions(&c)?;
             let templates = reference::load_templates(&c)?;
-            *self.reference.write().unwrap_or_else(|e| e.into_inner()) = RefData { version: stored, regions: Arc::new(regions), templates: Arc::new(templates) };
+            *self.reference.write().unwrap_or_else(|e| e.into_inner()) =
+                RefData { version: stored, regions: Arc::new(regions), templates: Arc::new(templates) };
         }
         Ok(stored)
     }
@@ -418,12 +419,16 @@ impl Storage for SqliteStorage {
     fn reference(&self) -> Result<ReferenceResponse> {
         let version = self.refresh_reference()?;
         let c = self.reader();
-        let definitions: Vec<String> =
-            c.prepare("SELECT definition FROM checklist_template ORDER BY id, version")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let definitions: Vec<String> = c
+            .prepare("SELECT definition FROM checklist_template ORDER BY id, version")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let templates = definitions.iter().map(|t| serde_json::from_str(t)).collect::<Result<Vec<_>, _>>()?;
         let mut csv = String::from("code,name\n");
-        let rows: Vec<(String, String)> =
-            c.prepare("SELECT code, name FROM region ORDER BY code")?.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(String, String)> = c
+            .prepare("SELECT code, name FROM region ORDER BY code")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         for (code, name) in rows {
             csv.push_str(&format!("{code},{name}\n"));
         }
@@ -540,14 +545,18 @@ impl Storage for SqliteStorage {
         let c = self.reader();
         let mut export = Export::default();
         for kind in EntityKind::ALL {
-            let ids: Vec<String> = c.prepare(&format!("SELECT id FROM {} ORDER BY id", kind.table()))?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            let ids: Vec<String> = c
+                .prepare(&format!("SELECT id FROM {} ORDER BY id", kind.table()))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             for id in ids {
                 if let Some(v) = load_versioned(&c, kind, &id)? {
                     export.records.push((kind, id, v));
                 }
             }
         }
-        let ids: Vec<String> = c.prepare("SELECT id FROM conflict ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<String> =
+            c.prepare("SELECT id FROM conflict ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for id in ids {
             export.conflicts.extend(load_conflict(&c, &id)?);
         }
@@ -569,4 +578,3 @@ impl Storage for SqliteStorage {
         })
     }
 }
-

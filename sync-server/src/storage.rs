@@ -2,11 +2,11 @@
 //! SQLite implementation is the embedded default.
 
 use crate::error::{Result, ServerError};
+use desmig_core::checklist::Template;
+use desmig_core::merge::Operation;
 use desmig_core::merge::Versioned;
 use desmig_core::model::{EntityKind, Reference};
 use desmig_core::protocol::ConflictRecord;
-use desmig_core::checklist::Template;
-use desmig_core::merge::Operation;
 use desmig_core::protocol::{LoginRequest, LoginResponse, OpResult, ReferenceResponse};
 use desmig_core::scope::{Identity, Role};
 use serde::{Deserialize, Serialize};
@@ -107,7 +107,6 @@ pub fn parse_cursor(cursor: Option<&str>, scope_version: i64) -> Result<(i64, bo
 pub fn valid_device_id(d: &str) -> bool {
     !d.is_empty() && d.len() <= 64 && d.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
-
 
 /// A user's scope must name real regions of the right level for their role.
 pub fn validate_scope(ctx: &Reference, role: Role, villages: &[String], districts: &[String], beneficiary_id: Option<&str>) -> Result<()> {

@@ -3,12 +3,12 @@
 
 pub mod proxy;
 
+use desmig_core::merge::Versioned;
+use desmig_core::model::EntityKind;
 use desmig_core::scope::Role;
 use desmig_core::sync::{CancelToken, SyncReport, SyncSettings};
 use desmig_core::FieldStore;
 use desmig_sync_server::http::HttpConfig;
-use desmig_core::merge::Versioned;
-use desmig_core::model::EntityKind;
 use desmig_sync_server::storage::{NewUser, Storage, User};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -206,7 +206,10 @@ impl Device {
 
 /// Every record (kind, id, fields, clocks) and conflict (id, losing value, who resolved it) in a
 /// stable order, so that two replicas holding the same data dump the same text.
-pub fn canonical(mut records: Vec<(EntityKind, String, Versioned)>, mut conflicts: Vec<(String, serde_json::Value, Option<String>)>) -> String {
+pub fn canonical(
+    mut records: Vec<(EntityKind, String, Versioned)>,
+    mut conflicts: Vec<(String, serde_json::Value, Option<String>)>,
+) -> String {
     records.sort_by(|a, b| (a.0.table(), &a.1).cmp(&(b.0.table(), &b.1)));
     conflicts.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::new();

@@ -41,7 +41,14 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Starts a proxy in front of `upstream` (`http://127.0.0.1:PORT`).
     pub fn start(upstream: &str) -> FaultProxy {
-        let target: SocketAddr = upstream.trim_start_matches("http://").parse().expect("upstream address");
+        FaultProxy::balance(&[upstream])
+    }
+
+    /// Starts a proxy that sends each connection (so each request) to a random one of
+    /// `upstreams`: several server instances behind one address.
+    pub fn balance(upstreams: &[&str]) -> FaultProxy {
+        let targets: Vec<SocketAddr> =
+            upstreams.iter().map(|u| u.trim_start_matches("http://").parse().expect("upstream address")).collect();
         let shared = Arc::new(Shared::default());
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -51,12 +58,18 @@ impl FaultProxy {
             rt.block_on(async move {
                 let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().expect("addr")).expect("addr");
+                let mut seed =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7) | 1;
                 loop {
                     tokio::select! {
                         _ = &mut rx => break,
                         accepted = listener.accept() => {
                             let Ok((client, _)) = accepted else { continue };
                             let s = s.clone();
+                            seed ^= seed << 13;
+                            seed ^= seed >> 7;
+                            seed ^= seed << 17;
+                            let target = targets[(seed % targets.len() as u64) as usize];
                             tokio::spawn(async move { let _ = handle(client, target, s).await; });
                         }
                     }

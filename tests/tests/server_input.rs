@@ -200,3 +200,30 @@ fn the_api_describes_itself_and_reports_liveness() {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
 }
+
+#[test]
+fn metrics_count_pushes_pulls_and_operations_by_outcome() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    let (d, c) = raw_client(&server, "sri");
+    d.store.register_beneficiary(BeneficiaryInput::new("Siti", Sex::Female, VILLAGE)).unwrap();
+    d.sync().unwrap();
+    let (status, _) = c.push(vec![beneficiary_op(&d, json!({"village_code": SUBANG}))]);
+    assert_eq!(status, 200);
+    let text = reqwest::blocking::get(format!("{}/metrics", server.url)).unwrap().text().unwrap();
+    let value = |line: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(line))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{line} missing:\n{text}"))
+    };
+    assert_eq!(value("desmig_operations_total{outcome=\"applied\"}"), 1.0);
+    assert_eq!(value("desmig_operations_total{outcome=\"rejected\"}"), 1.0);
+    assert_eq!(value("desmig_pushes_total"), 2.0);
+    assert!(value("desmig_pulls_total") >= 1.0);
+    assert_eq!(value("desmig_requests_total{route=\"login\",outcome=\"ok\"}"), 1.0);
+    assert_eq!(value("desmig_request_duration_seconds_count{route=\"push\"}"), 2.0);
+    assert_eq!(value("desmig_database_errors_total"), 0.0);
+    assert!(text.contains("# TYPE desmig_request_duration_seconds histogram"));
+}

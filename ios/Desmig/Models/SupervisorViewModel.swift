@@ -6,6 +6,8 @@ struct SupervisorState: Equatable {
     var villages: [VillageOverview] = []
     var toVerify: [VisitToVerify] = []
     var conflicts: [Conflict] = []
+    /// The checklists, to name each visit by its checklist's title.
+    var templates: [ChecklistTemplate] = []
     var error: UiMessage?
 }
 
@@ -22,19 +24,31 @@ final class SupervisorViewModel: ObservableObject {
     func load() async {
         let store = self.store
         do {
-            let (month, villages, visits, conflicts) = try await Core.run {
-                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict]) in
-                let month = store.thisMonth()
-                return try (month, store.teamOverview(month: month), store.visitsToVerify(limit: 200), store.conflicts(includeResolved: false))
+            let (month, villages, visits, conflicts, templates) = try await Core.run {
+                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate]) in
+                let current = store.thisMonth()
+                return try (
+                    current,
+                    store.teamOverview(month: current),
+                    store.visitsToVerify(limit: 200),
+                    store.conflicts(includeResolved: false),
+                    store.templates()
+                )
             }
             state.month = month
             state.villages = villages
             state.toVerify = visits
             state.conflicts = conflicts
+            state.templates = templates
             state.error = nil
         } catch {
             state.error = uiMessage(for: error)
         }
+    }
+
+    /// A checklist's title in the device's language, or its id.
+    func templateTitle(_ templateId: String) -> String {
+        state.templates.first(where: { $0.id == templateId })?.title.localized ?? templateId
     }
 
     func verify(_ visitId: String) async {

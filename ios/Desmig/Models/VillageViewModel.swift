@@ -26,8 +26,8 @@ final class VillageViewModel: ObservableObject {
         let code = state.villageCode
         do {
             let (month, indicators, due) = try await Core.run { () throws -> (String, VillageIndicators, [DueFollowUp]) in
-                let month = store.thisMonth()
-                return try (month, store.villageIndicators(villageCode: code, month: month), store.followUpsDue(withinDays: 7))
+                let current = store.thisMonth()
+                return try (current, store.villageIndicators(villageCode: code, month: current), store.followUpsDue(withinDays: 7))
             }
             state.month = month
             state.indicators = indicators

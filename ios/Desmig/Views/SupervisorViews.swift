@@ -1,0 +1,111 @@
+import SwiftUI
+import DesmigCore
+
+/// The supervisor's villages this month: indicators and visits waiting for verification.
+struct TeamOverviewView: View {
+    @ObservedObject var model: SupervisorViewModel
+
+    var body: some View {
+        List {
+            if model.state.error != nil {
+                Section { ErrorBanner(message: model.state.error) }
+            }
+            if model.state.villages.isEmpty && model.state.error == nil {
+                EmptyRow("team_none")
+            }
+            ForEach(model.state.villages, id: \.villageCode) { village in
+                Section {
+                    if village.visitsToVerify > 0 {
+                        Label(L10n.format("team_visits_to_verify", [String(village.visitsToVerify)]), systemImage: "checkmark.seal")
+                            .foregroundStyle(.orange)
+                    }
+                    IndicatorRows(indicators: village.indicators)
+                } header: {
+                    Text(village.villageName)
+                }
+            }
+        }
+        .navigationTitle(Text(L10n.format("team_title", [Format.month(model.state.month)])))
+        .refreshable { await model.load() }
+    }
+}
+
+/// Completed visits waiting for the supervisor's verification; each opens read-only.
+struct VisitsToVerifyView: View {
+    @ObservedObject var model: SupervisorViewModel
+    @EnvironmentObject private var session: SessionViewModel
+
+    var body: some View {
+        List {
+            if model.state.error != nil {
+                Section { ErrorBanner(message: model.state.error) }
+            }
+            if model.state.toVerify.isEmpty {
+                EmptyRow("verify_none")
+            }
+            ForEach(model.state.toVerify, id: \.visit.id) { item in
+                NavigationLink {
+                    VisitFormView(store: session.session.store, start: .existing(item.visit))
+                        .toolbar {
+                            ToolbarItem(placement: .confirmationAction) {
+                                Button("verify_action") { Task { await model.verify(item.visit.id) } }
+                            }
+                        }
+                } label: {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(item.beneficiaryName)
+                        HStack(spacing: 8) {
+                            Text(model.templateTitle(item.visit.templateId))
+                            Text(Format.timestamp(item.visit.startedAt))
+                            Text(L10n.format("completeness_percent", [String(item.visit.completeness)]))
+                        }
+                        .font(.caption)
+                        .foregroundStyle(.secondary)
+                    }
+                }
+                .swipeActions {
+                    Button("verify_action") { Task { await model.verify(item.visit.id) } }
+                        .tint(.green)
+                }
+            }
+        }
+        .navigationTitle(Text("verify_title"))
+        .refreshable { await model.load() }
+    }
+}
+
+/// Concurrent edits of the same field: the value kept and the one that lost, and the choice.
+struct ConflictsView: View {
+    @ObservedObject var model: SupervisorViewModel
+
+    var body: some View {
+        List {
+            if model.state.error != nil {
+                Section { ErrorBanner(message: model.state.error) }
+            }
+            if model.state.conflicts.isEmpty {
+                EmptyRow("conflicts_none")
+            }
+            ForEach(model.state.conflicts, id: \.id) { conflict in
+                Section {
+                    ValueRow("conflict_field", L10n.label("field_", conflict.field))
+                    ValueRow("conflict_current", Format.storedValue(conflict.currentValue))
+                    ValueRow("conflict_losing", Format.storedValue(conflict.losingValue))
+                    HStack {
+                        Button("conflict_keep_current") { Task { await model.resolve(conflict.id, .keepCurrent) } }
+                            .buttonStyle(.bordered)
+                        Spacer()
+                        Button("conflict_take_losing") { Task { await model.resolve(conflict.id, .takeLosing) } }
+                            .buttonStyle(.borderedProminent)
+                    }
+                } header: {
+                    Text(conflict.beneficiaryName)
+                } footer: {
+                    Text(L10n.format("conflict_detected", [L10n.label("entity_", conflict.entity), Format.timestamp(conflict.detectedAt)]))
+                }
+            }
+        }
+        .navigationTitle(Text("conflicts_title"))
+        .refreshable { await model.load() }
+    }
+}
