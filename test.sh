@@ -22,6 +22,24 @@ cargo test --workspace --locked 2>&1 | tee "$rust_log"
 rust_passed=$(grep -o '[0-9]* passed' "$rust_log" | awk '{s += $1} END {print s + 0}')
 rust_failed=$(grep -o '[0-9]* failed' "$rust_log" | awk '{s += $1} END {print s + 0}')
 
+echo "== End-to-end suite again, on PostgreSQL"
+pg_started=""
+if [ -z "${DESMIG_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  DESMIG_TEST_POSTGRES_URL="$(scripts/postgres.sh start)"
+  pg_started=1
+fi
+if [ -n "${DESMIG_TEST_POSTGRES_URL:-}" ]; then
+  DESMIG_TEST_STORE=postgres DESMIG_TEST_POSTGRES_URL="$DESMIG_TEST_POSTGRES_URL" cargo test -p desmig-e2e --locked 2>&1 | tee "$rust_log"
+  rust_passed=$((rust_passed + $(grep -o '[0-9]* passed' "$rust_log" | awk '{s += $1} END {print s + 0}')))
+  rust_failed=$((rust_failed + $(grep -o '[0-9]* failed' "$rust_log" | awk '{s += $1} END {print s + 0}')))
+  [ -n "$pg_started" ] && scripts/postgres.sh stop
+  pg_pass="ran"
+else
+  echo "PostgreSQL pass NOT RUN: PostgreSQL is not installed here (apt-get install postgresql, or set DESMIG_TEST_POSTGRES_URL)."
+  pg_pass="NOT RUN"
+  if [ -n "${DESMIG_REQUIRE_POSTGRES:-}" ]; then exit 1; fi
+fi
+
 echo "== generated bindings are up to date"
 scripts/bindings.sh --check
 
@@ -36,7 +54,7 @@ for report in android/shared/target/surefire-reports/TEST-*.xml; do
   passed=$((passed + tests - bad)); failed=$((failed + bad))
 done
 echo "kotlin: $passed passed, $failed failed"
-echo "rust: $rust_passed passed, $rust_failed failed"
+echo "rust (SQLite and PostgreSQL passes; PostgreSQL pass $pg_pass): $rust_passed passed, $rust_failed failed"
 echo
 echo "total: $((rust_passed + passed)) passed, $((rust_failed + failed)) failed"
 [ "$failed" -eq 0 ] && [ "$rust_failed" -eq 0 ]

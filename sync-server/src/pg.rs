@@ -8,7 +8,9 @@ use crate::auth;
 use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
-use crate::storage::{parse_cursor, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User};
+use crate::storage::{
+    parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User,
+};
 use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::date::Date;
 use desmig_core::hlc::Hlc;
@@ -42,7 +44,10 @@ struct RefData {
 }
 
 pub struct PostgresStorage {
-    pool: Vec<Mutex<Client>>,
+    /// Pushes and administration. Pushes queue on the feed lock anyway; keeping them apart
+    /// means pulls never wait behind them for a connection.
+    writers: Vec<Mutex<Client>>,
+    readers: Vec<Mutex<Client>>,
     next: AtomicUsize,
     reference: RwLock<RefData>,
 }
@@ -281,19 +286,20 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         for r in &plan.records {
             cols[0].push(r.kind.table().into());
             cols[1].push(r.id.clone());
-            cols[2].push(serde_json::to_string(&r.state.fields)?);
-            cols[3].push(r.state.created.encode());
-            cols[4].push(serde_json::to_string(&r.state.clocks)?);
-            cols[5].push(r.beneficiary_id.clone());
-            cols[6].push(r.village.clone());
+            let (fields, clocks) = (serde_json::to_string(&r.state.fields)?, serde_json::to_string(&r.state.clocks)?);
             feed.add(
                 "record",
                 r.kind.table(),
                 &r.id,
                 &r.beneficiary_id,
                 &r.village,
-                serde_json::to_string(&ChangeRef::Record { entity: r.kind, id: &r.id, state: &r.state })?,
+                record_change_json(r.kind, &r.id, &fields, &r.state.created, &clocks)?,
             );
+            cols[2].push(fields);
+            cols[3].push(r.state.created.encode());
+            cols[4].push(clocks);
+            cols[5].push(r.beneficiary_id.clone());
+            cols[6].push(r.village.clone());
         }
         tx.execute(
             "INSERT INTO record (kind, id, fields, created, clocks, beneficiary_id, village_code)
@@ -374,24 +380,32 @@ impl PostgresStorage {
     pub fn open(url: &str, pool_size: usize) -> Result<PostgresStorage> {
         let config: postgres::Config =
             url.parse().map_err(|e| ServerError::bad("invalid_database_url", format!("bad PostgreSQL URL: {e}")))?;
-        let mut pool = Vec::new();
-        for _ in 0..pool_size.max(1) {
-            let client = config.connect(NoTls).map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {e}")))?;
-            pool.push(Mutex::new(client));
-        }
-        migrate(&mut lock(&pool[0]))?;
-        let reference = load_reference(&mut *lock(&pool[0]))?;
-        Ok(PostgresStorage { pool, next: AtomicUsize::new(0), reference: RwLock::new(reference) })
+        let connect = || -> Result<Mutex<Client>> {
+            Ok(Mutex::new(config.connect(NoTls).map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {e}")))?))
+        };
+        let writers = (0..2).map(|_| connect()).collect::<Result<Vec<_>>>()?;
+        let readers = (0..pool_size.saturating_sub(2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
+        migrate(&mut lock(&writers[0]))?;
+        let reference = load_reference(&mut *lock(&writers[0]))?;
+        Ok(PostgresStorage { writers, readers, next: AtomicUsize::new(0), reference: RwLock::new(reference) })
     }
 
-    fn client(&self) -> MutexGuard<'_, Client> {
+    fn pick<'a>(&self, pool: &'a [Mutex<Client>]) -> MutexGuard<'a, Client> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        for i in 0..self.pool.len() {
-            if let Ok(g) = self.pool[(start + i) % self.pool.len()].try_lock() {
+        for i in 0..pool.len() {
+            if let Ok(g) = pool[(start + i) % pool.len()].try_lock() {
                 return g;
             }
         }
-        lock(&self.pool[start % self.pool.len()])
+        lock(&pool[start % pool.len()])
+    }
+
+    fn client(&self) -> MutexGuard<'_, Client> {
+        self.pick(&self.writers)
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Client> {
+        self.pick(&self.readers)
     }
 
     /// Reloads reference data when another instance or an admin command changed it.
@@ -441,7 +455,7 @@ impl Storage for PostgresStorage {
     }
 
     fn authenticate(&self, token: &str, now_ms: i64) -> Result<Session> {
-        let row = self.client().query_opt(
+        let row = self.reader().query_opt(
             &format!(
                 "SELECT {}, t.device_id, t.expires_at, t.revoked_at, u.disabled,
                         EXISTS (SELECT 1 FROM revoked_device r WHERE r.device_id = t.device_id)
@@ -483,13 +497,22 @@ impl Storage for PostgresStorage {
         let user = &session.user;
         let (after, restart) = parse_cursor(cursor, user.scope_version)?;
         let limit = i64::from(limit.clamp(1, 5000));
-        let mut c = self.client();
+        let mut c = self.reader();
         let reference_version = self.refresh_reference(&mut *c)?;
         // One snapshot for the page and the feed's end.
         let mut tx = c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
         let fetch = limit + 1;
         let rows = match FeedScope::of(user) {
             FeedScope::All => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2", &[&after, &fetch])?,
+            // One village or district (the usual case) reads its index range in order.
+            FeedScope::Villages(v) if v.len() == 1 => tx.query(
+                "SELECT seq, body FROM change_log WHERE village_code = $3 AND seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &fetch, &v[0]],
+            )?,
+            FeedScope::Districts(d) if d.len() == 1 => tx.query(
+                "SELECT seq, body FROM change_log WHERE district = $3 AND seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &fetch, &d[0]],
+            )?,
             FeedScope::Villages(v) => tx.query(
                 "SELECT seq, body FROM change_log WHERE seq > $1 AND village_code = ANY($3) ORDER BY seq LIMIT $2",
                 &[&after, &fetch, &v],
@@ -515,7 +538,7 @@ impl Storage for PostgresStorage {
     }
 
     fn reference(&self) -> Result<ReferenceResponse> {
-        let mut c = self.client();
+        let mut c = self.reader();
         let version = self.refresh_reference(&mut *c)?;
         let templates = c
             .query("SELECT definition FROM checklist_template ORDER BY id, version", &[])?

@@ -5,13 +5,14 @@ use crate::auth;
 use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
-use crate::storage::{parse_cursor, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User};
+use crate::storage::{
+    parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User,
+};
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
 use desmig_core::merge::Operation;
 use desmig_core::merge::Versioned;
 use desmig_core::model::{EntityKind, Reference};
-use desmig_core::protocol::ChangeRef;
 use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
 use desmig_core::records::{load_versioned, record_conflicts, save_versioned, village_of};
 use desmig_core::reference::{self, TemplateMap};
@@ -153,7 +154,8 @@ impl SqliteStorage {
 
 /// Writes a record's current state into the change feed, under the village it belongs to.
 fn log_state(tx: &Connection, kind: EntityKind, id: &str, state: &Versioned, beneficiary_id: &str, village: &str) -> Result<()> {
-    let body = serde_json::to_string(&ChangeRef::Record { entity: kind, id, state })?;
+    let body =
+        record_change_json(kind, id, &serde_json::to_string(&state.fields)?, &state.created, &serde_json::to_string(&state.clocks)?)?;
     tx.prepare_cached(
         "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
          VALUES ('record', ?1, ?2, ?3, ?4, ?5, ?6)",

@@ -1,5 +1,4 @@
 import Foundation
-import DesmigCore
 
 /// How values are written on screen. Presentation only: the values themselves come from core.
 enum Format {
@@ -72,21 +71,6 @@ enum Format {
         case let s as String: return s
         case is NSNull: return "—"
         default: return json
-        }
-    }
-
-    /// One checklist answer in words, with the template's option labels.
-    static func answer(_ value: AnswerValue, item: ChecklistItem?) -> String {
-        func option(_ code: String) -> String {
-            item?.options.first(where: { $0.value == code })?.label.localized ?? code
-        }
-        switch value {
-        case .yesNo(let yes): return L10n.string(yes ? "answer_yes" : "answer_no")
-        case .choice(let code): return option(code)
-        case .choices(let codes): return codes.map(option).joined(separator: ", ")
-        case .number(let n): return item?.kind == .rupiah ? rupiah(n) : String(n)
-        case .text(let s): return s
-        case .date(let d): return day(d)
         }
     }
 }

@@ -25,7 +25,7 @@ struct BeneficiaryFileView: View {
             if let file = model.state.file {
                 person(file)
                 Section("file_status") {
-                    ForEach(model.state.cards, id: \.self) { card in
+                    ForEach(Array(model.state.cards.enumerated()), id: \.offset) { _, card in
                         StatusCardView(card: card)
                     }
                 }

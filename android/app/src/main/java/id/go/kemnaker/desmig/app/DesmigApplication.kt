@@ -35,7 +35,7 @@ class DesmigApplication : Application() {
     }
 
     companion object {
-        /** In filesDir; excluded from backups (res/xml/*backup*_rules.xml). */
+        /** In filesDir; excluded from backups (res/xml/backup_rules.xml, data_extraction_rules.xml). */
         const val DATABASE_FILE = "desmig.db"
 
         fun from(context: Context): DesmigApplication = context.applicationContext as DesmigApplication

@@ -1,5 +1,6 @@
 package id.go.kemnaker.desmig.app.security
 
+import android.annotation.SuppressLint
 import android.content.Context
 import android.content.SharedPreferences
 import android.security.keystore.KeyGenParameterSpec
@@ -19,6 +20,7 @@ import javax.crypto.spec.GCMParameterSpec
  * backups exclude. A token that cannot be decrypted any more (the key was lost with an app data
  * restore or a Keystore reset) reads as "no token": the user logs in again, nothing else is lost.
  */
+@SuppressLint("ApplySharedPref") // commit(): the token must be on disk when login returns
 class KeystoreTokenStore(context: Context) : TokenStore {
     private val prefs: SharedPreferences = context.applicationContext.getSharedPreferences(PREFS_NAME, Context.MODE_PRIVATE)
 

@@ -146,7 +146,14 @@ fun RegistrationScreen(
                 label = { stringResource(beneficiaryKindRes(it)) },
                 onSelect = { kind -> onEdit { it.copy(kind = kind) } },
             )
-            ProblemLines(problems["kind"].orEmpty() + problems["family_of"].orEmpty())
+            ProblemLines(problems["kind"])
+            problems["family_of"]?.let { familyProblems ->
+                // A family member is linked to their worker: registered from the worker's file.
+                familyProblems.forEach { p ->
+                    Text("${stringResource(R.string.field_family_of)}: ${p.text()}", color = MaterialTheme.colorScheme.error)
+                }
+                Text(stringResource(R.string.registration_family_hint), style = MaterialTheme.typography.bodySmall)
+            }
 
             FormText(stringResource(R.string.field_full_name), input.fullName, { v -> onEdit { it.copy(fullName = v) } }, problems["full_name"])
             FormText(
@@ -230,7 +237,7 @@ fun RegistrationScreen(
             )
             FormText(
                 stringResource(R.string.field_dependants), input.dependants.toString(),
-                { v -> wholeNumber(v)?.let { n -> onEdit { it.copy(dependants = n.value ?: 0u) } } }, problems["dependants"],
+                { v -> wholeNumber(v)?.let { n -> onEdit { it.copy(dependants = n.value ?: 0.toUByte()) } } }, problems["dependants"],
                 keyboardType = KeyboardType.Number,
             )
 
