@@ -71,9 +71,6 @@ struct PageEnd {
 
 struct Phone {
     token: String,
-    device: String,
-    user: String,
-    village: String,
     bodies: Vec<Vec<u8>>,
 }
 
@@ -163,9 +160,8 @@ fn run(bin: &str, store: &str, instances: usize, pace: Pace) {
             }
             bodies.push(gzip(&serde_json::to_vec(&PushRequest { ops }).unwrap()));
         }
-        phones.push(Phone { token: login.token, device, user, village, bodies });
+        phones.push(Phone { token: login.token, bodies });
     }
-    let _ = phones.iter().map(|p| (&p.device, &p.user, &p.village)).count();
 
     let push_ms = Arc::new(Mutex::new(Vec::new()));
     let pull_ms = Arc::new(Mutex::new(Vec::new()));
