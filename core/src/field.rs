@@ -246,23 +246,7 @@ impl FieldStore {
         let template = self.template(template_id, None)?;
         self.write(|batch| {
             active_consent(batch, beneficiary_id)?;
-            let v = Visit {
-                id: new_id(),
-                beneficiary_id: beneficiary_id.into(),
-                facilitator_id: batch.identity.user_id.clone(),
-                template_id: template.id.clone(),
-                template_version: template.version,
-                started_at: batch.now_ms,
-                ended_at: None,
-                location,
-                answers: Map::new(),
-                notes: None,
-                status: VisitStatus::Draft,
-                completeness: 0,
-                amends: None,
-                verified_by: None,
-                verified_at: None,
-            };
+            let v = new_visit(batch, beneficiary_id, &template, location, VisitStatus::Draft, Map::new(), None);
             batch.put(v)
         })
     }
@@ -326,23 +310,7 @@ impl FieldStore {
         let template = self.template(template_id, None)?;
         self.write(|batch| {
             active_consent(batch, beneficiary_id)?;
-            let v = Visit {
-                id: new_id(),
-                beneficiary_id: beneficiary_id.into(),
-                facilitator_id: batch.identity.user_id.clone(),
-                template_id: template.id.clone(),
-                template_version: template.version,
-                started_at: batch.now_ms,
-                ended_at: Some(batch.now_ms),
-                location: None,
-                answers,
-                notes,
-                status: VisitStatus::Completed,
-                completeness: 0,
-                amends: None,
-                verified_by: None,
-                verified_at: None,
-            };
+            let v = new_visit(batch, beneficiary_id, &template, None, VisitStatus::Completed, answers, notes);
             let v = batch.put(v)?;
             put_follow_ups(batch, &v, follow_ups)?;
             Ok(v)
@@ -422,6 +390,35 @@ impl FieldStore {
             change(&mut p);
             batch.put_noted(p, note)
         })
+    }
+}
+
+/// A visit by the signed-in user starting now; a completed one also ends now.
+fn new_visit(
+    batch: &Batch<'_>,
+    beneficiary_id: &str,
+    template: &crate::checklist::Template,
+    location: Option<GeoPoint>,
+    status: VisitStatus,
+    answers: Map<String, Value>,
+    notes: Option<String>,
+) -> Visit {
+    Visit {
+        id: new_id(),
+        beneficiary_id: beneficiary_id.into(),
+        facilitator_id: batch.identity.user_id.clone(),
+        template_id: template.id.clone(),
+        template_version: template.version,
+        started_at: batch.now_ms,
+        ended_at: (status == VisitStatus::Completed).then_some(batch.now_ms),
+        location,
+        answers,
+        notes,
+        status,
+        completeness: 0,
+        amends: None,
+        verified_by: None,
+        verified_at: None,
     }
 }
 
