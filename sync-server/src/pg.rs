@@ -25,8 +25,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 const MIGRATIONS: &[&str] = &[include_str!("../sql/pg/001_schema.sql")];
-/// Held (transaction-scoped) by every writer of the change feed, on every instance: sequence
-/// numbers are taken and committed one writer at a time, so they become visible in order.
+/// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
+/// sequence numbers to the commit: they become visible in order. Pushes do their reading,
+/// merging and record writes before taking it, in parallel (records are row-locked).
 const FEED_LOCK: i64 = 0x6465_736d_6967; // "desmig"
 /// Held while migrating, so that instances starting together migrate once.
 const MIGRATION_LOCK: i64 = 0x6465_736d_6967 + 1;
@@ -44,8 +45,8 @@ struct RefData {
 }
 
 pub struct PostgresStorage {
-    /// Pushes and administration. Pushes queue on the feed lock anyway; keeping them apart
-    /// means pulls never wait behind them for a connection.
+    /// Pushes and administration; pulls and logins use the readers, so they never wait behind
+    /// pushes for a connection.
     writers: Vec<Mutex<Client>>,
     readers: Vec<Mutex<Client>>,
     next: AtomicUsize,
@@ -188,9 +189,12 @@ impl BatchSource for Source<'_, '_> {
     fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Versioned>> {
         let kinds: Vec<String> = keys.iter().map(|(k, _)| k.table().to_string()).collect();
         let ids: Vec<String> = keys.iter().map(|(_, id)| id.clone()).collect();
+        // Locked until the push commits, in one order for every push (no deadlocks): two pushes
+        // changing one record merge one after the other.
         let rows = self.0.query(
             "SELECT r.kind, r.id, r.fields, r.created, r.clocks FROM record r
-             JOIN UNNEST($1::TEXT[], $2::TEXT[]) AS k (kind, id) ON r.kind = k.kind AND r.id = k.id",
+             JOIN UNNEST($1::TEXT[], $2::TEXT[]) AS k (kind, id) ON r.kind = k.kind AND r.id = k.id
+             ORDER BY r.kind, r.id FOR UPDATE OF r",
             &[&kinds, &ids],
         )?;
         let mut out = HashMap::new();
@@ -281,33 +285,36 @@ fn log_conflicts(tx: &mut Transaction<'_>, ids: &[(String, String, String)], fee
 /// Persists a plan in the push's transaction, in a few statements whatever the batch size.
 fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> {
     let mut feed = FeedRows::default();
-    if !plan.records.is_empty() {
+    let mut record_feed = Vec::new();
+    for existed in [false, true] {
         let mut cols: [Vec<String>; 7] = Default::default();
-        for r in &plan.records {
+        for r in plan.records.iter().filter(|r| r.existed == existed) {
+            let (fields, clocks) = (serde_json::to_string(&r.state.fields)?, serde_json::to_string(&r.state.clocks)?);
+            record_feed.push((r, record_change_json(r.kind, &r.id, &fields, &r.state.created, &clocks)?));
             cols[0].push(r.kind.table().into());
             cols[1].push(r.id.clone());
-            let (fields, clocks) = (serde_json::to_string(&r.state.fields)?, serde_json::to_string(&r.state.clocks)?);
-            feed.add(
-                "record",
-                r.kind.table(),
-                &r.id,
-                &r.beneficiary_id,
-                &r.village,
-                record_change_json(r.kind, &r.id, &fields, &r.state.created, &clocks)?,
-            );
             cols[2].push(fields);
             cols[3].push(r.state.created.encode());
             cols[4].push(clocks);
             cols[5].push(r.beneficiary_id.clone());
             cols[6].push(r.village.clone());
         }
-        tx.execute(
+        if cols[0].is_empty() {
+            continue;
+        }
+        let sql = if existed {
+            // Rows this push read and locked.
+            "UPDATE record r SET fields = u.fields, clocks = u.clocks, beneficiary_id = u.beneficiary_id, village_code = u.village_code
+             FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])
+                  AS u (kind, id, fields, created, clocks, beneficiary_id, village_code)
+             WHERE r.kind = u.kind AND r.id = u.id"
+        } else {
+            // New records: if another push created one meanwhile, this insert fails, the push is
+            // rolled back and the phone's retry merges with it.
             "INSERT INTO record (kind, id, fields, created, clocks, beneficiary_id, village_code)
-             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])
-             ON CONFLICT (kind, id) DO UPDATE SET fields = excluded.fields, clocks = excluded.clocks,
-                 beneficiary_id = excluded.beneficiary_id, village_code = excluded.village_code",
-            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6]],
-        )?;
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])"
+        };
+        tx.execute(sql, &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6]])?;
     }
     let mut conflict_log = Vec::new();
     for c in &plan.conflicts {
@@ -326,6 +333,28 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         if n == 1 {
             conflict_log.push((r.conflict_id.clone(), r.beneficiary_id.clone(), r.village.clone()));
         }
+    }
+    if !plan.applied.is_empty() {
+        let mut cols: [Vec<String>; 5] = Default::default();
+        for op in &plan.applied {
+            cols[0].push(op.op_id.clone());
+            cols[1].push(op.device_id.clone());
+            cols[2].push(op.user_id.clone());
+            cols[3].push(op.entity.table().into());
+            cols[4].push(op.entity_id.clone());
+        }
+        tx.execute(
+            "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at)
+             SELECT o.*, $6::BIGINT FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS o",
+            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &now_ms],
+        )?;
+    }
+    // From here on, the change feed: one writer at a time across instances, from taking sequence
+    // numbers to the commit. Reads of other records (a moved file) happen under the lock too, so
+    // they see every earlier push's committed state.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
+    for (r, json) in record_feed {
+        feed.add("record", r.kind.table(), &r.id, &r.beneficiary_id, &r.village, json);
     }
     conflict_log.dedup();
     log_conflicts(tx, &conflict_log, &mut feed)?;
@@ -357,21 +386,6 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         log_conflicts(tx, &ids, &mut feed)?;
     }
     feed.write(tx)?;
-    if !plan.applied.is_empty() {
-        let mut cols: [Vec<String>; 5] = Default::default();
-        for op in &plan.applied {
-            cols[0].push(op.op_id.clone());
-            cols[1].push(op.device_id.clone());
-            cols[2].push(op.user_id.clone());
-            cols[3].push(op.entity.table().into());
-            cols[4].push(op.entity_id.clone());
-        }
-        tx.execute(
-            "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at)
-             SELECT o.*, $6::BIGINT FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS o",
-            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &now_ms],
-        )?;
-    }
     Ok(())
 }
 
@@ -383,8 +397,8 @@ impl PostgresStorage {
         let connect = || -> Result<Mutex<Client>> {
             Ok(Mutex::new(config.connect(NoTls).map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {e}")))?))
         };
-        let writers = (0..2).map(|_| connect()).collect::<Result<Vec<_>>>()?;
-        let readers = (0..pool_size.saturating_sub(2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
+        let writers = (0..(pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
+        let readers = (0..(pool_size - pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
         migrate(&mut lock(&writers[0]))?;
         let reference = load_reference(&mut *lock(&writers[0]))?;
         Ok(PostgresStorage { writers, readers, next: AtomicUsize::new(0), reference: RwLock::new(reference) })
@@ -485,8 +499,6 @@ impl Storage for PostgresStorage {
         self.refresh_reference(&mut *c)?;
         let ctx = self.ctx();
         let mut tx = c.transaction()?;
-        // One feed writer at a time, across instances, from the reads to the commit.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
         let plan = plan(session, ops, &ctx, &mut Source(&mut tx))?;
         write_plan(&mut tx, &plan, now_ms)?;
         tx.commit()?;

@@ -21,7 +21,8 @@ pub type Key = (EntityKind, String);
 pub trait BatchSource {
     /// The ids among `op_ids` that were applied before.
     fn known_ops(&mut self, op_ids: &[String]) -> Result<HashSet<String>>;
-    /// The stored state of these records (absent ones are missing from the map).
+    /// The stored state of these records (absent ones are missing from the map). A storage with
+    /// concurrent writers locks them until the push commits.
     fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Versioned>>;
     /// The village of each of these beneficiaries that exists.
     fn villages(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, String>>;
@@ -34,6 +35,8 @@ pub trait BatchSource {
 pub struct RecordWrite {
     pub kind: EntityKind,
     pub id: String,
+    /// The record was stored before this batch (else the batch creates it).
+    pub existed: bool,
     pub state: Versioned,
     pub beneficiary_id: String,
     pub village: String,
@@ -76,6 +79,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     keys.sort();
     keys.dedup();
     let mut states = source.records(&keys)?;
+    let existed: HashSet<Key> = states.keys().cloned().collect();
     // Every beneficiary the batch may touch: its own records, and those its children name.
     let mut beneficiaries: Vec<String> = Vec::new();
     for o in ops {
@@ -157,6 +161,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
             let write = RecordWrite {
                 kind: op.entity,
                 id: op.entity_id.clone(),
+                existed: existed.contains(&key),
                 state: decision.state.clone(),
                 beneficiary_id: decision.beneficiary_id,
                 village: decision.village_code,

@@ -34,6 +34,8 @@ struct Pace {
 
 /// Every phone syncs again 0.4 s after the last sync ended: the most the server can take.
 const SATURATION: Pace = Pace { name: "saturation", batch: 40, think: Duration::from_millis(400) };
+/// Every phone syncs 25 visits about every second: the 5,000 operations/s of the target.
+const TARGET: Pace = Pace { name: "5k-target", batch: 25, think: Duration::from_millis(800) };
 /// Every phone syncs 20 visits every 2 s: 2,000 operations/s offered, still far above what 200
 /// phones in the field send.
 const STEADY: Pace = Pace { name: "steady", batch: 20, think: Duration::from_millis(2000) };
@@ -260,7 +262,7 @@ fn main() {
         eprintln!("server binary {bin} is missing: run scripts/bench.sh");
         std::process::exit(2);
     }
-    for p in [SATURATION, STEADY] {
+    for p in [SATURATION, TARGET, STEADY] {
         println!(
             "load {}: {DEVICES} phones × {ROUNDS} pushes of {} operations, each followed by a pull, {} ms apart",
             p.name,
@@ -280,7 +282,12 @@ fn main() {
         // SAFETY: set before any thread of this run reads it.
         unsafe { std::env::set_var("DESMIG_TEST_STORE", store) };
         for instances in [1, 2] {
-            for pace in [SATURATION, STEADY] {
+            for pace in [SATURATION, TARGET, STEADY] {
+                // DESMIG_LOAD_ONLY=postgres:1:saturation runs one case (for profiling).
+                let case = format!("{store}:{instances}:{}", pace.name);
+                if std::env::var("DESMIG_LOAD_ONLY").is_ok_and(|only| only != case) {
+                    continue;
+                }
                 run(&bin, store, instances, pace);
             }
         }
