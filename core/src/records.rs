@@ -253,3 +253,27 @@ pub fn apply_op(conn: &Connection, ctx: &dyn Context, op: &Operation, now_ms: i6
     let d = apply(conn, ctx, op.entity, &op.entity_id, Incoming::Op(op), now_ms)?;
     Ok(Applied { changed: d.changed, conflicts: d.conflicts.len() })
 }
+
+/// Forgets a beneficiary's whole file on this phone (it left the user's scope), unless some of it
+/// still has changes in the outbox: those are kept until the server has answered them. Returns
+/// whether the file was removed.
+pub fn evict_beneficiary(conn: &Connection, beneficiary_id: &str) -> Result<bool> {
+    let mut ids: Vec<(EntityKind, String)> = Vec::new();
+    for kind in EntityKind::ALL {
+        let column = if kind == EntityKind::Beneficiary { "id" } else { "beneficiary_id" };
+        let mut stmt = conn.prepare_cached(&format!("SELECT id FROM {} WHERE {column} = ?1", kind.table()))?;
+        let found = stmt.query_map([beneficiary_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.extend(found.into_iter().map(|id| (kind, id)));
+    }
+    let mut waiting = conn.prepare_cached("SELECT 1 FROM outbox WHERE entity = ?1 AND entity_id = ?2")?;
+    for (kind, id) in &ids {
+        if waiting.exists(params![kind.table(), id])? {
+            return Ok(false);
+        }
+    }
+    for (kind, id) in &ids {
+        conn.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", kind.table()))?.execute([id])?;
+        conn.prepare_cached("DELETE FROM conflict WHERE entity = ?1 AND entity_id = ?2")?.execute(params![kind.table(), id])?;
+    }
+    Ok(!ids.is_empty())
+}

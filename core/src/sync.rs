@@ -467,6 +467,7 @@ impl FieldStore {
                 }
                 if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {
                     self.set_identity(Some(identity.clone()))?;
+                    self.evict_out_of_scope()?;
                 }
                 self.apply_page(&page)?;
                 report.pulled += page.changes.len() as u64;
@@ -533,11 +534,33 @@ impl FieldStore {
                         )?
                         .execute(params![c.id, c.entity.table(), c.entity_id, c.field, serde_json::to_string(&c.losing_value)?, c.losing_hlc, c.detected_at, c.resolved_by, c.resolved_at])?;
                     }
+                    // The beneficiary left this user's scope (moved to another village).
+                    "evict" => {
+                        records::evict_beneficiary(tx, change.id.as_deref().ok_or_else(|| corrupt("id"))?)?;
+                    }
                     // A newer server may send kinds this app does not know: skip, do not fail.
                     _ => {}
                 }
             }
             meta_set(tx, "pull_cursor", &page.next_cursor)
+        })
+    }
+
+    /// Forgets the files this user may no longer read (their villages changed), keeping any with
+    /// changes still waiting to be sent.
+    fn evict_out_of_scope(&self) -> Result<()> {
+        let who = self.require_identity()?;
+        self.with_writer(|tx, _| {
+            let files: Vec<(String, String)> = tx
+                .prepare("SELECT id, village_code FROM beneficiary")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, village) in files {
+                if !who.can_read(&village, &id) {
+                    records::evict_beneficiary(tx, &id)?;
+                }
+            }
+            Ok(())
         })
     }
 

@@ -48,7 +48,7 @@ CREATE TABLE applied_op (
 -- a reader's cursor never passes a change that commits later (see docs/sync-protocol.md).
 CREATE TABLE change_log (
     seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind           TEXT NOT NULL CHECK (kind IN ('record', 'conflict')),
+    kind           TEXT NOT NULL CHECK (kind IN ('record', 'conflict', 'evict')),
     entity_id      TEXT NOT NULL,
     entity         TEXT NOT NULL,
     beneficiary_id TEXT NOT NULL,

@@ -7,9 +7,10 @@
 use crate::auth;
 use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
-use crate::plan::{plan, BatchSource, Key, Plan};
+use crate::plan::{plan, BatchSource, Key, Moved, Plan};
 use crate::storage::{
-    parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User,
+    evict_change_json, parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session,
+    Stats, Storage, User,
 };
 use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::date::Date;
@@ -358,8 +359,20 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
     }
     conflict_log.dedup();
     log_conflicts(tx, &conflict_log, &mut feed)?;
+    // The village a beneficiary left forgets the file before it arrives where it moved (its own
+    // statement, so its sequence number comes first).
+    for m in &plan.moved {
+        let district = district_of(&m.previous_village).unwrap_or(&m.previous_village);
+        tx.execute(
+            "INSERT INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
+             VALUES ('evict', 'beneficiary', $1, $1, $2, $3, $4)
+             ON CONFLICT (kind, entity, entity_id) DO UPDATE SET seq = nextval('change_log_seq'), village_code = excluded.village_code,
+                 district = excluded.district, body = excluded.body",
+            &[&m.beneficiary_id, &m.previous_village, &district, &evict_change_json(&m.beneficiary_id)?],
+        )?;
+    }
     // A record appears once per statement: later entries (a moved file) replace earlier ones.
-    for (beneficiary_id, village) in &plan.moved {
+    for Moved { beneficiary_id, village, .. } in &plan.moved {
         let already: HashSet<(String, String)> = feed.entity.iter().cloned().zip(feed.entity_id.iter().cloned()).collect();
         for r in tx.query("SELECT kind, id, fields, created, clocks FROM record WHERE beneficiary_id = $1", &[beneficiary_id])? {
             let (kind, id): (String, String) = (r.get(0), r.get(1));

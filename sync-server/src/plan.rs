@@ -42,6 +42,13 @@ pub struct RecordWrite {
     pub village: String,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    pub beneficiary_id: String,
+    pub village: String,
+    pub previous_village: String,
+}
+
 /// A conflict found, or settled, with where it belongs in the feed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConflictWrite {
@@ -65,8 +72,9 @@ pub struct Plan {
     pub records: Vec<RecordWrite>,
     pub conflicts: Vec<ConflictWrite>,
     pub resolutions: Vec<Resolution>,
-    /// Beneficiaries who moved village: their whole file moves in the feed.
-    pub moved: Vec<(String, String)>,
+    /// Beneficiaries who moved village: their whole file moves in the feed, and the village they
+    /// left is told to forget it.
+    pub moved: Vec<Moved>,
     /// Operations applied now, for idempotency.
     pub applied: Vec<Operation>,
 }
@@ -155,8 +163,12 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
             if op.entity == EntityKind::Beneficiary {
                 villages.insert(op.entity_id.clone(), decision.village_code.clone());
             }
-            if decision.previous_village.is_some() {
-                plan.moved.push((decision.beneficiary_id.clone(), decision.village_code.clone()));
+            if let Some(previous) = &decision.previous_village {
+                plan.moved.push(Moved {
+                    beneficiary_id: decision.beneficiary_id.clone(),
+                    village: decision.village_code.clone(),
+                    previous_village: previous.clone(),
+                });
             }
             let write = RecordWrite {
                 kind: op.entity,

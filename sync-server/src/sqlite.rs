@@ -6,7 +6,8 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::storage::{
-    parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session, Stats, Storage, User,
+    evict_change_json, parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session,
+    Stats, Storage, User,
 };
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
@@ -295,8 +296,20 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
             log_conflict(tx, &r.conflict_id, &r.beneficiary_id, &r.village)?;
         }
     }
-    for (beneficiary_id, village) in &plan.moved {
-        relog_file(tx, beneficiary_id, village)?;
+    for m in &plan.moved {
+        // First the village left forgets the file, then the file arrives where it moved (a
+        // supervisor of both sees the two in this order).
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
+             VALUES ('evict', 'beneficiary', ?1, ?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            m.beneficiary_id,
+            m.previous_village,
+            district_of(&m.previous_village).unwrap_or(&m.previous_village),
+            evict_change_json(&m.beneficiary_id)?
+        ])?;
+        relog_file(tx, &m.beneficiary_id, &m.village)?;
     }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -256,3 +256,8 @@ mod tests {
         assert_eq!(parsed, Change::Record { entity: EntityKind::Visit, id: "v-1".into(), state });
     }
 }
+
+/// The feed entry that tells phones of the village a beneficiary left to forget their file.
+pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
+    Ok(format!("{{\"kind\":\"evict\",\"entity\":\"beneficiary\",\"id\":{}}}", serde_json::to_string(beneficiary_id)?))
+}

@@ -183,6 +183,18 @@ fn a_moved_beneficiary_reaches_the_new_villages_facilitator_with_their_file() {
     wati.sync().unwrap();
     let file = wati.store.beneficiary_file(&siti.id).unwrap();
     assert_eq!(file.visits.len(), 1, "the visit made before the move arrives with the file");
+
+    // And a facilitator of only the village she left forgets her file on the next sync.
+    server.add_user("ani", Role::Facilitator, &[VILLAGE_2], &[], None);
+    let ani = Device::login(&server.url, "ani");
+    ani.sync().unwrap();
+    assert_eq!(count(&ani.path, "visit"), 1);
+    sri.store.update_beneficiary(&siti.id, BeneficiaryInput::new("Siti", Sex::Female, VILLAGE)).unwrap();
+    sri.sync().unwrap();
+    ani.sync().unwrap();
+    assert_eq!((count(&ani.path, "beneficiary"), count(&ani.path, "visit")), (0, 0), "NIKs do not linger on phones out of scope");
+    wati.sync().unwrap();
+    assert_eq!(count(&wati.path, "beneficiary"), 0);
 }
 
 #[test]
@@ -200,6 +212,16 @@ fn a_village_given_to_another_facilitator_arrives_on_their_next_sync() {
     wati.sync().unwrap();
     assert_eq!(wati.store.identity().unwrap().villages, [VILLAGE_2, VILLAGE]);
     assert_eq!(wati.store.search_beneficiaries("siti", 5).unwrap().len(), 1);
+
+    // Taken away again: the village's files leave her phone, except what she has not sent yet.
+    let rina = wati.store.register_beneficiary(BeneficiaryInput::new("Rina", Sex::Female, VILLAGE)).unwrap();
+    assert_eq!(rina.village_code, VILLAGE);
+    server.storage.assign("wati", &[VILLAGE_2.into()], &[]).unwrap();
+    let report = wati.sync().unwrap();
+    assert_eq!(report.rejected, 1, "her unsent registration in the old village is refused, visibly");
+    assert_eq!(count(&wati.path, "beneficiary"), 1, "only the refused change stays on the phone");
+    assert_eq!(count(&wati.path, "outbox"), 1);
+    assert_eq!(wati.store.rejected_operations().unwrap()[0].op.entity_id, rina.id);
 }
 
 #[test]

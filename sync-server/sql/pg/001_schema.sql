@@ -89,7 +89,7 @@ CREATE TABLE applied_op (
 CREATE SEQUENCE change_log_seq;
 CREATE TABLE change_log (
     seq            BIGINT PRIMARY KEY DEFAULT nextval('change_log_seq'),
-    kind           TEXT NOT NULL CHECK (kind IN ('record', 'conflict')),
+    kind           TEXT NOT NULL CHECK (kind IN ('record', 'conflict', 'evict')),
     entity         TEXT NOT NULL,
     entity_id      TEXT NOT NULL,
     beneficiary_id TEXT NOT NULL,
