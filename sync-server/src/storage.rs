@@ -230,6 +230,11 @@ pub fn record_change_json(
     ))
 }
 
+/// The feed entry that tells phones of the village a beneficiary left to forget their file.
+pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
+    Ok(format!("{{\"kind\":\"evict\",\"entity\":\"beneficiary\",\"id\":{}}}", serde_json::to_string(beneficiary_id)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,9 +260,4 @@ mod tests {
         let parsed: Change = serde_json::from_str(&fast).unwrap();
         assert_eq!(parsed, Change::Record { entity: EntityKind::Visit, id: "v-1".into(), state });
     }
-}
-
-/// The feed entry that tells phones of the village a beneficiary left to forget their file.
-pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
-    Ok(format!("{{\"kind\":\"evict\",\"entity\":\"beneficiary\",\"id\":{}}}", serde_json::to_string(beneficiary_id)?))
 }
