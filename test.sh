@@ -3,7 +3,8 @@
 #   1. formatting and lints (cargo fmt, clippy with warnings as errors);
 #   2. the Rust workspace: core, sync server, the end-to-end suite against a real server;
 #   3. the generated Kotlin/Swift bindings are up to date with the Rust library;
-#   4. the Android app's platform-free Kotlin (bindings + state holders) on the desktop JVM,
+#   4. the Android app's Compose screens compile for the desktop and render to PNG;
+#   5. the Android app's platform-free Kotlin (bindings + state holders) on the desktop JVM,
 #      through JNA, syncing against the real sync-server binary (Maven, JUnit 5).
 # Usage: ./test.sh
 set -euo pipefail
@@ -42,6 +43,9 @@ fi
 
 echo "== generated bindings are up to date"
 scripts/bindings.sh --check
+
+echo "== Android screens compiled for the desktop and rendered to PNG (id, en)"
+scripts/render-screens.sh
 
 echo "== Kotlin on the JVM (android/shared)"
 cargo build -p desmig-sync-server --locked

@@ -1,0 +1,7 @@
+package android.content.res
+
+import android.os.LocaleList
+
+class Configuration {
+    val locales: LocaleList = LocaleList()
+}

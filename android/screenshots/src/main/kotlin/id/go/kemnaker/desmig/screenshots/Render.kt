@@ -1,0 +1,154 @@
+// Renders the Android app's Compose screens headless to PNG, in Indonesian and English, with
+// Compose Multiplatform for the desktop: the screens are the app's own composables (compiled
+// unchanged), fed states built from the real core (checklists, checks) through JNA.
+package id.go.kemnaker.desmig.screenshots
+
+import androidx.compose.material3.SnackbarHostState
+import androidx.compose.ui.ImageComposeScene
+import androidx.compose.ui.unit.Density
+import androidx.compose.runtime.Composable
+import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListScreen
+import id.go.kemnaker.desmig.app.ui.screens.LoginScreen
+import id.go.kemnaker.desmig.app.ui.screens.SupervisorScreen
+import id.go.kemnaker.desmig.app.ui.screens.SyncScreen
+import id.go.kemnaker.desmig.app.ui.screens.RegistrationScreen
+import id.go.kemnaker.desmig.app.ui.screens.VillageScreen
+import id.go.kemnaker.desmig.app.ui.screens.VisitFormScreen
+import id.go.kemnaker.desmig.app.ui.screens.WorkerStatusScreen
+import id.go.kemnaker.desmig.core.Beneficiary
+import id.go.kemnaker.desmig.core.CapitalApplication
+import id.go.kemnaker.desmig.core.CapitalProgress
+import id.go.kemnaker.desmig.core.CapitalSource
+import id.go.kemnaker.desmig.core.CapitalStage
+import id.go.kemnaker.desmig.core.ConsentMethod
+import id.go.kemnaker.desmig.core.DueFollowUp
+import id.go.kemnaker.desmig.core.FieldError
+import id.go.kemnaker.desmig.core.FollowUp
+import id.go.kemnaker.desmig.core.JobSector
+import id.go.kemnaker.desmig.core.Prakerja
+import id.go.kemnaker.desmig.core.PrakerjaStage
+import id.go.kemnaker.desmig.core.StageChange
+import id.go.kemnaker.desmig.core.StageSubject
+import id.go.kemnaker.desmig.core.Training
+import id.go.kemnaker.desmig.core.TrainingKind
+import id.go.kemnaker.desmig.core.TrainingMode
+import id.go.kemnaker.desmig.core.TrainingStatus
+import id.go.kemnaker.desmig.core.WorkerStatus
+import id.go.kemnaker.desmig.state.RegistrationState
+import id.go.kemnaker.desmig.state.VillageState
+import id.go.kemnaker.desmig.state.WorkerState
+import id.go.kemnaker.desmig.state.emptyInput
+import id.go.kemnaker.desmig.app.ui.theme.DesmigTheme
+import id.go.kemnaker.desmig.core.AnswerValue
+import id.go.kemnaker.desmig.core.BeneficiaryKind
+import id.go.kemnaker.desmig.core.BeneficiarySummary
+import id.go.kemnaker.desmig.core.FieldStore
+import id.go.kemnaker.desmig.core.Region
+import id.go.kemnaker.desmig.core.RegionLevel
+import id.go.kemnaker.desmig.core.Sex
+import id.go.kemnaker.desmig.core.SyncPhase
+import id.go.kemnaker.desmig.core.SyncProgress
+import id.go.kemnaker.desmig.core.SyncReport
+import id.go.kemnaker.desmig.core.VillageIndicators
+import id.go.kemnaker.desmig.core.VillageOverview
+import id.go.kemnaker.desmig.state.BeneficiaryListState
+import id.go.kemnaker.desmig.state.Home
+import id.go.kemnaker.desmig.state.LoginState
+import id.go.kemnaker.desmig.state.SupervisorState
+import id.go.kemnaker.desmig.state.SyncState
+import id.go.kemnaker.desmig.state.UiMessage
+import id.go.kemnaker.desmig.state.VisitFormState
+import id.go.kemnaker.desmig.state.byField
+import java.io.File
+import java.nio.file.Files
+import org.jetbrains.skia.EncodedImageFormat
+
+fun main(args: Array<String>) {
+    val resDir = File(args.getOrElse(0) { "../app/src/main/res" })
+    val outDir = File(args.getOrElse(1) { "target/screens" })
+    val store = FieldStore.open(File(Files.createTempDirectory("desmig-render").toFile(), "field.db").absolutePath)
+    val screens = screens(store)
+    var written = 0
+    for (language in listOf("id", "en")) {
+        Strings.load(resDir, language)
+        for ((name, content) in screens) {
+            val scene = ImageComposeScene(width = 412 * 2, height = 915 * 2, density = Density(2f)) { DesmigTheme(dynamicColor = false) { content() } }
+            scene.render(0)
+            val png = scene.render(500_000_000).encodeToData(EncodedImageFormat.PNG) ?: error("$name: no image")
+            scene.close()
+            File(outDir, "$language/$name.png").apply { parentFile.mkdirs() }.writeBytes(png.bytes)
+            written++
+        }
+    }
+    println("rendered $written screens (${screens.size} in id and en) into $outDir")
+}
+
+private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit>> {
+    val villages = listOf(Region("32.12.01.2007", "Haurkolot", RegionLevel.VILLAGE), Region("32.12.01.2008", "Haurgeulis", RegionLevel.VILLAGE))
+    val people = listOf("Siti Aminah" to "321201**********", "Warsini" to null, "Kartini Rahayu" to null, "Agus Saputra" to "321201**********")
+        .mapIndexed { i, (name, nik) -> BeneficiarySummary("b$i", name, nik, if (i == 3) Sex.MALE else Sex.FEMALE, BeneficiaryKind.RETURNING_WORKER, villages[0].code, "+62812345678$i") }
+    // A KUR-readiness visit half answered: core says which items show and what is missing.
+    val template = store.template("kur_readiness", null)
+    val answers = mapOf("punya_ektp" to AnswerValue.YesNo(false), "punya_kk" to AnswerValue.YesNo(true))
+    val check = store.checkAnswers(template.id, template.version, answers, true)
+    val visible = check.visibleItems.toSet()
+    val visit = VisitFormState(
+        template = template,
+        items = template.items.filter { it.id in visible },
+        answers = answers,
+        problems = check.problems.byField(),
+        completeness = check.completeness.toInt(),
+        error = UiMessage("error_validation", listOf(check.problems.size.toString())),
+    )
+    val sync = SyncState(
+        pending = 12,
+        rejected = 1,
+        running = true,
+        progress = SyncProgress(SyncPhase.PUSHING, 5uL, 12uL, 18_400uL, 2_100uL),
+        last = SyncReport(1_795_900_000_000, 1_795_900_004_000, 30uL, 0uL, 0uL, 128uL, 40_000uL, 310_000uL, 4uL, "network error: no answer", "network"),
+        error = UiMessage("error_network"),
+    )
+    val overview = SupervisorState(
+        month = "2026-11",
+        villages = villages.map { VillageOverview(it.code, it.name, VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL), 3uL) },
+    )
+    val siti = Beneficiary(
+        "b0", BeneficiaryKind.RETURNING_WORKER, null, "3212015708900001", "Siti Aminah", Sex.FEMALE, "1990-08-17", "+6281234567890", villages[0].code, null,
+        "TW", JobSector.CAREGIVING, 6u, "2025-03", null, listOf("Memasak"), null, 2u, 1_790_000_000_000, ConsentMethod.SIGNED_FORM, null, "f", 1_790_000_000_000,
+    )
+    val kur = CapitalApplication("c1", "b0", CapitalSource.KUR, null, null, null, "Modal warung", 10_000_000, null, null, CapitalStage.SUBMITTED, "2026-11-20", null, null)
+    val history = listOf(
+        StageChange("h1", "b0", StageSubject.CAPITAL_APPLICATION, "c1", null, "interest", 1_794_000_000_000, "f", null),
+        StageChange("h2", "b0", StageSubject.CAPITAL_APPLICATION, "c1", "interest", "submitted", 1_795_600_000_000, "f", "Diajukan ke BRI unit Haurgeulis"),
+    )
+    val next = FollowUp("f1", "b0", null, "Tanyakan hasil pengajuan KUR ke BRI", "2026-12-03", null, "f")
+    val worker = WorkerState(
+        WorkerStatus(
+            siti, "Haurkolot", Prakerja("b0", PrakerjaStage.SELECTED, 72u, "2026-11-10", "2026-12-10", null, null, 0u, 0),
+            listOf(Training("t1", "b0", "Pemasaran digital untuk UMKM", "BLK Indramayu", TrainingKind.DIGITAL_MARKETING, TrainingMode.OFFLINE, false, "2026-11-01", "2026-11-05", TrainingStatus.COMPLETED, "BLK/2026/0042")),
+            listOf(CapitalProgress(kur, history)), emptyList(), listOf(next),
+        ),
+    )
+    val village = VillageState(
+        villages[0].code, "2026-11", VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL),
+        listOf(DueFollowUp(next.copy(dueDate = "2026-11-20"), "Siti Aminah", villages[0].code, 8), DueFollowUp(next.copy(id = "f2", action = "Kunjungan monitoring usaha"), "Warsini", villages[0].code, -5)),
+    )
+    val registration = RegistrationState(
+        emptyInput(villages[0].code).copy(fullName = "Siti Aminah", nik = "3212011708900001", phone = "12345"),
+        problems = mapOf(
+            "nik" to listOf(FieldError("nik", "sex_mismatch", "NIK encodes the other sex")),
+            "phone" to listOf(FieldError("phone", "invalid_format", "not an Indonesian phone number")),
+        ),
+        error = UiMessage("error_validation", listOf("2")),
+    )
+    return listOf(
+        "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
+        "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
+        "visit_form" to { VisitFormScreen(visit, SnackbarHostState(), { _, _ -> }, {}, { _, _ -> }, {}, {}, {}) },
+        "sync" to { SyncScreen(sync, 5f / 12f, false, emptyList(), {}, {}, {}, {}) },
+        "supervisor" to { SupervisorScreen(overview, 0, {}, {}, { _, _ -> }, {}, {}, {}) },
+        "worker_status" to { WorkerStatusScreen(worker, {}, {}) },
+        "village" to { VillageScreen(village, "Haurkolot", {}, {}, {}, {}) },
+        "registration" to { RegistrationScreen(registration, villages, false, {}, {}, {}) },
+    )
+}
