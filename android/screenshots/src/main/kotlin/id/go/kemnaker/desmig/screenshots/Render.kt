@@ -7,7 +7,15 @@ import androidx.compose.material3.SnackbarHostState
 import androidx.compose.ui.ImageComposeScene
 import androidx.compose.ui.unit.Density
 import androidx.compose.runtime.Composable
+import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileScreen
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListScreen
+import id.go.kemnaker.desmig.core.BeneficiaryFile
+import id.go.kemnaker.desmig.core.Business
+import id.go.kemnaker.desmig.core.BusinessSector
+import id.go.kemnaker.desmig.core.BusinessStatus
+import id.go.kemnaker.desmig.core.SalesChannel
+import id.go.kemnaker.desmig.state.BeneficiaryFileState
+import id.go.kemnaker.desmig.state.statusCards
 import id.go.kemnaker.desmig.app.ui.screens.LoginScreen
 import id.go.kemnaker.desmig.app.ui.screens.SupervisorScreen
 import id.go.kemnaker.desmig.app.ui.screens.SyncScreen
@@ -141,6 +149,9 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         ),
         error = UiMessage("error_validation", listOf("2")),
     )
+    val warung = Business("w1", "b0", "Warung Siti", BusinessSector.FOOD_BEVERAGE, BusinessStatus.RUNNING, "2026-11-15", 4_500_000, 1u, listOf("Nasi uduk"), listOf(SalesChannel.SHOP), false)
+    val file = BeneficiaryFile(siti, "Haurkolot", worker.status!!.prakerja, worker.status!!.trainings, listOf(kur), listOf(warung), emptyList(), listOf(next), history)
+    val fileState = BeneficiaryFileState(file, statusCards(file), null)
     return listOf(
         "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
         "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
@@ -148,6 +159,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         "sync" to { SyncScreen(sync, 5f / 12f, false, emptyList(), {}, {}, {}, {}) },
         "supervisor" to { SupervisorScreen(overview, 0, {}, {}, { _, _ -> }, {}, {}, {}) },
         "worker_status" to { WorkerStatusScreen(worker, {}, {}) },
+        "beneficiary_file" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}) },
         "village" to { VillageScreen(village, "Haurkolot", {}, {}, {}, {}) },
         "registration" to { RegistrationScreen(registration, villages, false, {}, {}, {}) },
     )

@@ -5,11 +5,13 @@ import id.go.kemnaker.desmig.core.BeneficiaryFile
 import id.go.kemnaker.desmig.core.BeneficiaryInput
 import id.go.kemnaker.desmig.core.BeneficiaryKind
 import id.go.kemnaker.desmig.core.BeneficiarySummary
+import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.core.ConsentMethod
 import id.go.kemnaker.desmig.core.DesmigException
 import id.go.kemnaker.desmig.core.FieldStore
 import id.go.kemnaker.desmig.core.Region
 import id.go.kemnaker.desmig.core.Sex
+import id.go.kemnaker.desmig.core.TrainingStatus
 
 const val PAGE_SIZE = 50
 
@@ -90,8 +92,20 @@ class RegistrationModel(private val store: FieldStore, villageCode: String, priv
     }
 }
 
-/** One status card of a beneficiary's file: a message key for the status and its detail. */
-data class StatusCard(val title: String, val status: String, val detail: List<String> = emptyList())
+/** One line of a status card, typed, so that each app words it in its own language. */
+sealed class CardDetail {
+    data class Wave(val wave: UInt) : CardDetail()
+    data class PurchaseDeadline(val date: String) : CardDetail()
+    data class TrainingLine(val title: String, val status: TrainingStatus) : CardDetail()
+    data class Source(val source: CapitalSource) : CardDetail()
+    data class Requested(val rupiah: Long) : CardDetail()
+    data class Disbursed(val rupiah: Long) : CardDetail()
+    data class Name(val text: String) : CardDetail()
+    data class Revenue(val rupiah: Long) : CardDetail()
+}
+
+/** One status card of a beneficiary's file: a message key for the title and status, and details. */
+data class StatusCard(val title: String, val status: String, val detail: List<CardDetail> = emptyList())
 
 data class BeneficiaryFileState(
     val file: BeneficiaryFile? = null,
@@ -103,21 +117,26 @@ data class BeneficiaryFileState(
 class BeneficiaryFileModel(private val store: FieldStore, private val beneficiaryId: String) : StateHolder<BeneficiaryFileState>(BeneficiaryFileState()) {
     fun load() {
         attempt { store.beneficiaryFile(beneficiaryId) }
-            .onSuccess { f -> update { it.copy(file = f, cards = cardsOf(f), error = null) } }
+            .onSuccess { f -> update { it.copy(file = f, cards = statusCards(f), error = null) } }
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
     }
 
-    private fun cardsOf(f: BeneficiaryFile): List<StatusCard> = buildList {
-        add(StatusCard("card_prakerja", f.prakerja?.let { "prakerja_" + it.stage.name.lowercase() } ?: "prakerja_none",
-            listOfNotNull(f.prakerja?.wave?.let { "wave:$it" }, f.prakerja?.purchaseDeadline?.let { "deadline:$it" })))
+}
+
+/** A beneficiary's file as status cards: Prakerja, trainings, each capital application, each business. */
+fun statusCards(f: BeneficiaryFile): List<StatusCard> = buildList {
+        val p = f.prakerja
+        add(StatusCard("card_prakerja", p?.let { "prakerja_" + it.stage.name.lowercase() } ?: "prakerja_none",
+            listOfNotNull(p?.wave?.let { CardDetail.Wave(it) }, p?.purchaseDeadline?.let { CardDetail.PurchaseDeadline(it) })))
         add(StatusCard("card_trainings", if (f.trainings.isEmpty()) "trainings_none" else "trainings_count",
-            f.trainings.map { "${it.title}:${it.status.name.lowercase()}" }))
+            f.trainings.map { CardDetail.TrainingLine(it.title, it.status) }))
         f.capitalApplications.forEach { c ->
             add(StatusCard("card_capital", "capital_" + c.stage.name.lowercase(),
-                listOfNotNull(c.source.name.lowercase(), formatRupiah(c.amountRequested), c.amountDisbursed?.let { "disbursed:" + formatRupiah(it) })))
+                listOfNotNull(CardDetail.Source(c.source), CardDetail.Requested(c.amountRequested), c.amountDisbursed?.let { CardDetail.Disbursed(it) })))
         }
-        f.businesses.forEach { b -> add(StatusCard("card_business", "business_" + b.status.name.lowercase(), listOfNotNull(b.name, b.monthlyRevenue?.let(::formatRupiah)))) }
-    }
+        f.businesses.forEach { b ->
+            add(StatusCard("card_business", "business_" + b.status.name.lowercase(), listOfNotNull(CardDetail.Name(b.name), b.monthlyRevenue?.let { CardDetail.Revenue(it) })))
+        }
 }
 
 /** Whole rupiah as Indonesians write it: `Rp 10.000.000`. */

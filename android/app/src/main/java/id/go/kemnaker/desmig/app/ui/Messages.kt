@@ -21,7 +21,9 @@ import id.go.kemnaker.desmig.core.Sex
 import id.go.kemnaker.desmig.core.SyncPhase
 import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.core.VisitStatus
+import id.go.kemnaker.desmig.state.CardDetail
 import id.go.kemnaker.desmig.state.UiMessage
+import id.go.kemnaker.desmig.state.formatRupiah
 import id.go.kemnaker.desmig.core.Text as CoreText
 
 // What the core and the state holders say, in the user's language: UiMessage keys, status keys
@@ -84,28 +86,18 @@ fun isEnglish(): Boolean = LocalConfiguration.current.locales[0].language == "en
 @ReadOnlyComposable
 fun CoreText.localized(): String = if (isEnglish()) en.ifBlank { id } else id
 
-/** One line of a status card's detail (see BeneficiaryFileModel.cardsOf), in words. */
+/** One line of a status card (see BeneficiaryFileModel.cardsOf), in words. */
 @Composable
 @ReadOnlyComposable
-fun cardDetailText(card: String, detail: String): String = when (card) {
-    "card_prakerja" -> when {
-        detail.startsWith("wave:") -> stringResource(R.string.prakerja_wave, detail.removePrefix("wave:"))
-        detail.startsWith("deadline:") -> stringResource(R.string.prakerja_deadline, formatIsoDate(detail.removePrefix("deadline:")))
-        else -> detail
-    }
-    "card_trainings" -> {
-        val status = TrainingStatus.entries.firstOrNull { it.name.lowercase() == detail.substringAfterLast(':') }
-        if (status == null) detail else stringResource(R.string.training_line, detail.substringBeforeLast(':'), stringResource(trainingStatusRes(status)))
-    }
-    "card_capital" -> {
-        val source = CapitalSource.entries.firstOrNull { it.name.lowercase() == detail }
-        when {
-            source != null -> stringResource(capitalSourceRes(source))
-            detail.startsWith("disbursed:") -> stringResource(R.string.capital_amount_disbursed, detail.removePrefix("disbursed:"))
-            else -> detail
-        }
-    }
-    else -> detail
+fun cardDetailText(detail: CardDetail): String = when (detail) {
+    is CardDetail.Wave -> stringResource(R.string.prakerja_wave, detail.wave.toString())
+    is CardDetail.PurchaseDeadline -> stringResource(R.string.prakerja_deadline, formatIsoDate(detail.date))
+    is CardDetail.TrainingLine -> stringResource(R.string.training_line, detail.title, stringResource(trainingStatusRes(detail.status)))
+    is CardDetail.Source -> stringResource(capitalSourceRes(detail.source))
+    is CardDetail.Requested -> formatRupiah(detail.rupiah)
+    is CardDetail.Disbursed -> stringResource(R.string.capital_amount_disbursed, formatRupiah(detail.rupiah))
+    is CardDetail.Name -> detail.text
+    is CardDetail.Revenue -> formatRupiah(detail.rupiah)
 }
 
 @StringRes

@@ -236,7 +236,7 @@ private fun StatusCardView(card: StatusCard, capitalStages: List<StageChange>) {
             }
             Text(status, style = MaterialTheme.typography.titleMedium)
             card.detail.forEach { line ->
-                Text(cardDetailText(card.title, line), style = MaterialTheme.typography.bodyMedium)
+                Text(cardDetailText(line), style = MaterialTheme.typography.bodyMedium)
             }
             if (capitalStages.isNotEmpty()) {
                 Text(
