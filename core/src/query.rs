@@ -94,10 +94,6 @@ fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-fn scoped(identity: &Identity) -> (String, Vec<String>) {
-    identity.sql_filter()
-}
-
 fn query_docs(conn: &Connection, sql: &str, args: &[&dyn ToSql]) -> Result<Vec<Beneficiary>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let docs = stmt.query_map(args, |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -118,7 +114,7 @@ impl FieldStore {
     pub fn list_beneficiaries(&self, village_code: &str, offset: u32, limit: u32) -> Result<Page<BeneficiarySummary>> {
         let who = self.require_identity()?;
         let limit = limit.clamp(1, 500);
-        let (filter, scope_args) = scoped(&who);
+        let (filter, scope_args) = who.sql_filter();
         let sql =
             format!("SELECT b.doc FROM beneficiary b WHERE b.village_code = ? AND {filter} ORDER BY b.full_name, b.id LIMIT ? OFFSET ?");
         self.read(|c| {
@@ -140,7 +136,7 @@ impl FieldStore {
     pub fn search_beneficiaries(&self, text: &str, limit: u32) -> Result<Vec<BeneficiarySummary>> {
         let who = self.require_identity()?;
         let limit = i64::from(limit.clamp(1, 200));
-        let (filter, scope_args) = scoped(&who);
+        let (filter, scope_args) = who.sql_filter();
         let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         self.read(|c| {
             let rows = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -209,7 +205,7 @@ impl FieldStore {
         let who = self.require_identity()?;
         let today = self.today();
         let until = today.add_days(i64::from(within_days)).to_string();
-        let (filter, scope_args) = scoped(&who);
+        let (filter, scope_args) = who.sql_filter();
         let sql = format!(
             "SELECT f.doc, b.full_name, b.village_code FROM follow_up f JOIN beneficiary b ON b.id = f.beneficiary_id
              WHERE f.done_on IS NULL AND f.due_date <= ? AND {filter} ORDER BY f.due_date, b.full_name"
@@ -340,7 +336,7 @@ impl FieldStore {
         if who.role == Role::Worker {
             return Err(Error::NotAllowed("workers do not verify visits".into()));
         }
-        let (filter, scope_args) = scoped(&who);
+        let (filter, scope_args) = who.sql_filter();
         let sql = format!(
             "SELECT v.doc, b.full_name, b.village_code FROM visit v JOIN beneficiary b ON b.id = v.beneficiary_id
              WHERE v.status = 'completed' AND v.doc ->> '$.verified_by' IS NULL AND {filter} ORDER BY v.started_at LIMIT ?"

@@ -221,21 +221,14 @@ impl FieldStore {
         let identity = self.require_identity()?;
         let reference = self.reference();
         let now_ms = self.now_ms();
-        let mut guard = lock(&self.writer);
-        let Writer { conn, clock } = &mut *guard;
-        let mut working_clock = clock.clone();
-        let tx = conn.transaction()?;
-        let mut batch =
-            Batch { tx: &tx, ctx: &reference, clock: &mut working_clock, identity: &identity, device_id: &self.device_id, now_ms };
-        let out = f(&mut batch)?;
-        meta_set(&tx, "hlc", &working_clock.last().encode())?;
-        tx.commit()?;
-        // The clock advances only with a committed transaction.
-        *clock = working_clock;
-        Ok(out)
+        self.with_writer(|tx, clock| {
+            let mut batch = Batch { tx, ctx: &reference, clock, identity: &identity, device_id: &self.device_id, now_ms };
+            f(&mut batch)
+        })
     }
 
-    /// Runs `f` in a write transaction with the raw connection (sync bookkeeping).
+    /// Runs `f` in one write transaction with the raw connection and the device's clock. The
+    /// clock advances only if the transaction commits.
     pub(crate) fn with_writer<R>(&self, f: impl FnOnce(&Transaction<'_>, &mut Clock) -> Result<R>) -> Result<R> {
         let mut guard = lock(&self.writer);
         let Writer { conn, clock } = &mut *guard;

@@ -200,10 +200,9 @@ impl<'a> Http<'a> {
             let outcome = self.once(&method, &url, compressed.as_deref(), auth);
             match outcome {
                 Ok(bytes) => return Ok(bytes),
-                Err(Retry::Yes(msg)) if attempt < self.settings.max_attempts => {
+                Err(Retry::Yes(_)) if attempt < self.settings.max_attempts => {
                     let backoff = (self.settings.retry_base_ms.saturating_mul(1 << (attempt - 1).min(20))).min(self.settings.retry_max_ms);
                     let wait = Duration::from_millis((backoff as f64 * self.jitter()) as u64);
-                    let _ = msg;
                     // Sleep in small steps so that a cancel is honoured quickly.
                     let until = std::time::Instant::now() + wait;
                     while std::time::Instant::now() < until {
