@@ -88,14 +88,6 @@ pub enum Change {
     Conflict { conflict: ConflictRecord },
 }
 
-/// [`Change`] by reference, for a server writing the feed without cloning a record's state.
-#[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ChangeRef<'a> {
-    Record { entity: EntityKind, id: &'a str, state: &'a Versioned },
-    Conflict { conflict: &'a ConflictRecord },
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub changes: Vec<Change>,

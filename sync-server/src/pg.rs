@@ -9,21 +9,19 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Moved, Plan};
 use crate::storage::{
-    evict_change_json, parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session,
-    Stats, Storage, User,
+    already_published, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
+    Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
 };
 use desmig_core::checklist::{builtin_templates, Template};
-use desmig_core::date::Date;
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{Operation, Versioned};
-use desmig_core::model::{EntityKind, Reference};
-use desmig_core::protocol::{ChangeRef, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
-use desmig_core::reference::TemplateMap;
+use desmig_core::model::EntityKind;
+use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
 use desmig_core::region::{district_of, RegionCatalog, BUILTIN_REGIONS_CSV};
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row, Transaction};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 const MIGRATIONS: &[&str] = &[include_str!("../sql/pg/001_schema.sql")];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
@@ -39,19 +37,13 @@ impl From<postgres::Error> for ServerError {
     }
 }
 
-struct RefData {
-    version: i64,
-    regions: Arc<RegionCatalog>,
-    templates: Arc<TemplateMap>,
-}
-
 pub struct PostgresStorage {
     /// Pushes and administration; pulls and logins use the readers, so they never wait behind
     /// pushes for a connection.
     writers: Vec<Mutex<Client>>,
     readers: Vec<Mutex<Client>>,
     next: AtomicUsize,
-    reference: RwLock<RefData>,
+    reference: ReferenceCache,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -105,7 +97,7 @@ fn replace_regions(tx: &mut Transaction<'_>, catalog: &RegionCatalog) -> Result<
     Ok(())
 }
 
-fn load_reference(c: &mut impl GenericClient) -> Result<RefData> {
+fn load_reference(c: &mut impl GenericClient) -> Result<ReferenceData> {
     let version: i64 = c
         .query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?
         .and_then(|r| r.get::<_, String>(0).parse().ok())
@@ -120,7 +112,7 @@ fn load_reference(c: &mut impl GenericClient) -> Result<RefData> {
         let t: Template = serde_json::from_str(&r.get::<_, String>(0))?;
         templates.insert((t.id.clone(), t.version), Arc::new(t));
     }
-    Ok(RefData { version, regions: Arc::new(regions), templates: Arc::new(templates) })
+    Ok(ReferenceData { version, regions: Arc::new(regions), templates: Arc::new(templates) })
 }
 
 fn bump_reference_version(tx: &mut Transaction<'_>) -> Result<i64> {
@@ -270,14 +262,7 @@ fn log_conflicts(tx: &mut Transaction<'_>, ids: &[(String, String, String)], fee
     for (id, beneficiary_id, village) in ids {
         if let Some(row) = tx.query_opt(&format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id = $1"), &[id])? {
             let conflict = conflict_from(&row)?;
-            feed.add(
-                "conflict",
-                "conflict",
-                id,
-                beneficiary_id,
-                village,
-                serde_json::to_string(&ChangeRef::Conflict { conflict: &conflict })?,
-            );
+            feed.add("conflict", "conflict", id, beneficiary_id, village, serde_json::to_string(&Change::Conflict { conflict })?);
         }
     }
     Ok(())
@@ -380,15 +365,8 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
                 continue;
             }
             let entity = EntityKind::parse(&kind).ok_or_else(|| ServerError::Internal(format!("bad kind {kind}")))?;
-            let state = versioned(r.get(2), r.get(3), r.get(4))?;
-            feed.add(
-                "record",
-                &kind,
-                &id,
-                beneficiary_id,
-                village,
-                serde_json::to_string(&ChangeRef::Record { entity, id: &id, state: &state })?,
-            );
+            let created = Hlc::parse(r.get(3)).ok_or_else(|| ServerError::Internal(format!("bad clock on {kind} {id}")))?;
+            feed.add("record", &kind, &id, beneficiary_id, village, record_change_json(entity, &id, r.get(2), &created, r.get(4))?);
         }
         let ids: Vec<(String, String, String)> = tx
             .query("SELECT entity_id FROM change_log WHERE kind = 'conflict' AND beneficiary_id = $1", &[beneficiary_id])?
@@ -414,7 +392,7 @@ impl PostgresStorage {
         let readers = (0..(pool_size - pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
         migrate(&mut lock(&writers[0]))?;
         let reference = load_reference(&mut *lock(&writers[0]))?;
-        Ok(PostgresStorage { writers, readers, next: AtomicUsize::new(0), reference: RwLock::new(reference) })
+        Ok(PostgresStorage { writers, readers, next: AtomicUsize::new(0), reference: ReferenceCache::new(reference) })
     }
 
     fn pick<'a>(&self, pool: &'a [Mutex<Client>]) -> MutexGuard<'a, Client> {
@@ -441,37 +419,16 @@ impl PostgresStorage {
             .query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?
             .and_then(|r| r.get::<_, String>(0).parse().ok())
             .unwrap_or(1);
-        if stored != self.reference.read().unwrap_or_else(|e| e.into_inner()).version {
-            let fresh = load_reference(c)?;
-            *self.reference.write().unwrap_or_else(|e| e.into_inner()) = fresh;
-        }
-        Ok(stored)
-    }
-
-    fn ctx(&self) -> Reference {
-        let r = self.reference.read().unwrap_or_else(|e| e.into_inner());
-        Reference { today: Date::today_utc(), regions: r.regions.clone(), templates: r.templates.clone() }
+        self.reference.refresh(stored, || load_reference(c))
     }
 }
 
 impl Storage for PostgresStorage {
     fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
-        if !valid_device_id(&req.device_id) {
-            return Err(ServerError::bad("invalid_device", "device_id must be 1-64 letters, digits, - or _"));
-        }
-        let username = req.username.trim().to_lowercase();
         let mut c = self.client();
-        let invalid = || ServerError::unauthorized("invalid_credentials", "wrong username or password");
-        let Some((user, hash, disabled)) = find_user(&mut *c, &username)? else { return Err(invalid()) };
-        if !auth::verify_password(&req.password, &hash) {
-            return Err(invalid());
-        }
-        if disabled {
-            return Err(ServerError::unauthorized("account_disabled", "this account is disabled; ask the administrator"));
-        }
-        if c.query_opt("SELECT 1 FROM revoked_device WHERE device_id = $1", &[&req.device_id])?.is_some() {
-            return Err(ServerError::unauthorized("device_revoked", "this device was revoked; ask the administrator"));
-        }
+        let found = find_user(&mut *c, &req.username.trim().to_lowercase())?;
+        let revoked = c.query_opt("SELECT 1 FROM revoked_device WHERE device_id = $1", &[&req.device_id])?.is_some();
+        let user = check_login(req, found, revoked)?;
         let (token, hash) = auth::new_token()?;
         let expires_at = now_ms + ttl_ms;
         c.execute(
@@ -491,26 +448,26 @@ impl Storage for PostgresStorage {
             ),
             &[&auth::token_hash(token)],
         )?;
-        let Some(r) = row else { return Err(ServerError::unauthorized("invalid_token", "unknown token; log in again")) };
-        let (device_id, expires_at, revoked_at, disabled, device_revoked): (String, i64, Option<i64>, bool, bool) =
-            (r.get(8), r.get(9), r.get(10), r.get(11), r.get(12));
-        if revoked_at.is_some() || device_revoked {
-            return Err(ServerError::unauthorized("token_revoked", "this device's access was revoked; log in again"));
-        }
-        if expires_at <= now_ms {
-            return Err(ServerError::unauthorized("token_expired", "the session expired; log in again"));
-        }
-        if disabled {
-            return Err(ServerError::unauthorized("account_disabled", "this account is disabled"));
-        }
-        Ok(Session { user: to_user(&r)?, device_id })
+        let row = row
+            .map(|r| -> Result<TokenRow> {
+                Ok(TokenRow {
+                    user: to_user(&r)?,
+                    device_id: r.get(8),
+                    expires_at: r.get(9),
+                    revoked_at: r.get(10),
+                    disabled: r.get(11),
+                    device_revoked: r.get(12),
+                })
+            })
+            .transpose()?;
+        check_token(row, now_ms)
     }
 
     fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>> {
         check_batch(session, ops)?;
         let mut c = self.client();
         self.refresh_reference(&mut *c)?;
-        let ctx = self.ctx();
+        let ctx = self.reference.ctx();
         let mut tx = c.transaction()?;
         let plan = plan(session, ops, &ctx, &mut Source(&mut tx))?;
         write_plan(&mut tx, &plan, now_ms)?;
@@ -578,13 +535,10 @@ impl Storage for PostgresStorage {
     }
 
     fn add_user(&self, u: &NewUser, now_ms: i64) -> Result<User> {
-        let username = u.username.trim().to_lowercase();
-        if username.is_empty() || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
-            return Err(ServerError::bad("invalid_username", "a username is letters, digits, '.', '_' or '-'"));
-        }
+        let username = normalize_username(&u.username)?;
         let mut c = self.client();
         self.refresh_reference(&mut *c)?;
-        validate_scope(&self.ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
+        validate_scope(&self.reference.ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
         let hash = auth::hash_password(&u.password)?;
         let id = uuid::Uuid::now_v7().to_string();
         let role = serde_json::to_value(u.role)?.as_str().unwrap_or_default().to_string();
@@ -625,7 +579,7 @@ impl Storage for PostgresStorage {
         let mut c = self.client();
         self.refresh_reference(&mut *c)?;
         let (user, _, _) = find_user(&mut *c, &username)?.ok_or_else(|| ServerError::NotFound(format!("user {username} not found")))?;
-        validate_scope(&self.ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
+        validate_scope(&self.reference.ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
         c.execute(
             "UPDATE app_user SET villages = $2, districts = $3, scope_version = scope_version + 1 WHERE id = $1",
             &[&user.id, &serde_json::to_string(villages)?, &serde_json::to_string(districts)?],
@@ -664,13 +618,7 @@ impl Storage for PostgresStorage {
         let mut tx = c.transaction()?;
         let existing =
             tx.query_opt("SELECT definition FROM checklist_template WHERE id = $1 AND version = $2", &[&t.id, &(t.version as i32)])?;
-        if let Some(row) = existing {
-            if serde_json::from_str::<Template>(&row.get::<_, String>(0))? != t {
-                return Err(ServerError::Conflict(format!(
-                    "{} version {} is already published with other content; publish a new version",
-                    t.id, t.version
-                )));
-            }
+        if already_published(existing.map(|r| r.get::<_, String>(0)).as_deref(), &t)? {
             return Ok(t);
         }
         tx.execute(

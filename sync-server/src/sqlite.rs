@@ -6,39 +6,32 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::storage::{
-    evict_change_json, parse_cursor, record_change_json, valid_device_id, validate_scope, Export, FeedPage, FeedScope, NewUser, Session,
-    Stats, Storage, User,
+    already_published, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
+    Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
 };
 use desmig_core::checklist::Template;
-use desmig_core::date::Date;
 use desmig_core::merge::Operation;
 use desmig_core::merge::Versioned;
-use desmig_core::model::{EntityKind, Reference};
+use desmig_core::model::EntityKind;
 use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
 use desmig_core::records::{load_versioned, record_conflicts, save_versioned, village_of};
-use desmig_core::reference::{self, TemplateMap};
+use desmig_core::reference;
 use desmig_core::region::{district_of, RegionCatalog};
 use desmig_core::schema;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 const MIGRATIONS: &[&str] = &[schema::RECORDS, include_str!("../sql/001_server.sql")];
 const READERS: usize = 3;
-
-struct RefData {
-    version: i64,
-    regions: Arc<RegionCatalog>,
-    templates: Arc<TemplateMap>,
-}
 
 pub struct SqliteStorage {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
-    reference: RwLock<RefData>,
+    reference: ReferenceCache,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -115,7 +108,7 @@ impl SqliteStorage {
             writer: Mutex::new(conn),
             readers,
             next_reader: AtomicUsize::new(0),
-            reference: RwLock::new(RefData { version, regions: Arc::new(regions), templates: Arc::new(templates) }),
+            reference: ReferenceCache::new(ReferenceData { version, regions: Arc::new(regions), templates: Arc::new(templates) }),
         })
     }
 
@@ -129,27 +122,18 @@ impl SqliteStorage {
         lock(&self.readers[start % self.readers.len()])
     }
 
-    fn ctx(&self) -> Reference {
-        let r = self.reference.read().unwrap_or_else(|e| e.into_inner());
-        Reference { today: Date::today_utc(), regions: r.regions.clone(), templates: r.templates.clone() }
-    }
-
-    /// Another process (an admin command) or instance may have published reference data:
-    /// reload it when the stored version moved. Returns the current version.
+    /// Another process (an admin command) may have published reference data: reload it when the
+    /// stored version moved. Returns the current version.
     fn refresh_reference(&self) -> Result<i64> {
         let c = self.reader();
         let stored = meta_get(&c, "reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(1);
-        if stored != self.reference_version() {
-            let regions = reference::load_regions(&c)?;
-            let templates = reference::load_templates(&c)?;
-            *self.reference.write().unwrap_or_else(|e| e.into_inner()) =
-                RefData { version: stored, regions: Arc::new(regions), templates: Arc::new(templates) };
-        }
-        Ok(stored)
-    }
-
-    fn reference_version(&self) -> i64 {
-        self.reference.read().unwrap_or_else(|e| e.into_inner()).version
+        self.reference.refresh(stored, || {
+            Ok(ReferenceData {
+                version: stored,
+                regions: Arc::new(reference::load_regions(&c)?),
+                templates: Arc::new(reference::load_templates(&c)?),
+            })
+        })
     }
 }
 
@@ -322,26 +306,10 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
 
 impl Storage for SqliteStorage {
     fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
-        if !valid_device_id(&req.device_id) {
-            return Err(ServerError::bad("invalid_device", "device_id must be 1-64 letters, digits, - or _"));
-        }
-        let username = req.username.trim().to_lowercase();
-        let found = find_user(&self.reader(), &username)?;
-        let invalid = || ServerError::unauthorized("invalid_credentials", "wrong username or password");
-        let Some((user, hash, disabled)) = found else {
-            return Err(invalid());
-        };
-        if !auth::verify_password(&req.password, &hash) {
-            return Err(invalid());
-        }
-        if disabled {
-            return Err(ServerError::unauthorized("account_disabled", "this account is disabled; ask the administrator"));
-        }
+        let found = find_user(&self.reader(), &req.username.trim().to_lowercase())?;
         let w = lock(&self.writer);
         let revoked: bool = w.prepare_cached("SELECT 1 FROM revoked_device WHERE device_id = ?1")?.exists([&req.device_id])?;
-        if revoked {
-            return Err(ServerError::unauthorized("device_revoked", "this device was revoked; ask the administrator"));
-        }
+        let user = check_login(req, found, revoked)?;
         let (token, hash) = auth::new_token()?;
         let expires_at = now_ms + ttl_ms;
         w.execute(
@@ -370,25 +338,18 @@ impl Storage for SqliteStorage {
                 ))
             })
             .optional()?;
-        let Some((user, device_id, expires_at, revoked_at, disabled, device_revoked)) = row else {
-            return Err(ServerError::unauthorized("invalid_token", "unknown token; log in again"));
-        };
-        if revoked_at.is_some() || device_revoked {
-            return Err(ServerError::unauthorized("token_revoked", "this device's access was revoked; log in again"));
-        }
-        if expires_at <= now_ms {
-            return Err(ServerError::unauthorized("token_expired", "the session expired; log in again"));
-        }
-        if disabled != 0 {
-            return Err(ServerError::unauthorized("account_disabled", "this account is disabled"));
-        }
-        Ok(Session { user: to_user(user)?, device_id })
+        let row = row
+            .map(|(user, device_id, expires_at, revoked_at, disabled, device_revoked)| -> Result<TokenRow> {
+                Ok(TokenRow { user: to_user(user)?, device_id, expires_at, revoked_at, disabled: disabled != 0, device_revoked })
+            })
+            .transpose()?;
+        check_token(row, now_ms)
     }
 
     fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>> {
         check_batch(session, ops)?;
         self.refresh_reference()?;
-        let ctx = self.ctx();
+        let ctx = self.reference.ctx();
         let mut w = lock(&self.writer);
         let tx = w.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let plan = plan(session, ops, &ctx, &mut Source(&tx))?;
@@ -451,11 +412,9 @@ impl Storage for SqliteStorage {
     }
 
     fn add_user(&self, u: &NewUser, now_ms: i64) -> Result<User> {
-        let username = u.username.trim().to_lowercase();
-        if username.is_empty() || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
-            return Err(ServerError::bad("invalid_username", "a username is letters, digits, '.', '_' or '-'"));
-        }
-        validate_scope(&self.ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
+        let username = normalize_username(&u.username)?;
+        self.refresh_reference()?;
+        validate_scope(&self.reference.ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
         let hash = auth::hash_password(&u.password)?;
         let id = uuid::Uuid::now_v7().to_string();
         let w = lock(&self.writer);
@@ -494,7 +453,7 @@ impl Storage for SqliteStorage {
         let username = username.trim().to_lowercase();
         let w = lock(&self.writer);
         let (user, _, _) = find_user(&w, &username)?.ok_or_else(|| ServerError::NotFound(format!("user {username} not found")))?;
-        validate_scope(&self.ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
+        validate_scope(&self.reference.ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
         w.execute(
             "UPDATE app_user SET villages = ?2, districts = ?3, scope_version = scope_version + 1 WHERE id = ?1",
             params![user.id, serde_json::to_string(villages)?, serde_json::to_string(districts)?],
@@ -521,12 +480,11 @@ impl Storage for SqliteStorage {
         let mut w = lock(&self.writer);
         let tx = w.transaction()?;
         reference::replace_regions(&tx, &catalog)?;
-        let version = bump_reference_version(&tx)?;
+        bump_reference_version(&tx)?;
         tx.commit()?;
-        let mut r = self.reference.write().unwrap_or_else(|e| e.into_inner());
-        r.regions = Arc::new(catalog);
-        r.version = version;
-        Ok(r.regions.len())
+        drop(w);
+        self.refresh_reference()?;
+        Ok(catalog.len())
     }
 
     fn publish_template(&self, json: &str) -> Result<Template> {
@@ -536,23 +494,14 @@ impl Storage for SqliteStorage {
         let existing: Option<String> = tx
             .query_row("SELECT definition FROM checklist_template WHERE id = ?1 AND version = ?2", params![t.id, t.version], |r| r.get(0))
             .optional()?;
-        if let Some(existing) = existing {
-            if serde_json::from_str::<Template>(&existing)? != t {
-                return Err(ServerError::Conflict(format!(
-                    "{} version {} is already published with other content; publish a new version",
-                    t.id, t.version
-                )));
-            }
+        if already_published(existing.as_deref(), &t)? {
             return Ok(t);
         }
         reference::insert_template(&tx, &t)?;
-        let version = bump_reference_version(&tx)?;
+        bump_reference_version(&tx)?;
         tx.commit()?;
-        let mut r = self.reference.write().unwrap_or_else(|e| e.into_inner());
-        let mut map = (*r.templates).clone();
-        map.insert((t.id.clone(), t.version), Arc::new(t.clone()));
-        r.templates = Arc::new(map);
-        r.version = version;
+        drop(w);
+        self.refresh_reference()?;
         Ok(t)
     }
 

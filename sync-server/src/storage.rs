@@ -3,13 +3,17 @@
 
 use crate::error::{Result, ServerError};
 use desmig_core::checklist::Template;
+use desmig_core::date::Date;
 use desmig_core::merge::Operation;
 use desmig_core::merge::Versioned;
 use desmig_core::model::{EntityKind, Reference};
 use desmig_core::protocol::ConflictRecord;
 use desmig_core::protocol::{LoginRequest, LoginResponse, OpResult, ReferenceResponse};
+use desmig_core::reference::TemplateMap;
+use desmig_core::region::RegionCatalog;
 use desmig_core::scope::{Identity, Role};
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, RwLock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
@@ -233,6 +237,108 @@ pub fn record_change_json(
 /// The feed entry that tells phones of the village a beneficiary left to forget their file.
 pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
     Ok(format!("{{\"kind\":\"evict\",\"entity\":\"beneficiary\",\"id\":{}}}", serde_json::to_string(beneficiary_id)?))
+}
+
+/// Reference data (regions, checklist templates) cached by a storage, reloaded whenever its
+/// version in the database moved: published by an admin command or another instance.
+pub struct ReferenceCache(RwLock<ReferenceData>);
+
+pub struct ReferenceData {
+    pub version: i64,
+    pub regions: Arc<RegionCatalog>,
+    pub templates: Arc<TemplateMap>,
+}
+
+impl ReferenceCache {
+    pub fn new(data: ReferenceData) -> ReferenceCache {
+        ReferenceCache(RwLock::new(data))
+    }
+
+    pub fn version(&self) -> i64 {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).version
+    }
+
+    /// The validation context of today.
+    pub fn ctx(&self) -> Reference {
+        let r = self.0.read().unwrap_or_else(|e| e.into_inner());
+        Reference { today: Date::today_utc(), regions: r.regions.clone(), templates: r.templates.clone() }
+    }
+
+    /// Reloads with `load` when `stored` is not the cached version. Returns `stored`.
+    pub fn refresh(&self, stored: i64, load: impl FnOnce() -> Result<ReferenceData>) -> Result<i64> {
+        if stored != self.version() {
+            *self.0.write().unwrap_or_else(|e| e.into_inner()) = load()?;
+        }
+        Ok(stored)
+    }
+}
+
+/// Usernames are case-insensitive: stored and looked up lower-cased.
+pub fn normalize_username(raw: &str) -> Result<String> {
+    let username = raw.trim().to_lowercase();
+    if username.is_empty() || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+        return Err(ServerError::bad("invalid_username", "a username is letters, digits, '.', '_' or '-'"));
+    }
+    Ok(username)
+}
+
+/// The login rules, for every storage: a well-formed device id, a known user with this
+/// password, an enabled account, a device that was not revoked.
+pub fn check_login(req: &LoginRequest, found: Option<(User, String, bool)>, device_revoked: bool) -> Result<User> {
+    if !valid_device_id(&req.device_id) {
+        return Err(ServerError::bad("invalid_device", "device_id must be 1-64 letters, digits, - or _"));
+    }
+    let invalid = || ServerError::unauthorized("invalid_credentials", "wrong username or password");
+    let Some((user, hash, disabled)) = found else { return Err(invalid()) };
+    if !crate::auth::verify_password(&req.password, &hash) {
+        return Err(invalid());
+    }
+    if disabled {
+        return Err(ServerError::unauthorized("account_disabled", "this account is disabled; ask the administrator"));
+    }
+    if device_revoked {
+        return Err(ServerError::unauthorized("device_revoked", "this device was revoked; ask the administrator"));
+    }
+    Ok(user)
+}
+
+/// A stored token as every storage reads it.
+pub struct TokenRow {
+    pub user: User,
+    pub device_id: String,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub disabled: bool,
+    pub device_revoked: bool,
+}
+
+/// The token rules, for every storage: known, not revoked (nor its device), not expired, and
+/// the account enabled.
+pub fn check_token(row: Option<TokenRow>, now_ms: i64) -> Result<Session> {
+    let Some(t) = row else { return Err(ServerError::unauthorized("invalid_token", "unknown token; log in again")) };
+    if t.revoked_at.is_some() || t.device_revoked {
+        return Err(ServerError::unauthorized("token_revoked", "this device's access was revoked; log in again"));
+    }
+    if t.expires_at <= now_ms {
+        return Err(ServerError::unauthorized("token_expired", "the session expired; log in again"));
+    }
+    if t.disabled {
+        return Err(ServerError::unauthorized("account_disabled", "this account is disabled"));
+    }
+    Ok(Session { user: t.user, device_id: t.device_id })
+}
+
+/// Publishing a template version again is fine with the same content, refused with other
+/// content. Returns whether the version is already published.
+pub fn already_published(existing_definition: Option<&str>, t: &Template) -> Result<bool> {
+    let Some(existing) = existing_definition else { return Ok(false) };
+    if serde_json::from_str::<Template>(existing)? != *t {
+        return Err(ServerError::Conflict(format!(
+            "{} version {} is already published with other content; publish a new version",
+            t.id, t.version
+        )));
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
