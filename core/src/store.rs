@@ -7,10 +7,10 @@ use crate::checklist::Template;
 use crate::date::{now_unix_ms, Date};
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc};
-use crate::merge::{FieldChange, Operation};
+use crate::merge::{merge, FieldChange, Operation};
 use crate::model::*;
 use crate::outbox;
-use crate::records::{self, apply_op, load_versioned, village_of};
+use crate::records::{self, apply_op, load_versioned, save_versioned, village_of};
 use crate::reference::{self, TemplateMap};
 use crate::region::RegionCatalog;
 use crate::schema;
@@ -336,7 +336,10 @@ impl Batch<'_> {
             fields: changes,
             resolves: Vec::new(),
         };
-        apply_op(self.tx, self.ctx, &op, self.now_ms)?;
+        // The record is validated and its change checked above: store what the merge makes of
+        // the operation (the same merge the server will run), without deciding it all again.
+        let merged = merge(current.as_ref(), &op);
+        save_versioned(self.tx, T::KIND, record.id(), &merged.state)?;
         outbox::append(self.tx, &op, self.now_ms)?;
         if let Some((subject, from, to)) = record.stage_event(old.as_ref()) {
             self.history(subject, record.id(), record.beneficiary_id(), from, to, note)?;
