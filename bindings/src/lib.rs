@@ -25,8 +25,8 @@ pub enum DesmigError {
     #[error("{entity} {id} not found")]
     NotFound { entity: String, id: String },
     /// The user's role or villages do not allow this.
-    #[error("not allowed: {reason}")]
-    NotAllowed { reason: String },
+    #[error("not allowed ({code}): {reason}")]
+    NotAllowed { code: String, reason: String },
     /// Not possible in the current state (a completed visit, a refused status change).
     #[error("conflict: {reason}")]
     Conflict { reason: String },
@@ -57,7 +57,7 @@ impl From<desmig_core::Error> for DesmigError {
         match ApiError::from(e) {
             ApiError::Validation { errors } => DesmigError::Validation { errors },
             ApiError::NotFound { entity, id } => DesmigError::NotFound { entity, id },
-            ApiError::NotAllowed { reason } => DesmigError::NotAllowed { reason },
+            ApiError::NotAllowed { code, reason } => DesmigError::NotAllowed { code, reason },
             ApiError::Conflict { reason } => DesmigError::Conflict { reason },
             ApiError::Storage { message } => DesmigError::Storage { reason: message },
             ApiError::Network { message } => DesmigError::Network { reason: message },

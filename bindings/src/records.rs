@@ -124,6 +124,7 @@ pub struct SyncReport {
     pub bytes_sent: u64,
     pub bytes_received: u64,
     pub round_trips: u64,
+    pub more_pending: u64,
     pub error: Option<String>,
     pub error_code: Option<String>,
 }

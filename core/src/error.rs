@@ -27,8 +27,10 @@ pub enum Error {
     Validation(Vec<FieldError>),
     #[error("{kind} {id} not found")]
     NotFound { kind: &'static str, id: String },
-    #[error("not allowed: {0}")]
-    NotAllowed(String),
+    /// The writer's role, scope or authorship does not allow this; `code` is stable (the same
+    /// on the phone and the server: `out_of_scope`, `read_only`, `not_supervisor`, …).
+    #[error("not allowed ({code}): {message}")]
+    NotAllowed { code: &'static str, message: String },
     #[error("conflict with stored state: {0}")]
     StateConflict(String),
     #[error("database error: {0}")]
@@ -52,6 +54,10 @@ pub enum Error {
     Server { status: u16, code: String, message: String },
     #[error("sync cancelled")]
     Cancelled,
+    /// An operation refused for what it claims rather than for its values: a clock from the
+    /// future or older than the value it replaces, an operation id reused for other content.
+    #[error("operation refused ({code}): {message}")]
+    Refused { code: &'static str, message: String },
 }
 
 fn summarize(errors: &[FieldError]) -> String {
@@ -64,6 +70,28 @@ impl Error {
     }
     pub fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
         Error::NotFound { kind, id: id.into() }
+    }
+    pub fn not_allowed(code: &'static str, message: impl Into<String>) -> Self {
+        Error::NotAllowed { code, message: message.into() }
+    }
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Refused { code, message: message.into() }
+    }
+
+    /// The stable code of a refusal, the same wherever the rule ran: the phone shows it, the
+    /// server answers it per operation.
+    pub fn code(&self) -> &str {
+        match self {
+            Error::Validation(_) => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::NotAllowed { code, .. } | Error::Refused { code, .. } => code,
+            Error::StateConflict(_) => "state_conflict",
+            Error::Network(_) => "network",
+            Error::LoginRequired(_) => "login_required",
+            Error::Server { code, .. } => code,
+            Error::Cancelled => "cancelled",
+            _ => "storage",
+        }
     }
 }
 
@@ -78,9 +106,9 @@ pub enum ApiError {
     Validation { errors: Vec<FieldError> },
     #[error("{entity} {id} not found")]
     NotFound { entity: String, id: String },
-    /// The user's role or scope does not allow this.
-    #[error("not allowed: {reason}")]
-    NotAllowed { reason: String },
+    /// The user's role or scope does not allow this; `code` says which rule.
+    #[error("not allowed ({code}): {reason}")]
+    NotAllowed { code: String, reason: String },
     /// The action does not fit the current state (a completed visit, a refused status transition).
     #[error("conflict: {reason}")]
     Conflict { reason: String },
@@ -105,7 +133,8 @@ impl From<Error> for ApiError {
         match e {
             Error::Validation(errors) => ApiError::Validation { errors },
             Error::NotFound { kind, id } => ApiError::NotFound { entity: kind.to_string(), id },
-            Error::NotAllowed(reason) => ApiError::NotAllowed { reason },
+            Error::NotAllowed { code, message } => ApiError::NotAllowed { code: code.to_string(), reason: message },
+            Error::Refused { code, message } => ApiError::Sync { code: code.to_string(), message },
             Error::StateConflict(reason) => ApiError::Conflict { reason },
             Error::Network(message) => ApiError::Network { message },
             Error::LoginRequired(message) => ApiError::LoginRequired { message },

@@ -6,7 +6,6 @@ use crate::checklist::Checked;
 use crate::date::{Date, Month};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::records::load_where;
 use crate::status::{CapitalStage, PrakerjaStage};
 use crate::store::{new_id, Batch, FieldStore};
 use serde::{Deserialize, Serialize};
@@ -144,7 +143,6 @@ impl FieldStore {
         let who = self.require_identity()?;
         let b = self.beneficiary_from(new_id(), input, None, &who.user_id, self.now_ms())?;
         self.write(|batch| {
-            check_nik_unique(batch, &b)?;
             if let Some(f) = &b.family_of {
                 batch.get::<Beneficiary>(f)?;
             }
@@ -158,7 +156,6 @@ impl FieldStore {
         self.write(|batch| {
             let old = batch.get::<Beneficiary>(id)?;
             let b = self.beneficiary_from(id.to_string(), input, Some(&old), &who.user_id, batch.now_ms)?;
-            check_nik_unique(batch, &b)?;
             batch.put(b)
         })
     }
@@ -179,7 +176,6 @@ impl FieldStore {
     pub fn save_prakerja(&self, mut record: Prakerja, note: Option<String>) -> Result<Prakerja> {
         record.id = record.beneficiary_id.clone();
         self.write(|batch| {
-            active_consent(batch, &record.beneficiary_id)?;
             batch.put_noted(record, note)
         })
     }
@@ -206,14 +202,12 @@ impl FieldStore {
             set_id(&mut record, new_id());
         }
         self.write(|batch| {
-            active_consent(batch, record.beneficiary_id())?;
             batch.put_noted(record, note)
         })
     }
 
     pub fn add_follow_up(&self, beneficiary_id: &str, visit_id: Option<&str>, action: &str, due_date: Date) -> Result<FollowUp> {
         self.write(|batch| {
-            active_consent(batch, beneficiary_id)?;
             let f = FollowUp {
                 id: new_id(),
                 beneficiary_id: beneficiary_id.into(),
@@ -245,7 +239,6 @@ impl FieldStore {
     pub fn start_visit(&self, beneficiary_id: &str, template_id: &str, location: Option<GeoPoint>) -> Result<Visit> {
         let template = self.template(template_id, None)?;
         self.write(|batch| {
-            active_consent(batch, beneficiary_id)?;
             let v = new_visit(batch, beneficiary_id, &template, location, VisitStatus::Draft, Map::new(), None);
             batch.put(v)
         })
@@ -309,7 +302,6 @@ impl FieldStore {
     ) -> Result<Visit> {
         let template = self.template(template_id, None)?;
         self.write(|batch| {
-            active_consent(batch, beneficiary_id)?;
             let v = new_visit(batch, beneficiary_id, &template, None, VisitStatus::Completed, answers, notes);
             let v = batch.put(v)?;
             put_follow_ups(batch, &v, follow_ups)?;
@@ -340,23 +332,25 @@ impl FieldStore {
         })
     }
 
-    /// A supervisor confirms a completed visit.
+    /// A supervisor confirms a completed visit. Who may verify is the write rules' to say
+    /// ([`crate::rules`]), before the visit's state.
     pub fn verify_visit(&self, visit_id: &str) -> Result<Visit> {
         self.write(|batch| {
             let mut v = batch.get::<Visit>(visit_id)?;
-            let village = crate::records::village_of(batch.conn(), &v.beneficiary_id)?.unwrap_or_default();
-            if !batch.identity.can_supervise(&village) {
-                return Err(Error::NotAllowed("only the district's supervisor verifies visits".into()));
-            }
-            if v.status != VisitStatus::Completed {
-                return Err(Error::StateConflict("only a completed visit can be verified".into()));
-            }
-            if v.verified_by.is_some() {
-                return Err(Error::StateConflict("the visit is already verified".into()));
-            }
+            let state_problem = if v.status != VisitStatus::Completed {
+                Some("only a completed visit can be verified")
+            } else if v.verified_by.is_some() {
+                Some("the visit is already verified")
+            } else {
+                None
+            };
             v.verified_by = Some(batch.identity.user_id.clone());
             v.verified_at = Some(batch.now_ms);
-            batch.put(v)
+            match (batch.put(v), state_problem) {
+                (Err(e @ Error::NotAllowed { .. }), _) => Err(e),
+                (_, Some(problem)) => Err(Error::StateConflict(problem.into())),
+                (result, None) => result,
+            }
         })
     }
 
@@ -434,23 +428,6 @@ fn put_follow_ups(batch: &mut Batch<'_>, visit: &Visit, follow_ups: Vec<NewFollo
             created_by: batch.identity.user_id.clone(),
         };
         batch.put(f)?;
-    }
-    Ok(())
-}
-
-fn check_nik_unique(batch: &Batch<'_>, b: &Beneficiary) -> Result<()> {
-    let Some(nik) = &b.nik else { return Ok(()) };
-    let other: Vec<Beneficiary> = load_where(batch.conn(), "nik = ?1 AND id <> ?2", "id", &[nik, &b.id])?;
-    if let Some(o) = other.first() {
-        return Err(Error::field("nik", "duplicate", format!("this NIK is already registered ({})", o.full_name)));
-    }
-    Ok(())
-}
-
-fn active_consent(batch: &Batch<'_>, beneficiary_id: &str) -> Result<()> {
-    let b = batch.get::<Beneficiary>(beneficiary_id)?;
-    if !b.consent_active() {
-        return Err(Error::NotAllowed(format!("{} withdrew consent to data processing", b.full_name)));
     }
     Ok(())
 }

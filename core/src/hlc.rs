@@ -15,9 +15,15 @@ pub struct Hlc {
     pub node: String,
 }
 
-/// How far ahead of our own wall clock a remote timestamp may be before we refuse to follow it
-/// (a phone set years ahead must not drag every clock with it).
-pub const MAX_DRIFT_MS: u64 = 24 * 3600 * 1000;
+/// How far ahead of the server's clock an operation may be stamped (the server's default; it can
+/// be configured). Phones stamp with their clock corrected by the server's time, so an honest
+/// phone is never that far ahead; a phone also refuses to follow a remote clock further ahead of
+/// its own (a phone set years ahead must not drag every clock with it).
+pub const MAX_DRIFT_MS: u64 = 5 * 60 * 1000;
+
+/// No operation is stamped before this (2024-01-01 UTC, before desmig existed): a phone whose
+/// clock says 1970 has not learned the time yet.
+pub const EPOCH_MS: u64 = 1_704_067_200_000;
 
 impl Hlc {
     pub fn zero(node: &str) -> Hlc {
@@ -81,6 +87,13 @@ impl Clock {
 
     pub fn last(&self) -> &Hlc {
         &self.last
+    }
+
+    /// Sets the clock back to `wall_ms` (this device's clock had run ahead; see
+    /// [`crate::store`]'s healing, which restamps what was written with it).
+    pub fn reset(&mut self, wall_ms: u64) {
+        self.last.millis = wall_ms;
+        self.last.counter = 0;
     }
 
     /// A new timestamp for a local event, strictly greater than every one issued or seen before.

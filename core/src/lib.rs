@@ -2,6 +2,7 @@
 //! mentoring checklists, the local SQLite store with its outbox, and the merge rules that the
 //! phones and the sync server share.
 
+pub mod bounded;
 pub mod checklist;
 pub mod date;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod protocol;
 pub mod query;
 pub mod records;
 pub mod reference;
+pub mod rules;
 pub mod region;
 pub mod schema;
 pub mod scope;

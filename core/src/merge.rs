@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 /// created the record). The base is what tells a concurrent write from a later one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
-    #[serde(rename = "v")]
+    /// Bounded while it is decoded (a phone's operation arrives from the network).
+    #[serde(rename = "v", deserialize_with = "crate::bounded::value")]
     pub value: Value,
     #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
     pub base: Option<Hlc>,

@@ -17,6 +17,11 @@ use std::sync::Arc;
 /// What validation needs to know about the world.
 pub trait Context {
     fn today(&self) -> Date;
+    /// Now, in Unix ms, on the clock the writer is checked against (the server's; a phone's
+    /// corrected by the server's time).
+    fn now_ms(&self) -> i64;
+    /// How far ahead of [`Context::now_ms`] an operation may be stamped.
+    fn clock_bound_ms(&self) -> u64;
     fn regions(&self) -> &RegionCatalog;
     fn template(&self, id: &str, version: u32) -> Option<Arc<Template>>;
 }
@@ -973,6 +978,8 @@ pub fn from_fields<T: Entity>(id: &str, fields: &Map<String, Value>) -> Result<T
 #[derive(Debug, Clone)]
 pub struct Reference {
     pub today: Date,
+    pub now_ms: i64,
+    pub clock_bound_ms: u64,
     pub regions: Arc<RegionCatalog>,
     pub templates: Arc<std::collections::HashMap<(String, u32), Arc<Template>>>,
 }
@@ -980,6 +987,12 @@ pub struct Reference {
 impl Context for Reference {
     fn today(&self) -> Date {
         self.today
+    }
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+    fn clock_bound_ms(&self) -> u64 {
+        self.clock_bound_ms
     }
     fn regions(&self) -> &RegionCatalog {
         &self.regions

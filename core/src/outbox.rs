@@ -66,6 +66,29 @@ pub fn pending(conn: &Connection, limit: i64) -> Result<Vec<OutboxEntry>> {
     read(conn, "state = 'pending'", limit)
 }
 
+/// The oldest pending operations made up to outbox position `max_seq` (a sync drains what was
+/// pending when it started).
+pub fn pending_upto(conn: &Connection, max_seq: i64, limit: i64) -> Result<Vec<OutboxEntry>> {
+    read(conn, &format!("state = 'pending' AND seq <= {max_seq}"), limit)
+}
+
+/// The newest outbox position (0 when empty).
+pub fn last_seq(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM outbox")?.query_row([], |r| r.get(0))?)
+}
+
+/// Every operation in the outbox, pending or rejected, in the order they were made.
+pub fn all(conn: &Connection) -> Result<Vec<OutboxEntry>> {
+    read(conn, "1", i64::MAX)
+}
+
+/// Replaces an operation (restamped with a corrected clock) and queues it again.
+pub fn replace(conn: &Connection, seq: i64, op: &Operation) -> Result<()> {
+    conn.prepare_cached("UPDATE outbox SET op = ?2, state = 'pending', reject_code = NULL, reject_message = NULL WHERE seq = ?1")?
+        .execute(params![seq, serde_json::to_string(op)?])?;
+    Ok(())
+}
+
 pub fn rejected(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     read(conn, "state = 'rejected'", i64::MAX)
 }

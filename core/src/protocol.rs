@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 pub const PROTOCOL_VERSION: u32 = 1;
 /// Every request names the protocol version it speaks in this header.
 pub const PROTOCOL_HEADER: &str = "x-desmig-protocol";
+/// Every answer of the server carries its clock (Unix ms) in this header: phones stamp their
+/// changes with their own clock corrected by it.
+pub const SERVER_TIME_HEADER: &str = "x-desmig-server-time";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
@@ -174,6 +177,9 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// When trying again makes sense (`login_throttled`): in this many seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
 }
 
 #[cfg(test)]

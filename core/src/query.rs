@@ -196,7 +196,7 @@ impl FieldStore {
         let who = self.require_identity()?;
         match (who.role, &who.beneficiary_id) {
             (Role::Worker, Some(id)) => self.beneficiary_file(id),
-            _ => Err(Error::NotAllowed("only a returning worker has an own file".into())),
+            _ => Err(Error::not_allowed("not_a_worker", "only a returning worker has an own file")),
         }
     }
 
@@ -231,7 +231,7 @@ impl FieldStore {
     pub fn village_indicators(&self, village_code: &str, month: Month) -> Result<VillageIndicators> {
         let who = self.require_identity()?;
         if who.role == Role::Worker || !who.can_read(village_code, "") {
-            return Err(Error::NotAllowed(format!("village {village_code} is not in your scope")));
+            return Err(Error::not_allowed("out_of_scope", format!("village {village_code} is not in your scope")));
         }
         let from = month.first_day().start_unix_ms();
         let to = month.first_day().first_of_next_month().start_unix_ms();
@@ -334,7 +334,7 @@ impl FieldStore {
     pub fn visits_to_verify(&self, limit: u32) -> Result<Vec<VisitToVerify>> {
         let who = self.require_identity()?;
         if who.role == Role::Worker {
-            return Err(Error::NotAllowed("workers do not verify visits".into()));
+            return Err(Error::not_allowed("read_only", "workers do not verify visits"));
         }
         let (filter, scope_args) = who.sql_filter();
         let sql = format!(

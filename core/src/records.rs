@@ -5,6 +5,8 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::merge::{merge, merge_state, Conflict, FieldClock, Operation, Versioned};
 use crate::model::*;
+use crate::rules::{self, FileInfo, Lookup};
+use crate::scope::Identity;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -81,11 +83,11 @@ pub fn record_conflicts(conn: &Connection, conflicts: &[Conflict], now_ms: i64) 
     Ok(())
 }
 
-/// A change arriving at a replica: one operation (local or pushed), or a record's whole state
-/// (pulled).
+/// A change arriving at a replica: one operation (local or pushed) with the user who makes it,
+/// or a record's whole state (pulled).
 #[derive(Debug, Clone, Copy)]
 pub enum Incoming<'a> {
-    Op(&'a Operation),
+    Op(&'a Operation, &'a Identity),
     State(&'a Versioned),
 }
 
@@ -104,26 +106,27 @@ pub struct Decision {
     pub previous_village: Option<String>,
 }
 
-/// Merges `incoming` into `current` and checks the result with the record's own rules. Pure but
-/// for `village_of`, which looks up a beneficiary's village in whatever storage the caller has:
-/// the phone and the server (on either database) decide through this one function.
+/// Merges `incoming` into `current` and checks the result: for an operation, every write rule
+/// ([`crate::rules`]: clock, known fields, writer, status transition, immutability, values, NIK)
+/// and the record's own validation. Pure but for `lookup`, which reads from whatever storage the
+/// caller has: the phone and the server (on either database) decide through this one function.
 pub fn decide(
     kind: EntityKind,
     id: &str,
     current: Option<&Versioned>,
     incoming: Incoming<'_>,
     ctx: &dyn Context,
-    village_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
+    lookup: &mut dyn Lookup,
 ) -> Result<Decision> {
     match kind {
-        EntityKind::Beneficiary => decide_typed::<Beneficiary>(id, current, incoming, ctx, village_of),
-        EntityKind::Prakerja => decide_typed::<Prakerja>(id, current, incoming, ctx, village_of),
-        EntityKind::Training => decide_typed::<Training>(id, current, incoming, ctx, village_of),
-        EntityKind::CapitalApplication => decide_typed::<CapitalApplication>(id, current, incoming, ctx, village_of),
-        EntityKind::Business => decide_typed::<Business>(id, current, incoming, ctx, village_of),
-        EntityKind::FollowUp => decide_typed::<FollowUp>(id, current, incoming, ctx, village_of),
-        EntityKind::Visit => decide_typed::<Visit>(id, current, incoming, ctx, village_of),
-        EntityKind::StageChange => decide_typed::<StageChange>(id, current, incoming, ctx, village_of),
+        EntityKind::Beneficiary => decide_typed::<Beneficiary>(id, current, incoming, ctx, lookup),
+        EntityKind::Prakerja => decide_typed::<Prakerja>(id, current, incoming, ctx, lookup),
+        EntityKind::Training => decide_typed::<Training>(id, current, incoming, ctx, lookup),
+        EntityKind::CapitalApplication => decide_typed::<CapitalApplication>(id, current, incoming, ctx, lookup),
+        EntityKind::Business => decide_typed::<Business>(id, current, incoming, ctx, lookup),
+        EntityKind::FollowUp => decide_typed::<FollowUp>(id, current, incoming, ctx, lookup),
+        EntityKind::Visit => decide_typed::<Visit>(id, current, incoming, ctx, lookup),
+        EntityKind::StageChange => decide_typed::<StageChange>(id, current, incoming, ctx, lookup),
     }
 }
 
@@ -132,9 +135,9 @@ fn decide_typed<T: Entity>(
     current: Option<&Versioned>,
     incoming: Incoming<'_>,
     ctx: &dyn Context,
-    village_of: &mut dyn FnMut(&str) -> Result<Option<String>>,
+    lookup: &mut dyn Lookup,
 ) -> Result<Decision> {
-    let merged = match incoming {
+    let (op, writer) = match incoming {
         Incoming::State(state) => {
             // A pulled record was validated by the server, operation by operation: the phone
             // only checks that it can read it, and stores it as the server holds it.
@@ -155,43 +158,89 @@ fn decide_typed<T: Entity>(
                 previous_village: None,
             });
         }
-        Incoming::Op(op) => {
-            if op.fields.contains_key("id") {
-                return Err(Error::field("id", "not_allowed", "the record id is not a field"));
-            }
-            if current.is_none() && op.fields.values().any(|c| c.base.is_some()) {
-                return Err(Error::not_found(T::KIND.table(), id));
-            }
-            merge(current, op)
-        }
+        Incoming::Op(op, writer) => (op, writer),
     };
+    if op.fields.contains_key("id") {
+        return Err(Error::field("id", "not_allowed", "the record id is not a field"));
+    }
+    rules::check_clock(op, ctx)?;
+    if current.is_none() && op.fields.values().any(|c| c.base.is_some()) {
+        return Err(Error::not_found(T::KIND.table(), id));
+    }
+    let merged = merge(current, op);
+    if !op.resolves.is_empty() && op.fields.keys().any(|f| !merged.changed.contains(f)) {
+        // A resolution takes effect, or is refused: never marked done while the value stays.
+        return Err(Error::refused("resolution_outdated", "the value changed after this conflict was seen; resolve it again"));
+    }
     let mut record: T = from_fields(id, &merged.state.fields)?;
     let old: Option<T> = current.map(|c| from_fields(id, &c.fields)).transpose()?;
-    let changed = !merged.changed.is_empty();
-    if changed {
-        let valid = record.validate(ctx);
-        if let Some(old) = &old {
-            if old.beneficiary_id() != record.beneficiary_id() {
-                return Err(Error::StateConflict("a record cannot move to another beneficiary's file".into()));
-            }
-            record.check_change(old)?;
-        }
-        valid?;
-    }
+    let valid = record.validate(ctx);
+    let fields = to_fields(&record)?;
+    rules::check_known_fields(op, &fields)?;
     let beneficiary_id = record.beneficiary_id().to_string();
-    let (village_code, previous_village) = if T::KIND == EntityKind::Beneficiary {
-        let village = |r: &T| serde_json::to_value(r).ok().and_then(|v| v.get("village_code").and_then(|x| x.as_str().map(str::to_string)));
-        let now = village(&record).unwrap_or_default();
-        let before = old.as_ref().and_then(village).filter(|b| b != &now);
-        (now, before)
+    if let Some(old) = &old {
+        if old.beneficiary_id() != beneficiary_id {
+            return Err(Error::StateConflict("a record cannot move to another beneficiary's file".into()));
+        }
+    }
+    let file = if T::KIND == EntityKind::Beneficiary { None } else { lookup.file(&beneficiary_id)? };
+    let (village_code, previous_village, consent_active) = if T::KIND == EntityKind::Beneficiary {
+        let before = current.and_then(|c| c.fields.get("village_code")).and_then(Value::as_str);
+        let now = fields.get("village_code").and_then(Value::as_str).unwrap_or_default().to_string();
+        let previous = before.filter(|b| *b != now).map(str::to_string);
+        (now, previous, true)
     } else {
-        (village_of(&beneficiary_id)?.ok_or_else(|| Error::not_found("beneficiary", &beneficiary_id))?, None)
+        let f = file.ok_or_else(|| Error::not_found("beneficiary", &beneficiary_id))?;
+        (f.village_code, None, f.consent_active)
     };
+    let write = rules::Write {
+        writer,
+        op,
+        old: current.map(|c| &c.fields),
+        new: &fields,
+        beneficiary_id: &beneficiary_id,
+        village: &village_code,
+        previous_village: previous_village.as_deref(),
+        consent_active,
+    };
+    rules::check_writer(&write)?;
+    // A refused status change says so, rather than listing what the new status would need.
+    if let Some(old) = &old {
+        record.check_change(old)?;
+    }
+    valid?;
+    rules::check_nik_unique(&write, lookup)?;
+    let changed = !merged.changed.is_empty();
     let mut state = merged.state;
     if changed {
-        state.fields = to_fields(&record)?;
+        state.fields = fields;
     }
     Ok(Decision { state, changed, conflicts: merged.conflicts, beneficiary_id, village_code, previous_village })
+}
+
+/// The rules' reads from this SQLite store (the phone's, or the server's SQLite).
+pub struct StoreLookup<'a>(pub &'a Connection);
+
+impl Lookup for StoreLookup<'_> {
+    fn file(&mut self, beneficiary_id: &str) -> Result<Option<FileInfo>> {
+        file_of(self.0, beneficiary_id)
+    }
+
+    fn nik_holder(&mut self, nik: &str, except: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT id FROM beneficiary WHERE nik = ?1 AND id <> ?2 LIMIT 1")?
+            .query_row(params![nik, except], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// A beneficiary's village and consent, as the rules need them.
+pub fn file_of(conn: &Connection, beneficiary_id: &str) -> Result<Option<FileInfo>> {
+    Ok(conn
+        .prepare_cached("SELECT village_code, doc ->> '$.consent_withdrawn_at' IS NULL FROM beneficiary WHERE id = ?1")?
+        .query_row([beneficiary_id], |r| Ok(FileInfo { village_code: r.get(0)?, consent_active: r.get(1)? }))
+        .optional()?)
 }
 
 /// What applying one change did.
@@ -205,10 +254,10 @@ pub struct Applied {
 /// Nothing is written when it fails.
 pub fn apply(conn: &Connection, ctx: &dyn Context, kind: EntityKind, id: &str, incoming: Incoming<'_>, now_ms: i64) -> Result<Decision> {
     let current = load_versioned(conn, kind, id)?;
-    let decision = decide(kind, id, current.as_ref(), incoming, ctx, &mut |b| village_of(conn, b))?;
+    let decision = decide(kind, id, current.as_ref(), incoming, ctx, &mut StoreLookup(conn))?;
     // Conflicts are decided where every operation meets, on the server, and reach the phones in
     // the feed: a pulled state lacks the intermediate writes that tell a real conflict apart.
-    if matches!(incoming, Incoming::Op(_)) {
+    if matches!(incoming, Incoming::Op(..)) {
         record_conflicts(conn, &decision.conflicts, now_ms)?;
     }
     if decision.changed {
@@ -248,9 +297,9 @@ pub fn exists(conn: &Connection, kind: EntityKind, id: &str) -> Result<bool> {
     Ok(conn.prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", kind.table()))?.exists([id])?)
 }
 
-/// Merges one operation into this SQLite store.
-pub fn apply_op(conn: &Connection, ctx: &dyn Context, op: &Operation, now_ms: i64) -> Result<Applied> {
-    let d = apply(conn, ctx, op.entity, &op.entity_id, Incoming::Op(op), now_ms)?;
+/// Merges one operation by `writer` into this SQLite store.
+pub fn apply_op(conn: &Connection, ctx: &dyn Context, op: &Operation, writer: &Identity, now_ms: i64) -> Result<Applied> {
+    let d = apply(conn, ctx, op.entity, &op.entity_id, Incoming::Op(op, writer), now_ms)?;
     Ok(Applied { changed: d.changed, conflicts: d.conflicts.len() })
 }
 

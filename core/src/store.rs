@@ -7,10 +7,10 @@ use crate::checklist::Template;
 use crate::date::{now_unix_ms, Date};
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc};
-use crate::merge::{merge, FieldChange, Operation};
+use crate::merge::{FieldChange, Operation, Versioned};
 use crate::model::*;
 use crate::outbox;
-use crate::records::{self, apply_op, load_versioned, save_versioned, village_of};
+use crate::records::{self, load_versioned, save_versioned, Incoming, StoreLookup};
 use crate::reference::{self, TemplateMap};
 use crate::region::RegionCatalog;
 use crate::schema;
@@ -18,6 +18,8 @@ use crate::scope::Identity;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub struct FieldStore {
@@ -30,6 +32,11 @@ pub struct FieldStore {
     identity: RwLock<Option<Identity>>,
     /// Tests and the benchmark pin "today"; the apps use the real date.
     today_override: RwLock<Option<Date>>,
+    /// The server's clock minus this device's, learned at every exchange with the server: the
+    /// device stamps its changes with its own clock corrected by it.
+    clock_offset_ms: AtomicI64,
+    /// Tests only: how wrong this device's own clock is.
+    clock_skew_ms: AtomicI64,
 }
 
 struct Writer {
@@ -72,6 +79,7 @@ impl FieldStore {
         let templates = reference::load_templates(&tx)?;
         let identity = meta_get(&tx, "identity")?.map(|j| serde_json::from_str::<Identity>(&j)).transpose()?;
         let last = meta_get(&tx, "hlc")?.and_then(|h| Hlc::parse(&h));
+        let offset = meta_get(&tx, "clock_offset_ms")?.and_then(|o| o.parse().ok()).unwrap_or(0);
         tx.commit()?;
         let reader = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         reader.pragma_update(None, "busy_timeout", 5000)?;
@@ -84,6 +92,8 @@ impl FieldStore {
             templates: RwLock::new(Arc::new(templates)),
             identity: RwLock::new(identity),
             today_override: RwLock::new(None),
+            clock_offset_ms: AtomicI64::new(offset),
+            clock_skew_ms: AtomicI64::new(0),
         })
     }
 
@@ -117,7 +127,7 @@ impl FieldStore {
     }
 
     pub(crate) fn require_identity(&self) -> Result<Identity> {
-        self.identity().ok_or_else(|| Error::NotAllowed("nobody is signed in on this device".into()))
+        self.identity().ok_or_else(|| Error::not_allowed("signed_out", "nobody is signed in on this device"))
     }
 
     pub fn set_today(&self, today: Option<Date>) {
@@ -128,12 +138,48 @@ impl FieldStore {
         self.today_override.read().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(Date::today_utc)
     }
 
-    /// "Now" in Unix ms: the real clock, or noon of the pinned day in tests.
+    /// "Now" in Unix ms: this device's clock corrected by the server's time, or noon of the
+    /// pinned day in tests.
     pub(crate) fn now_ms(&self) -> i64 {
         match *self.today_override.read().unwrap_or_else(|e| e.into_inner()) {
             Some(d) => d.start_unix_ms() + 12 * 3600 * 1000,
-            None => now_unix_ms(),
+            None => self.device_clock_ms() + self.clock_offset_ms.load(Ordering::Relaxed),
         }
+    }
+
+    /// This device's own clock, as wrong as it is.
+    pub(crate) fn device_clock_ms(&self) -> i64 {
+        now_unix_ms() + self.clock_skew_ms.load(Ordering::Relaxed)
+    }
+
+    /// Tests: makes this device's own clock wrong by `skew_ms` (a phone set a year ahead).
+    pub fn set_device_clock_skew(&self, skew_ms: i64) {
+        self.clock_skew_ms.store(skew_ms, Ordering::Relaxed);
+    }
+
+    /// How far this device's clock is from the server's (server minus device), as last learned.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.clock_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Learns the server's clock from one exchange: the server said `server_ms` while this
+    /// device's own clock went from `sent_ms` to `received_ms`. Kept across restarts.
+    pub(crate) fn observe_server_time(&self, server_ms: i64, sent_ms: i64, received_ms: i64) -> Result<()> {
+        let offset = server_ms - (sent_ms + received_ms) / 2;
+        let before = self.clock_offset_ms.swap(offset, Ordering::Relaxed);
+        // A second either way is network jitter; only a real change is written down.
+        if (offset - before).abs() > 1000 {
+            let w = lock(&self.writer);
+            meta_set(&w.conn, "clock_offset_ms", &offset.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Restamps what this device wrote while its clock ran ahead of the server's (see
+    /// [`heal_clock`]); returns how many operations were restamped.
+    pub(crate) fn heal_clock(&self) -> Result<u64> {
+        let now = self.now_ms().max(0) as u64;
+        self.with_writer(|tx, clock| heal_clock(tx, clock, now))
     }
 
     pub fn regions(&self) -> Arc<RegionCatalog> {
@@ -143,6 +189,8 @@ impl FieldStore {
     pub fn reference(&self) -> Reference {
         Reference {
             today: self.today(),
+            now_ms: self.now_ms(),
+            clock_bound_ms: crate::hlc::MAX_DRIFT_MS,
             regions: self.regions(),
             templates: self.templates.read().unwrap_or_else(|e| e.into_inner()).clone(),
         }
@@ -222,6 +270,7 @@ impl FieldStore {
         let reference = self.reference();
         let now_ms = self.now_ms();
         self.with_writer(|tx, clock| {
+            heal_clock(tx, clock, now_ms.max(0) as u64)?;
             let mut batch = Batch { tx, ctx: &reference, clock, identity: &identity, device_id: &self.device_id, now_ms };
             f(&mut batch)
         })
@@ -305,15 +354,10 @@ impl Batch<'_> {
 
     /// [`Batch::put`], with a note for the status history when the record's status changes.
     pub(crate) fn put_noted<T: Entity>(&mut self, mut record: T, note: Option<String>) -> Result<T> {
+        // Normalise first (trimmed names, canonical NIK and phone), so that the operation carries
+        // only what really changed; the rules below validate the result again.
         let valid = record.validate(self.ctx);
         let current = load_versioned(self.tx, T::KIND, record.id())?;
-        let old: Option<T> = current.as_ref().map(|c| from_fields(record.id(), &c.fields)).transpose()?;
-        self.check_scope(&record, old.as_ref())?;
-        // A refused status change says so, rather than listing what the new status would need.
-        if let Some(old) = &old {
-            record.check_change(old)?;
-        }
-        valid?;
         let fields = to_fields(&record)?;
         let changes: BTreeMap<String, FieldChange> = fields
             .into_iter()
@@ -323,32 +367,66 @@ impl Batch<'_> {
                 (k, FieldChange { value: v, base })
             })
             .collect();
-        if changes.is_empty() {
+        let unchanged = changes.is_empty();
+        let old: Option<T> = current.as_ref().map(|c| from_fields(record.id(), &c.fields)).transpose()?;
+        // An unchanged record writes nothing, but is refused as a change would be.
+        let decided = self.decide_op(T::KIND, record.id(), current.as_ref(), changes, Vec::new());
+        // A refusal for who or what state wins; otherwise the problems with the values as the
+        // user entered them (normalising may have dropped a wrong answer). On any error the
+        // caller's transaction rolls back what was written.
+        let decision = match (decided, valid) {
+            (Err(e), _) if !matches!(e, Error::Validation(_)) => return Err(e),
+            (_, Err(e)) | (Err(e), Ok(())) => return Err(e),
+            (Ok(d), Ok(())) => d,
+        };
+        if unchanged || !decision.changed {
             return Ok(record);
         }
-        let op = Operation {
-            op_id: uuid::Uuid::now_v7().to_string(),
-            device_id: self.device_id.to_string(),
-            user_id: self.identity.user_id.clone(),
-            entity: T::KIND,
-            entity_id: record.id().to_string(),
-            hlc: self.clock.tick(self.now_ms.max(0) as u64),
-            fields: changes,
-            resolves: Vec::new(),
-        };
-        // The record is validated and its change checked above: store what the merge makes of
-        // the operation (the same merge the server will run), without deciding it all again.
-        let merged = merge(current.as_ref(), &op);
-        save_versioned(self.tx, T::KIND, record.id(), &merged.state)?;
-        outbox::append(self.tx, &op, self.now_ms)?;
         if let Some((subject, from, to)) = record.stage_event(old.as_ref()) {
             self.history(subject, record.id(), record.beneficiary_id(), from, to, note)?;
         }
         Ok(record)
     }
 
+    /// Makes one operation of `fields`, decides it through the write rules and the merge (the
+    /// same [`records::decide`] the server runs on it), stores the result and queues the
+    /// operation in the outbox. Nothing is written when a rule refuses it.
+    fn decide_op(
+        &mut self,
+        entity: EntityKind,
+        entity_id: &str,
+        current: Option<&Versioned>,
+        fields: BTreeMap<String, FieldChange>,
+        resolves: Vec<String>,
+    ) -> Result<records::Decision> {
+        let now = self.now_ms.max(0) as u64;
+        // The operation orders after every value it replaces.
+        for base in fields.values().filter_map(|c| c.base.as_ref()) {
+            self.clock.observe(base, now);
+        }
+        let op = Operation {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            device_id: self.device_id.to_string(),
+            user_id: self.identity.user_id.clone(),
+            entity,
+            entity_id: entity_id.to_string(),
+            hlc: self.clock.tick(now),
+            fields,
+            resolves,
+        };
+        let decision = records::decide(entity, entity_id, current, Incoming::Op(&op, self.identity), self.ctx, &mut StoreLookup(self.tx))?;
+        if op.fields.is_empty() {
+            return Ok(decision);
+        }
+        if decision.changed {
+            save_versioned(self.tx, entity, entity_id, &decision.state)?;
+        }
+        outbox::append(self.tx, &op, self.now_ms)?;
+        Ok(decision)
+    }
+
     /// Writes a prepared set of field changes as one operation (a conflict resolution), through
-    /// the same merge path and outbox as every other change.
+    /// the same rules, merge and outbox as every other change.
     pub(crate) fn put_fields(
         &mut self,
         entity: EntityKind,
@@ -356,18 +434,9 @@ impl Batch<'_> {
         fields: BTreeMap<String, FieldChange>,
         resolves: Vec<String>,
     ) -> Result<()> {
-        let op = Operation {
-            op_id: uuid::Uuid::now_v7().to_string(),
-            device_id: self.device_id.to_string(),
-            user_id: self.identity.user_id.clone(),
-            entity,
-            entity_id: entity_id.to_string(),
-            hlc: self.clock.tick(self.now_ms.max(0) as u64),
-            fields,
-            resolves,
-        };
-        apply_op(self.tx, self.ctx, &op, self.now_ms)?;
-        outbox::append(self.tx, &op, self.now_ms)
+        let current = load_versioned(self.tx, entity, entity_id)?;
+        self.decide_op(entity, entity_id, current.as_ref(), fields, resolves)?;
+        Ok(())
     }
 
     /// Appends a status-history entry.
@@ -395,29 +464,6 @@ impl Batch<'_> {
         Ok(())
     }
 
-    fn check_scope<T: Entity>(&self, record: &T, old: Option<&T>) -> Result<()> {
-        let who = self.identity;
-        let mut villages = Vec::new();
-        if T::KIND == EntityKind::Beneficiary {
-            // A beneficiary's own village is in the record; moving them needs both villages.
-            let v = serde_json::to_value(record)?;
-            villages.extend(v.get("village_code").and_then(|x| x.as_str()).map(str::to_string));
-            if let Some(o) = old {
-                villages.extend(serde_json::to_value(o)?.get("village_code").and_then(|x| x.as_str()).map(str::to_string));
-            }
-        } else {
-            let v =
-                village_of(self.tx, record.beneficiary_id())?.ok_or_else(|| Error::not_found("beneficiary", record.beneficiary_id()))?;
-            villages.push(v);
-        }
-        for v in villages {
-            if !who.can_write(&v, record.beneficiary_id()) {
-                return Err(Error::NotAllowed(format!("{} may not change records in village {v}", who.display_name)));
-            }
-        }
-        Ok(())
-    }
-
     pub(crate) fn get<T: Entity>(&self, id: &str) -> Result<T> {
         records::load::<T>(self.tx, id)?.ok_or_else(|| Error::not_found(T::KIND.table(), id))
     }
@@ -425,4 +471,55 @@ impl Batch<'_> {
 
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// How a device heals a clock that ran ahead (its own clock was set wrong): when its last stamp
+/// is further ahead of `now` (the clock corrected by the server's time) than the server accepts,
+/// or the server refused operations as `clock_ahead`, the clock is set back to `now` and every
+/// such operation in the outbox is stamped again, in order, with its record's clocks. The
+/// server refused them (or will), so nobody else has seen the old stamps.
+pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> Result<u64> {
+    let limit = now.saturating_add(crate::hlc::MAX_DRIFT_MS);
+    let ran_ahead = clock.last().millis > limit;
+    let refused = tx
+        .prepare_cached("SELECT 1 FROM outbox WHERE state = 'rejected' AND reject_code = 'clock_ahead'")?
+        .exists([])?;
+    if !ran_ahead && !refused {
+        return Ok(0);
+    }
+    if ran_ahead {
+        clock.reset(now);
+    }
+    let mut renamed: HashMap<Hlc, Hlc> = HashMap::new();
+    let mut count = 0;
+    for mut entry in outbox::all(tx)? {
+        let refused_here = entry.reject_code.as_deref() == Some("clock_ahead");
+        if entry.op.hlc.millis <= limit && !refused_here {
+            continue;
+        }
+        let old = entry.op.hlc.clone();
+        let new = clock.tick(now);
+        for change in entry.op.fields.values_mut() {
+            if let Some(b) = change.base.as_ref().and_then(|b| renamed.get(b)) {
+                change.base = Some(b.clone());
+            }
+        }
+        if let Some(mut state) = load_versioned(tx, entry.op.entity, &entry.op.entity_id)? {
+            if state.created == old {
+                state.created = new.clone();
+            }
+            for (field, change) in &entry.op.fields {
+                if let Some(c) = state.clocks.get_mut(field).filter(|c| c.hlc == old) {
+                    c.hlc = new.clone();
+                    c.base = change.base.clone();
+                }
+            }
+            save_versioned(tx, entry.op.entity, &entry.op.entity_id, &state)?;
+        }
+        entry.op.hlc = new.clone();
+        outbox::replace(tx, entry.seq, &entry.op)?;
+        renamed.insert(old, new);
+        count += 1;
+    }
+    Ok(count)
 }

@@ -123,6 +123,10 @@ pub struct SyncReport {
     pub bytes_sent: u64,
     pub bytes_received: u64,
     pub round_trips: u64,
+    /// Operations still waiting when the sync finished: changes made while it ran (everything
+    /// pending when it started was sent).
+    #[serde(default)]
+    pub more_pending: u64,
     /// Why the sync stopped early, in words; `None` when it finished.
     pub error: Option<String>,
     /// The same as a stable code for the app's message: `network`, `login_required`,
@@ -130,19 +134,10 @@ pub struct SyncReport {
     pub error_code: Option<String>,
 }
 
-fn error_code(e: &Error) -> String {
-    match e {
-        Error::Network(_) => "network".into(),
-        Error::LoginRequired(_) => "login_required".into(),
-        Error::Cancelled => "cancelled".into(),
-        Error::Server { code, .. } => code.clone(),
-        Error::NotAllowed(_) => "not_allowed".into(),
-        _ => "storage".into(),
-    }
-}
-
 struct Http<'a> {
     client: reqwest::blocking::Client,
+    /// Learns the server's time from every answer.
+    store: &'a FieldStore,
     settings: &'a SyncSettings,
     cancel: &'a CancelToken,
     sent: AtomicU64,
@@ -158,7 +153,7 @@ fn gzip(data: &[u8]) -> Result<Vec<u8>> {
 }
 
 impl<'a> Http<'a> {
-    fn new(settings: &'a SyncSettings, cancel: &'a CancelToken) -> Result<Http<'a>> {
+    fn new(store: &'a FieldStore, settings: &'a SyncSettings, cancel: &'a CancelToken) -> Result<Http<'a>> {
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_millis(settings.timeout_ms))
             .connect_timeout(Duration::from_secs(15));
@@ -169,6 +164,7 @@ impl<'a> Http<'a> {
         let seed = now_unix_ms() as u64 ^ 0x9e37_79b9_7f4a_7c15;
         Ok(Http {
             client,
+            store,
             settings,
             cancel,
             sent: AtomicU64::new(0),
@@ -235,8 +231,13 @@ impl<'a> Http<'a> {
             self.sent.fetch_add(b.len() as u64, Ordering::Relaxed);
         }
         self.round_trips.fetch_add(1, Ordering::Relaxed);
+        let sent_at = self.store.device_clock_ms();
         let resp = req.send().map_err(|e| Retry::Yes(format!("no answer from the server: {e}")))?;
         let status = resp.status().as_u16();
+        let server_time = resp.headers().get(SERVER_TIME_HEADER).and_then(|v| v.to_str().ok()?.parse::<i64>().ok());
+        if let Some(t) = server_time {
+            self.store.observe_server_time(t, sent_at, self.store.device_clock_ms()).map_err(Retry::No)?;
+        }
         let gz = resp.headers().get(reqwest::header::CONTENT_ENCODING).is_some_and(|v| v.as_bytes() == b"gzip");
         let raw = resp.bytes().map_err(|e| Retry::Yes(format!("the answer broke off: {e}")))?;
         self.received.fetch_add(raw.len() as u64, Ordering::Relaxed);
@@ -250,6 +251,10 @@ impl<'a> Http<'a> {
         match status {
             200..=299 => Ok(bytes),
             401 => Err(Retry::No(Error::LoginRequired(error_message(&bytes)))),
+            // Too many wrong passwords: trying again now only extends the lock.
+            429 if error_code_of(&bytes).as_deref() == Some("login_throttled") => {
+                Err(Retry::No(Error::Server { status, code: "login_throttled".into(), message: error_message(&bytes) }))
+            }
             429 | 500..=599 => Err(Retry::Yes(format!("server error {status}: {}", error_message(&bytes)))),
             _ => {
                 let (code, message) = match serde_json::from_slice::<ErrorBody>(&bytes) {
@@ -274,6 +279,10 @@ impl<'a> Http<'a> {
 enum Retry {
     Yes(String),
     No(Error),
+}
+
+fn error_code_of(bytes: &[u8]) -> Option<String> {
+    serde_json::from_slice::<ErrorBody>(bytes).ok().map(|b| b.error.code)
 }
 
 fn error_message(bytes: &[u8]) -> String {
@@ -313,17 +322,17 @@ impl FieldStore {
     pub fn login(&self, server_url: &str, username: &str, password: &str) -> Result<LoginResponse> {
         let settings = SyncSettings { max_attempts: 2, ..SyncSettings::new(server_url, "") };
         let cancel = CancelToken::new();
-        let http = Http::new(&settings, &cancel)?;
+        let http = Http::new(self, &settings, &cancel)?;
         let req = LoginRequest { username: username.into(), password: password.into(), device_id: self.device_id().into() };
         let bytes = http.call(reqwest::Method::POST, "/v1/auth/login", Some(&serde_json::to_vec(&req)?), false)?;
         let resp: LoginResponse = http.json(&bytes)?;
         if let Some(previous) = self.identity().filter(|p| p.user_id != resp.identity.user_id) {
             let pending = self.outbox_counts()?.pending;
             if pending > 0 {
-                return Err(Error::NotAllowed(format!(
-                    "{pending} changes by {} are not sent yet; sync as them first",
-                    previous.display_name
-                )));
+                return Err(Error::not_allowed(
+                    "unsent_changes",
+                    format!("{pending} changes by {} are not sent yet; sync as them first", previous.display_name),
+                ));
             }
         }
         self.set_identity(Some(resp.identity.clone()))?;
@@ -339,7 +348,7 @@ impl FieldStore {
     /// the outcome; an error is returned after storing it.
     pub fn sync(&self, settings: &SyncSettings, listener: Option<&dyn SyncListener>, cancel: &CancelToken) -> Result<SyncReport> {
         self.require_identity()?;
-        let http = Http::new(settings, cancel)?;
+        let http = Http::new(self, settings, cancel)?;
         let mut report = SyncReport { started_at: now_unix_ms(), ..SyncReport::default() };
         let outcome =
             self.push_all(&http, settings, listener, &mut report).and_then(|()| self.pull_all(&http, settings, listener, &mut report));
@@ -349,7 +358,8 @@ impl FieldStore {
         report.round_trips = trips;
         report.finished_at = now_unix_ms();
         report.error = outcome.as_ref().err().map(|e| e.to_string());
-        report.error_code = outcome.as_ref().err().map(error_code);
+        report.error_code = outcome.as_ref().err().map(|e| e.code().to_string());
+        report.more_pending = self.outbox_counts().map(|c| c.pending).unwrap_or_default();
         self.with_writer(|tx, _| meta_set(tx, "last_sync", &serde_json::to_string(&report)?))?;
         if let Some(l) = listener {
             l.on_progress(&SyncProgress {
@@ -370,15 +380,28 @@ impl FieldStore {
         listener: Option<&dyn SyncListener>,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let total = self.outbox_counts()?.pending;
-        // Bounded: changes made while this sync runs wait for the next one.
-        let max_batches = total / settings.push_batch_ops.max(1) as u64 + 2;
-        for _ in 0..max_batches {
+        // Everything pending now is sent, however the batches are cut; changes made while this
+        // sync runs wait for the next one (and are counted in `more_pending`).
+        let upto = self.read(outbox::last_seq)?;
+        let mut total = self.outbox_counts()?.pending;
+        let mut healed = false;
+        loop {
             if http.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
-            let entries = self.pending_operations(settings.push_batch_ops.max(1) as u32)?;
+            let entries = self.read(|c| outbox::pending_upto(c, upto, settings.push_batch_ops.max(1) as i64))?;
             if entries.is_empty() {
+                // Operations the server refused for a clock that ran ahead are stamped again
+                // now that the phone knows the server's time, and sent once more.
+                if !healed {
+                    healed = true;
+                    let restamped = self.heal_clock()?;
+                    if restamped > 0 {
+                        total += restamped;
+                        report.rejected = report.rejected.saturating_sub(restamped);
+                        continue;
+                    }
+                }
                 break;
             }
             let mut ops = Vec::new();
@@ -391,11 +414,18 @@ impl FieldStore {
                 size += s;
                 ops.push(e.op);
             }
+            let sent: std::collections::HashSet<String> = ops.iter().map(|o| o.op_id.clone()).collect();
             let body = serde_json::to_vec(&PushRequest { ops })?;
             let bytes = http.call(reqwest::Method::POST, "/v1/sync/push", Some(&body), true)?;
             let resp: PushResponse = http.json(&bytes)?;
+            let answered: std::collections::HashSet<&str> =
+                resp.results.iter().map(|r| r.op_id.as_str()).filter(|id| sent.contains(*id)).collect();
+            if answered.len() != sent.len() {
+                // Every operation sent is answered; otherwise the same batch would go round forever.
+                return Err(Error::Network("the server did not answer every operation sent; sync again later".into()));
+            }
             self.with_writer(|tx, _| {
-                for r in &resp.results {
+                for r in resp.results.iter().filter(|r| sent.contains(&r.op_id)) {
                     match r.status {
                         OpStatus::Applied | OpStatus::Duplicate => outbox::acknowledge(tx, &r.op_id)?,
                         OpStatus::Rejected => {
@@ -409,7 +439,7 @@ impl FieldStore {
                 }
                 Ok(())
             })?;
-            for r in &resp.results {
+            for r in resp.results.iter().filter(|r| sent.contains(&r.op_id)) {
                 match r.status {
                     OpStatus::Applied => report.pushed += 1,
                     OpStatus::Duplicate => report.duplicates += 1,
@@ -450,9 +480,21 @@ impl FieldStore {
         // its cursor, so an interruption anywhere resumes after the last page stored.
         std::thread::scope(|scope| {
             let first = self.meta("pull_cursor")?.unwrap_or_default();
+            let mut restartable = !first.is_empty();
             let mut next = Some(scope.spawn(move || fetch(first)));
             while let Some(pending) = next.take() {
-                let page = pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))??;
+                let page = match pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
+                    // A cursor the server no longer knows (it was restored from an older backup)
+                    // starts the feed over: every record arrives again and merges unchanged.
+                    Err(Error::Server { code, .. }) if code == "invalid_cursor" && restartable => {
+                        restartable = false;
+                        self.with_writer(|tx, _| Ok(tx.execute("DELETE FROM meta WHERE key = 'pull_cursor'", [])?))?;
+                        next = Some(scope.spawn(move || fetch(String::new())));
+                        continue;
+                    }
+                    other => other?,
+                };
+                restartable = false;
                 if http.cancel.is_cancelled() {
                     return Err(Error::Cancelled);
                 }
@@ -504,7 +546,7 @@ impl FieldStore {
     /// Applies one pulled page and its cursor in one transaction.
     fn apply_page(&self, page: &PullPage) -> Result<()> {
         let ctx = self.reference();
-        let now = now_unix_ms();
+        let now = self.now_ms();
         let corrupt = |what: &str| Error::Corrupt(format!("the server sent a change without {what}"));
         self.with_writer(|tx, clock| {
             for change in &page.changes {
@@ -620,10 +662,6 @@ impl FieldStore {
             return Err(Error::StateConflict("the conflict is already resolved".into()));
         }
         self.write(|batch| {
-            let village = village_of(batch.conn(), &conflict.beneficiary_id)?.unwrap_or_default();
-            if !batch.identity.can_supervise(&village) {
-                return Err(Error::NotAllowed("only the district's supervisor resolves conflicts".into()));
-            }
             let state = load_versioned(batch.conn(), conflict.entity, &conflict.entity_id)?
                 .ok_or_else(|| Error::not_found(conflict.entity.table(), &conflict.entity_id))?;
             let value = match resolution {

@@ -29,6 +29,13 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// A hash of no one's password: checked against when the username is unknown, so that a wrong
+/// username costs the same time as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no-such-user-password").unwrap_or_default())
+}
+
 /// A new device token (what the device keeps) and its hash (what the server keeps).
 pub fn new_token() -> Result<(String, String)> {
     let token = hex(&random_bytes::<32>()?);

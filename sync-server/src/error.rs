@@ -20,9 +20,18 @@ pub enum ServerError {
     /// 409: the name is taken, the state does not allow it.
     #[error("{0}")]
     Conflict(String),
+    /// 405: the endpoint exists, the method does not.
+    #[error("this endpoint does not take that method; see /v1/openapi.json")]
+    MethodNotAllowed,
+    /// 408: the request did not arrive in time.
+    #[error("{0}")]
+    Timeout(String),
     /// 413: the body is larger than the server accepts.
     #[error("{0}")]
     TooLarge(String),
+    /// 429: too many failed logins for this account or address; try again after the wait.
+    #[error("too many failed logins; try again in {retry_after_s} s")]
+    Throttled { retry_after_s: u64 },
     /// 500: the server's fault; details go to the log, not the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -46,7 +55,10 @@ impl ServerError {
             ServerError::Forbidden { .. } => 403,
             ServerError::NotFound(_) => 404,
             ServerError::Conflict(_) => 409,
+            ServerError::MethodNotAllowed => 405,
+            ServerError::Timeout(_) => 408,
             ServerError::TooLarge(_) => 413,
+            ServerError::Throttled { .. } => 429,
             ServerError::Internal(_) => 500,
         }
     }
@@ -58,13 +70,20 @@ impl ServerError {
             ServerError::NotFound(_) => ("not_found", vec![]),
             ServerError::Conflict(_) => ("conflict", vec![]),
             ServerError::TooLarge(_) => ("payload_too_large", vec![]),
+            ServerError::MethodNotAllowed => ("method_not_allowed", vec![]),
+            ServerError::Timeout(_) => ("request_timeout", vec![]),
+            ServerError::Throttled { .. } => ("login_throttled", vec![]),
             ServerError::Internal(_) => ("internal", vec![]),
         };
         let message = match self {
             ServerError::Internal(_) => "the server failed; try again later".to_string(),
             other => other.to_string(),
         };
-        ErrorBody { error: ErrorDetail { code: code.to_string(), message, fields } }
+        let retry_after_s = match self {
+            ServerError::Throttled { retry_after_s } => Some(*retry_after_s),
+            _ => None,
+        };
+        ErrorBody { error: ErrorDetail { code: code.to_string(), message, fields, retry_after_s } }
     }
 }
 
@@ -86,7 +105,7 @@ impl From<desmig_core::Error> for ServerError {
         match e {
             E::Validation(fields) => ServerError::BadRequest { code: "invalid", message: "invalid input".into(), fields },
             E::NotFound { kind, id } => ServerError::NotFound(format!("{kind} {id} not found")),
-            E::NotAllowed(m) => ServerError::forbidden("not_allowed", m),
+            E::NotAllowed { message, .. } => ServerError::forbidden("not_allowed", message),
             E::StateConflict(m) => ServerError::Conflict(m),
             other => ServerError::Internal(other.to_string()),
         }

@@ -1,23 +1,27 @@
 //! The HTTP API (protocol v1): routes, authentication, gzip in both directions, body limits and
 //! typed error bodies. Storage calls run on the blocking pool.
 
+use crate::edge::EdgeConfig;
 use crate::error::{Result, ServerError};
 use crate::metrics::Metrics;
+use crate::throttle::{LoginThrottle, ThrottleConfig};
 use crate::storage::{Session, Storage};
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, Request, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use desmig_core::date::now_unix_ms;
-use desmig_core::protocol::{LoginRequest, PushRequest, PushResponse, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use desmig_core::protocol::{LoginRequest, PushRequest, PushResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, SERVER_TIME_HEADER};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::io::{Read, Write};
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
@@ -26,14 +30,28 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 pub struct HttpConfig {
     /// Largest request body accepted on the wire (compressed).
     pub max_body_bytes: usize,
-    /// Largest request body once decompressed.
+    /// Largest request body once decompressed. A push of 200 visits is about 400 KB.
     pub max_decompressed_bytes: usize,
     pub token_ttl_ms: i64,
+    /// A request body must arrive within this.
+    pub body_timeout: Duration,
+    /// How far ahead of the server's clock an operation may be stamped.
+    pub clock_bound_ms: u64,
+    pub throttle: ThrottleConfig,
+    pub edge: EdgeConfig,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { max_body_bytes: 4 << 20, max_decompressed_bytes: 32 << 20, token_ttl_ms: 30 * 24 * 3600 * 1000 }
+        HttpConfig {
+            max_body_bytes: 2 << 20,
+            max_decompressed_bytes: 8 << 20,
+            token_ttl_ms: 30 * 24 * 3600 * 1000,
+            body_timeout: Duration::from_secs(60),
+            clock_bound_ms: desmig_core::hlc::MAX_DRIFT_MS,
+            throttle: ThrottleConfig::default(),
+            edge: EdgeConfig::default(),
+        }
     }
 }
 
@@ -42,6 +60,27 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub config: Arc<HttpConfig>,
     pub metrics: Arc<Metrics>,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, config: HttpConfig) -> AppState {
+        let throttle = Arc::new(LoginThrottle::new(config.throttle.clone()));
+        AppState { storage, config: Arc::new(config), metrics: Arc::new(Metrics::default()), throttle }
+    }
+}
+
+/// Headers on every answer: the server's clock (phones correct theirs by it), and nothing an
+/// answer holds (tokens, NIKs) is kept by a cache or sniffed as another type.
+async fn answer_headers(request: Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&now_unix_ms().to_string()) {
+        h.insert(SERVER_TIME_HEADER, v);
+    }
+    response
 }
 
 /// Times every request and counts its outcome by route.
@@ -59,8 +98,18 @@ impl IntoResponse for ServerError {
             eprintln!("error: {detail}");
         }
         let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self.body()).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+        let body = self.body();
+        let retry_after = body.error.retry_after_s;
+        let mut response =
+            (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], serde_json::to_vec(&body).unwrap_or_default())
+                .into_response();
+        if let Some(v) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if matches!(self, ServerError::MethodNotAllowed) {
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        }
+        response
     }
 }
 
@@ -74,6 +123,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/reference", get(reference))
         .route("/metrics", get(|State(state): State<AppState>| async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()) }))
         .fallback(|| async { ServerError::NotFound("no such endpoint; see /v1/openapi.json".into()) })
+        .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(answer_headers))
         .layer(axum::middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
 }
@@ -113,9 +164,18 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session> {
 async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<T> {
     let (parts, body) = request.into_parts();
     let limit = state.config.max_body_bytes;
-    let raw = axum::body::to_bytes(body, limit)
+    let too_large = || ServerError::TooLarge(format!("the request body is larger than {limit} bytes; send smaller batches"));
+    // A body announced larger than the limit is refused before a byte of it is read.
+    let announced = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).map(|v| v.trim().parse::<u64>());
+    match announced {
+        Some(Ok(n)) if n > limit as u64 => return Err(too_large()),
+        Some(Err(_)) => return Err(ServerError::bad("malformed_body", "Content-Length is not a number")),
+        _ => {}
+    }
+    let raw = tokio::time::timeout(state.config.body_timeout, axum::body::to_bytes(body, limit))
         .await
-        .map_err(|_| ServerError::TooLarge(format!("the request body is larger than {limit} bytes; send smaller batches")))?;
+        .map_err(|_| ServerError::Timeout("the request body did not arrive in time".into()))?
+        .map_err(|_| too_large())?;
     let encoding = parts.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
     let plain: Bytes = match encoding {
         "identity" => raw,
@@ -158,13 +218,30 @@ fn json_response(headers: &HeaderMap, body: Vec<u8>) -> Response {
     builder.body(Body::from(body)).unwrap_or_else(|_| ServerError::Internal("response".into()).into_response())
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response> {
     check_protocol(&headers)?;
     let req: LoginRequest = json_body(&state, request).await?;
+    let keys = LoginThrottle::keys(&req.username, peer.ip());
+    state.throttle.check(&keys, now_unix_ms())?;
     let storage = state.storage.clone();
     let ttl = state.config.token_ttl_ms;
-    let resp = blocking(move || storage.login(&req, ttl, now_unix_ms())).await?;
-    Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+    match blocking(move || storage.login(&req, ttl, now_unix_ms())).await {
+        Ok(resp) => {
+            state.throttle.succeeded(&keys);
+            Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+        }
+        Err(e) => {
+            if matches!(e, ServerError::Unauthorized { code: "invalid_credentials", .. }) {
+                state.throttle.failed(&keys, now_unix_ms());
+            }
+            Err(e)
+        }
+    }
 }
 
 async fn push(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {
@@ -176,6 +253,9 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, request: Reques
     state.metrics.operations(&results);
     Ok(json_response(&headers, serde_json::to_vec(&PushResponse { results })?))
 }
+
+/// The most changes one pull page holds.
+pub const MAX_PULL_LIMIT: u32 = 5000;
 
 #[derive(Debug, Deserialize)]
 struct PullParams {
@@ -191,8 +271,12 @@ async fn pull(
     check_protocol(&headers)?;
     let session = session(&state, &headers).await?;
     let Query(p) = params.map_err(|e| ServerError::bad("invalid_query", e.body_text()))?;
+    let limit = p.limit.unwrap_or(500);
+    if !(1..=MAX_PULL_LIMIT).contains(&limit) {
+        return Err(ServerError::bad("invalid_limit", format!("limit is 1 to {MAX_PULL_LIMIT} changes per page")));
+    }
     let storage = state.storage.clone();
-    let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), p.limit.unwrap_or(500))).await?;
+    let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), limit)).await?;
     Ok(json_response(&headers, body))
 }
 

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod batch;
 pub mod demo;
+pub mod edge;
 pub mod error;
 pub mod http;
 pub mod metrics;
@@ -11,8 +12,8 @@ pub mod pg;
 pub mod plan;
 pub mod sqlite;
 pub mod storage;
+pub mod throttle;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -52,13 +53,16 @@ impl DatabaseUrl {
     }
 }
 
-/// Serves the API on `listener` until the future `shutdown` completes.
+/// Serves the API on `listener` until the future `shutdown` completes, then finishes the
+/// requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     storage: Arc<dyn Storage>,
     config: http::HttpConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router(http::AppState { storage, config: Arc::new(config), metrics: Arc::new(metrics::Metrics::default()) });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    storage.reference_cache().set_clock_bound_ms(config.clock_bound_ms);
+    let edge = config.edge.clone();
+    let app = http::router(http::AppState::new(storage, config));
+    edge::serve(listener, app, edge, shutdown).await
 }

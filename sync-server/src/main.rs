@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use desmig_core::date::now_unix_ms;
 use desmig_core::scope::Role;
+use desmig_sync_server::edge::EdgeConfig;
 use desmig_sync_server::http::HttpConfig;
 use desmig_sync_server::storage::{NewUser, Storage};
 use desmig_sync_server::{demo, DatabaseUrl, ServerError, DEFAULT_DATABASE_URL};
@@ -29,6 +30,15 @@ enum Command {
         /// Days a device token stays valid.
         #[arg(long, default_value_t = 30)]
         token_days: i64,
+        /// Seconds an operation may be stamped ahead of this server's clock.
+        #[arg(long, default_value_t = 300)]
+        max_clock_ahead_secs: u64,
+        /// Connections served at once (keep the process's file limit above it).
+        #[arg(long, default_value_t = 512)]
+        max_connections: usize,
+        /// Seconds a connection may stay silent before it is closed.
+        #[arg(long, default_value_t = 30)]
+        idle_timeout_secs: u64,
     },
     /// Manage users.
     User {
@@ -107,7 +117,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
     let database = DatabaseUrl::parse(&url).map_err(|m| ServerError::bad("invalid_database_url", m))?;
     let storage: Arc<dyn Storage> = database.open()?;
     match cli.command {
-        Command::Serve { listen, token_days } => {
+        Command::Serve { listen, token_days, max_clock_ahead_secs, max_connections, idle_timeout_secs } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)
@@ -115,9 +125,34 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                     .map_err(|e| ServerError::bad("cannot_listen", format!("cannot listen on {listen}: {e}")))?;
                 let addr = listener.local_addr().map_err(|e| ServerError::Internal(e.to_string()))?;
                 println!("desmig sync server listening on http://{addr} (database {url})");
-                let config = HttpConfig { token_ttl_ms: token_days * 24 * 3600 * 1000, ..HttpConfig::default() };
+                let defaults = HttpConfig::default();
+                let config = HttpConfig {
+                    token_ttl_ms: token_days * 24 * 3600 * 1000,
+                    clock_bound_ms: max_clock_ahead_secs * 1000,
+                    edge: EdgeConfig {
+                        max_connections,
+                        idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(1)),
+                        ..defaults.edge.clone()
+                    },
+                    ..defaults
+                };
+                // Ctrl-C, or SIGTERM from systemd or a container runtime: stop accepting, finish
+                // the requests in flight, exit.
                 let shutdown = async {
-                    let _ = tokio::signal::ctrl_c().await;
+                    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+                    let terminated = async {
+                        match term.as_mut() {
+                            Some(t) => {
+                                t.recv().await;
+                            }
+                            None => std::future::pending::<()>().await,
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        () = terminated => {}
+                    }
+                    println!("shutting down: finishing requests in flight");
                 };
                 desmig_sync_server::serve(listener, storage, config, shutdown).await.map_err(|e| ServerError::Internal(e.to_string()))
             })

@@ -9,7 +9,7 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Moved, Plan};
 use crate::storage::{
-    already_published, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
+    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
     Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
 };
 use desmig_core::checklist::{builtin_templates, Template};
@@ -18,12 +18,13 @@ use desmig_core::merge::{Operation, Versioned};
 use desmig_core::model::EntityKind;
 use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
 use desmig_core::region::{district_of, RegionCatalog, BUILTIN_REGIONS_CSV};
+use desmig_core::rules::FileInfo;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row, Transaction};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-const MIGRATIONS: &[&str] = &[include_str!("../sql/pg/001_schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql")];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
 /// merging and record writes before taking it, in parallel (records are row-locked).
@@ -175,8 +176,13 @@ const CONFLICT_COLUMNS: &str = "id, entity, entity_id, field, losing_value, losi
 struct Source<'a, 'b>(&'a mut Transaction<'b>);
 
 impl BatchSource for Source<'_, '_> {
-    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashSet<String>> {
-        Ok(self.0.query("SELECT op_id FROM applied_op WHERE op_id = ANY($1)", &[&op_ids])?.iter().map(|r| r.get(0)).collect())
+    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashMap<String, Option<String>>> {
+        Ok(self
+            .0
+            .query("SELECT op_id, content_hash FROM applied_op WHERE op_id = ANY($1)", &[&op_ids])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
     }
 
     fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Versioned>> {
@@ -199,10 +205,29 @@ impl BatchSource for Source<'_, '_> {
         Ok(out)
     }
 
-    fn villages(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, String>> {
+    fn files(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, FileInfo>> {
         Ok(self
             .0
-            .query("SELECT id, village_code FROM record WHERE kind = 'beneficiary' AND id = ANY($1)", &[&beneficiary_ids])?
+            .query(
+                "SELECT id, village_code, (fields::jsonb ->> 'consent_withdrawn_at') IS NULL FROM record
+                 WHERE kind = 'beneficiary' AND id = ANY($1)",
+                &[&beneficiary_ids],
+            )?
+            .iter()
+            .map(|r| (r.get(0), FileInfo { village_code: r.get(1), consent_active: r.get(2) }))
+            .collect())
+    }
+
+    fn nik_holders(&mut self, niks: &[String]) -> Result<HashMap<String, String>> {
+        if niks.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(self
+            .0
+            .query(
+                "SELECT fields::jsonb ->> 'nik', id FROM record WHERE kind = 'beneficiary' AND (fields::jsonb ->> 'nik') = ANY($1)",
+                &[&niks],
+            )?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect())
@@ -321,18 +346,19 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         }
     }
     if !plan.applied.is_empty() {
-        let mut cols: [Vec<String>; 5] = Default::default();
-        for op in &plan.applied {
+        let mut cols: [Vec<String>; 6] = Default::default();
+        for (op, hash) in &plan.applied {
             cols[0].push(op.op_id.clone());
             cols[1].push(op.device_id.clone());
             cols[2].push(op.user_id.clone());
             cols[3].push(op.entity.table().into());
             cols[4].push(op.entity_id.clone());
+            cols[5].push(hash.clone());
         }
         tx.execute(
-            "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at)
-             SELECT o.*, $6::BIGINT FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[]) AS o",
-            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &now_ms],
+            "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, content_hash, applied_at)
+             SELECT o.*, $7::BIGINT FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[]) AS o",
+            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &now_ms],
         )?;
     }
     // From here on, the change feed: one writer at a time across instances, from taking sequence
@@ -424,6 +450,10 @@ impl PostgresStorage {
 }
 
 impl Storage for PostgresStorage {
+    fn reference_cache(&self) -> &ReferenceCache {
+        &self.reference
+    }
+
     fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
         let mut c = self.client();
         let found = find_user(&mut *c, &req.username.trim().to_lowercase())?;
@@ -478,7 +508,7 @@ impl Storage for PostgresStorage {
     fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {
         let user = &session.user;
         let (after, restart) = parse_cursor(cursor, user.scope_version)?;
-        let limit = i64::from(limit.clamp(1, 5000));
+        let limit = i64::from(limit.clamp(1, crate::http::MAX_PULL_LIMIT));
         let mut c = self.reader();
         let reference_version = self.refresh_reference(&mut *c)?;
         // One snapshot for the page and the feed's end.
@@ -516,6 +546,9 @@ impl Storage for PostgresStorage {
         }
         let end: i64 = if page.has_more() { 0 } else { tx.query_one("SELECT coalesce(max(seq), 0) FROM change_log", &[])?.get(0) };
         tx.commit()?;
+        if !page.has_more() {
+            check_cursor_end(after, page.is_empty(), end)?;
+        }
         page.finish(user, restart, end, reference_version)
     }
 

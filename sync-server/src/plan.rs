@@ -4,14 +4,14 @@
 //! rejected operation contributes no write. Each storage then persists the plan in the same
 //! transaction.
 
-use crate::batch::{applied, rejected, rejection};
+use crate::batch::{applied, content_hash, rejected, rejection};
 use crate::error::Result;
 use crate::storage::Session;
 use desmig_core::merge::{Conflict, Operation, Versioned};
 use desmig_core::model::{EntityKind, Reference};
 use desmig_core::protocol::{OpResult, OpStatus};
 use desmig_core::records::{decide, Incoming};
-use desmig_core::scope::Role;
+use desmig_core::rules::{FileInfo, Lookup};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -19,13 +19,16 @@ pub type Key = (EntityKind, String);
 
 /// What the planner reads from storage.
 pub trait BatchSource {
-    /// The ids among `op_ids` that were applied before.
-    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashSet<String>>;
+    /// The ids among `op_ids` that were applied before, with the hash of what each was
+    /// ([`content_hash`]; `None` for operations stored before hashes were kept).
+    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashMap<String, Option<String>>>;
     /// The stored state of these records (absent ones are missing from the map). A storage with
     /// concurrent writers locks them until the push commits.
     fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Versioned>>;
-    /// The village of each of these beneficiaries that exists.
-    fn villages(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, String>>;
+    /// The village and consent of each of these beneficiaries that exists.
+    fn files(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, FileInfo>>;
+    /// Which beneficiary holds each of these NIKs, for those registered.
+    fn nik_holders(&mut self, niks: &[String]) -> Result<HashMap<String, String>>;
     /// For each of these conflict ids that exists and is unresolved: the record it is about.
     fn open_conflicts(&mut self, ids: &[String]) -> Result<HashMap<String, Key>>;
 }
@@ -75,8 +78,25 @@ pub struct Plan {
     /// Beneficiaries who moved village: their whole file moves in the feed, and the village they
     /// left is told to forget it.
     pub moved: Vec<Moved>,
-    /// Operations applied now, for idempotency.
-    pub applied: Vec<Operation>,
+    /// Operations applied now, with their content hash, for idempotency.
+    pub applied: Vec<(Operation, String)>,
+}
+
+/// What the rules read while a batch is planned: the files and NIKs read for it, updated by the
+/// operations the batch accepts.
+struct BatchLookup {
+    files: HashMap<String, FileInfo>,
+    niks: HashMap<String, String>,
+}
+
+impl Lookup for BatchLookup {
+    fn file(&mut self, beneficiary_id: &str) -> desmig_core::Result<Option<FileInfo>> {
+        Ok(self.files.get(beneficiary_id).cloned())
+    }
+
+    fn nik_holder(&mut self, nik: &str, except: &str) -> desmig_core::Result<Option<String>> {
+        Ok(self.niks.get(nik).filter(|id| id.as_str() != except).cloned())
+    }
 }
 
 /// Decides a batch. Reads happen through `source`; nothing is written.
@@ -103,43 +123,44 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     }
     beneficiaries.sort();
     beneficiaries.dedup();
-    let mut villages = source.villages(&beneficiaries)?;
+    let mut niks: Vec<String> = ops
+        .iter()
+        .filter(|o| o.entity == EntityKind::Beneficiary)
+        .filter_map(|o| o.fields.get("nik").and_then(|c| c.value.as_str()).map(str::to_string))
+        .collect();
+    niks.sort();
+    niks.dedup();
+    let mut lookup = BatchLookup { files: source.files(&beneficiaries)?, niks: source.nik_holders(&niks)? };
     let resolve_ids: Vec<String> = ops.iter().flat_map(|o| o.resolves.iter().cloned()).collect();
     let mut open_conflicts = if resolve_ids.is_empty() { HashMap::new() } else { source.open_conflicts(&resolve_ids)? };
 
     let who = session.user.identity();
     let mut plan = Plan::default();
-    let mut seen_now: HashSet<String> = HashSet::new();
+    let mut seen_now: HashMap<String, String> = HashMap::new();
     let mut record_index: HashMap<Key, usize> = HashMap::new();
     for op in ops {
-        if known.contains(&op.op_id) || seen_now.contains(&op.op_id) {
-            plan.results.push(applied(op, OpStatus::Duplicate));
-            continue;
-        }
-        if who.role == Role::Worker {
-            plan.results.push(rejected(op, "not_allowed", "a worker's account can read their record but not change it"));
+        // An operation id names one content by one author: the same again is a retry; other
+        // content under a known id is refused, never acknowledged.
+        let hash = content_hash(op)?;
+        let before = known.get(&op.op_id).cloned().or_else(|| seen_now.get(&op.op_id).map(|h| Some(h.clone())));
+        if let Some(before) = before {
+            match before {
+                Some(h) if h != hash => {
+                    plan.results.push(rejected(op, "op_id_reused", "this operation id was used before for another change"))
+                }
+                _ => plan.results.push(applied(op, OpStatus::Duplicate)),
+            }
             continue;
         }
         let key = (op.entity, op.entity_id.clone());
         let current = states.get(&key);
-        let decision = match decide(op.entity, &op.entity_id, current, Incoming::Op(op), ctx, &mut |b| Ok(villages.get(b).cloned())) {
+        let decision = match decide(op.entity, &op.entity_id, current, Incoming::Op(op, &who), ctx, &mut lookup) {
             Ok(d) => d,
             Err(e) => {
                 plan.results.push(rejection(op, e)?);
                 continue;
             }
         };
-        if let Some(v) = std::iter::once(&decision.village_code)
-            .chain(decision.previous_village.as_ref())
-            .find(|v| !who.can_write(v, &decision.beneficiary_id))
-        {
-            plan.results.push(rejected(op, "out_of_scope", format!("village {v} is not assigned to {}", who.display_name)));
-            continue;
-        }
-        if !op.resolves.is_empty() && !who.can_supervise(&decision.village_code) {
-            plan.results.push(rejected(op, "not_allowed", "only the district's supervisor resolves conflicts"));
-            continue;
-        }
         // Accepted: record its effects, and let later operations of the batch see them.
         for c in decision.conflicts {
             plan.conflicts.push(ConflictWrite {
@@ -161,7 +182,12 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
         }
         if decision.changed {
             if op.entity == EntityKind::Beneficiary {
-                villages.insert(op.entity_id.clone(), decision.village_code.clone());
+                let consent_active = decision.state.fields.get("consent_withdrawn_at").is_none_or(Value::is_null);
+                lookup.files.insert(op.entity_id.clone(), FileInfo { village_code: decision.village_code.clone(), consent_active });
+                lookup.niks.retain(|_, id| id != &op.entity_id);
+                if let Some(nik) = decision.state.fields.get("nik").and_then(Value::as_str) {
+                    lookup.niks.insert(nik.to_string(), op.entity_id.clone());
+                }
             }
             if let Some(previous) = &decision.previous_village {
                 plan.moved.push(Moved {
@@ -187,8 +213,8 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
             }
             states.insert(key, decision.state);
         }
-        seen_now.insert(op.op_id.clone());
-        plan.applied.push(op.clone());
+        seen_now.insert(op.op_id.clone(), hash.clone());
+        plan.applied.push((op.clone(), hash));
         plan.results.push(applied(op, OpStatus::Applied));
     }
     Ok(plan)

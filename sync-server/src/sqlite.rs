@@ -6,7 +6,7 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::storage::{
-    already_published, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
+    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
     Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
 };
 use desmig_core::checklist::Template;
@@ -14,17 +14,18 @@ use desmig_core::merge::Operation;
 use desmig_core::merge::Versioned;
 use desmig_core::model::EntityKind;
 use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
-use desmig_core::records::{load_versioned, record_conflicts, save_versioned, village_of};
+use desmig_core::records::{file_of, load_versioned, record_conflicts, save_versioned};
+use desmig_core::rules::FileInfo;
 use desmig_core::reference;
 use desmig_core::region::{district_of, RegionCatalog};
 use desmig_core::schema;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-const MIGRATIONS: &[&str] = &[schema::RECORDS, include_str!("../sql/001_server.sql")];
+const MIGRATIONS: &[&str] = &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql")];
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
@@ -215,12 +216,12 @@ fn relog_file(tx: &Connection, beneficiary_id: &str, village: &str) -> Result<()
 struct Source<'a>(&'a Connection);
 
 impl BatchSource for Source<'_> {
-    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashSet<String>> {
-        let mut stmt = self.0.prepare_cached("SELECT 1 FROM applied_op WHERE op_id = ?1")?;
-        let mut known = HashSet::new();
+    fn known_ops(&mut self, op_ids: &[String]) -> Result<HashMap<String, Option<String>>> {
+        let mut stmt = self.0.prepare_cached("SELECT content_hash FROM applied_op WHERE op_id = ?1")?;
+        let mut known = HashMap::new();
         for id in op_ids {
-            if stmt.exists([id])? {
-                known.insert(id.clone());
+            if let Some(hash) = stmt.query_row([id], |r| r.get::<_, Option<String>>(0)).optional()? {
+                known.insert(id.clone(), hash);
             }
         }
         Ok(known)
@@ -236,11 +237,22 @@ impl BatchSource for Source<'_> {
         Ok(out)
     }
 
-    fn villages(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, String>> {
+    fn files(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, FileInfo>> {
         let mut out = HashMap::new();
         for id in beneficiary_ids {
-            if let Some(v) = village_of(self.0, id)? {
-                out.insert(id.clone(), v);
+            if let Some(f) = file_of(self.0, id)? {
+                out.insert(id.clone(), f);
+            }
+        }
+        Ok(out)
+    }
+
+    fn nik_holders(&mut self, niks: &[String]) -> Result<HashMap<String, String>> {
+        let mut stmt = self.0.prepare_cached("SELECT id FROM beneficiary WHERE nik = ?1 LIMIT 1")?;
+        let mut out = HashMap::new();
+        for nik in niks {
+            if let Some(id) = stmt.query_row([nik], |r| r.get::<_, String>(0)).optional()? {
+                out.insert(nik.clone(), id);
             }
         }
         Ok(out)
@@ -296,15 +308,19 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
         relog_file(tx, &m.beneficiary_id, &m.village)?;
     }
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for op in &plan.applied {
-        stmt.execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms])?;
+    for (op, hash) in &plan.applied {
+        stmt.execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms, hash])?;
     }
     Ok(())
 }
 
 impl Storage for SqliteStorage {
+    fn reference_cache(&self) -> &ReferenceCache {
+        &self.reference
+    }
+
     fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
         let found = find_user(&self.reader(), &req.username.trim().to_lowercase())?;
         let w = lock(&self.writer);
@@ -361,7 +377,7 @@ impl Storage for SqliteStorage {
     fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {
         let user = &session.user;
         let (after, restart) = parse_cursor(cursor, user.scope_version)?;
-        let limit = i64::from(limit.clamp(1, 5000));
+        let limit = i64::from(limit.clamp(1, crate::http::MAX_PULL_LIMIT));
         let reference_version = self.refresh_reference()?;
         let (filter, args): (String, Vec<String>) = match FeedScope::of(user) {
             FeedScope::All => ("1".into(), vec![]),
@@ -389,6 +405,9 @@ impl Storage for SqliteStorage {
             }
         }
         let end: i64 = if page.has_more() { 0 } else { tx.query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| r.get(0))? };
+        if !page.has_more() {
+            check_cursor_end(after, page.is_empty(), end)?;
+        }
         page.finish(user, restart, end, reference_version)
     }
 

@@ -13,6 +13,7 @@ use desmig_core::reference::TemplateMap;
 use desmig_core::region::RegionCatalog;
 use desmig_core::scope::{Identity, Role};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +69,8 @@ pub struct Stats {
 }
 
 pub trait Storage: Send + Sync + 'static {
+    /// The reference data (and validation context) this storage decides with.
+    fn reference_cache(&self) -> &ReferenceCache;
     /// Checks the password and issues a device token valid for `ttl_ms`.
     fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse>;
     /// The session behind a bearer token, or 401.
@@ -98,14 +101,35 @@ pub struct Export {
     pub conflicts: Vec<ConflictRecord>,
 }
 
-/// The sequence number to read after, and whether the feed starts over for this user.
+pub fn invalid_cursor() -> ServerError {
+    ServerError::bad("invalid_cursor", "the cursor is not one this server issued; pull again from the start")
+}
+
+/// The sequence number to read after, and whether the feed starts over for this user. A cursor
+/// this server cannot have issued (a scope version it never had, a negative position) is a 400;
+/// so is one past the feed's end, which the storage checks ([`check_cursor_end`]).
 pub fn parse_cursor(cursor: Option<&str>, scope_version: i64) -> Result<(i64, bool)> {
     let Some(c) = cursor.filter(|c| !c.is_empty()) else { return Ok((0, true)) };
-    let bad = || ServerError::bad("invalid_cursor", "the cursor is not one this server issued; pull again from the start");
-    let (v, seq) = c.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or_else(bad)?;
-    let (v, seq): (i64, i64) = (v.parse().map_err(|_| bad())?, seq.parse().map_err(|_| bad())?);
+    let (v, seq) = c.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or_else(invalid_cursor)?;
+    let digits = |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(v) || !digits(seq) {
+        return Err(invalid_cursor());
+    }
+    let (v, seq): (i64, i64) = (v.parse().map_err(|_| invalid_cursor())?, seq.parse().map_err(|_| invalid_cursor())?);
+    if v < 1 || v > scope_version {
+        return Err(invalid_cursor());
+    }
     // A user whose villages changed starts over, so that the new villages' history arrives.
-    Ok(if v == scope_version { (seq.max(0), false) } else { (0, true) })
+    Ok(if v == scope_version { (seq, false) } else { (0, true) })
+}
+
+/// A cursor past the end of the feed was not issued by this server (or the server was restored
+/// from an older backup): the phone starts over.
+pub fn check_cursor_end(after: i64, page_empty: bool, feed_end: i64) -> Result<()> {
+    if page_empty && after > feed_end {
+        return Err(invalid_cursor());
+    }
+    Ok(())
 }
 
 pub fn valid_device_id(d: &str) -> bool {
@@ -203,6 +227,10 @@ impl FeedPage {
         self.has_more
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
     /// Closes the page. `feed_end` is the feed's last sequence number in the same snapshot: on
     /// the last page the cursor moves there, past rows outside the user's scope.
     pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64) -> Result<Vec<u8>> {
@@ -241,7 +269,7 @@ pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
 
 /// Reference data (regions, checklist templates) cached by a storage, reloaded whenever its
 /// version in the database moved: published by an admin command or another instance.
-pub struct ReferenceCache(RwLock<ReferenceData>);
+pub struct ReferenceCache(RwLock<ReferenceData>, AtomicU64);
 
 pub struct ReferenceData {
     pub version: i64,
@@ -251,17 +279,28 @@ pub struct ReferenceData {
 
 impl ReferenceCache {
     pub fn new(data: ReferenceData) -> ReferenceCache {
-        ReferenceCache(RwLock::new(data))
+        ReferenceCache(RwLock::new(data), AtomicU64::new(desmig_core::hlc::MAX_DRIFT_MS))
+    }
+
+    /// How far ahead of the server's clock an operation may be stamped.
+    pub fn set_clock_bound_ms(&self, ms: u64) {
+        self.1.store(ms, Ordering::Relaxed)
     }
 
     pub fn version(&self) -> i64 {
         self.0.read().unwrap_or_else(|e| e.into_inner()).version
     }
 
-    /// The validation context of today.
+    /// The validation context of now, on the server's clock.
     pub fn ctx(&self) -> Reference {
         let r = self.0.read().unwrap_or_else(|e| e.into_inner());
-        Reference { today: Date::today_utc(), regions: r.regions.clone(), templates: r.templates.clone() }
+        Reference {
+            today: Date::today_utc(),
+            now_ms: desmig_core::date::now_unix_ms(),
+            clock_bound_ms: self.1.load(Ordering::Relaxed),
+            regions: r.regions.clone(),
+            templates: r.templates.clone(),
+        }
     }
 
     /// Reloads with `load` when `stored` is not the cached version. Returns `stored`.
@@ -289,7 +328,11 @@ pub fn check_login(req: &LoginRequest, found: Option<(User, String, bool)>, devi
         return Err(ServerError::bad("invalid_device", "device_id must be 1-64 letters, digits, - or _"));
     }
     let invalid = || ServerError::unauthorized("invalid_credentials", "wrong username or password");
-    let Some((user, hash, disabled)) = found else { return Err(invalid()) };
+    let Some((user, hash, disabled)) = found else {
+        // The same work as for a real account, so that the answer's timing names no account.
+        crate::auth::verify_password(&req.password, crate::auth::dummy_hash());
+        return Err(invalid());
+    };
     if !crate::auth::verify_password(&req.password, &hash) {
         return Err(invalid());
     }

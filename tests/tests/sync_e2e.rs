@@ -55,7 +55,7 @@ fn two_facilitators_and_a_supervisor_converge_and_see_the_conflict() {
     assert_ne!(c.losing_value, c.current_value);
 
     // A facilitator cannot resolve it; the supervisor takes the losing value, and it syncs.
-    assert!(matches!(sri.store.resolve_conflict(&c.id, Resolution::TakeLosing), Err(Error::NotAllowed(_))));
+    assert!(matches!(sri.store.resolve_conflict(&c.id, Resolution::TakeLosing), Err(Error::NotAllowed { .. })));
     budi.store.resolve_conflict(&c.id, Resolution::TakeLosing).unwrap();
     for d in [&budi, &sri, &wati] {
         d.sync().unwrap();
