@@ -175,9 +175,7 @@ impl FieldStore {
     /// steps and each is kept in the history with `note`.
     pub fn save_prakerja(&self, mut record: Prakerja, note: Option<String>) -> Result<Prakerja> {
         record.id = record.beneficiary_id.clone();
-        self.write(|batch| {
-            batch.put_noted(record, note)
-        })
+        self.write(|batch| batch.put_noted(record, note))
     }
 
     /// Adds (empty `id`) or updates a training.
@@ -201,9 +199,7 @@ impl FieldStore {
         if record.id().is_empty() {
             set_id(&mut record, new_id());
         }
-        self.write(|batch| {
-            batch.put_noted(record, note)
-        })
+        self.write(|batch| batch.put_noted(record, note))
     }
 
     pub fn add_follow_up(&self, beneficiary_id: &str, visit_id: Option<&str>, action: &str, due_date: Date) -> Result<FollowUp> {

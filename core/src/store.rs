@@ -17,8 +17,8 @@ use crate::schema;
 use crate::scope::Identity;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
@@ -481,9 +481,7 @@ pub fn new_id() -> String {
 pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> Result<u64> {
     let limit = now.saturating_add(crate::hlc::MAX_DRIFT_MS);
     let ran_ahead = clock.last().millis > limit;
-    let refused = tx
-        .prepare_cached("SELECT 1 FROM outbox WHERE state = 'rejected' AND reject_code = 'clock_ahead'")?
-        .exists([])?;
+    let refused = tx.prepare_cached("SELECT 1 FROM outbox WHERE state = 'rejected' AND reject_code = 'clock_ahead'")?.exists([])?;
     if !ran_ahead && !refused {
         return Ok(0);
     }
@@ -506,6 +504,11 @@ pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> R
         }
         if let Some(mut state) = load_versioned(tx, entry.op.entity, &entry.op.entity_id)? {
             if state.created == old {
+                // A record's creation clock never changes otherwise (`save_versioned` keeps it).
+                tx.execute(
+                    &format!("UPDATE {} SET created = ?2 WHERE id = ?1", entry.op.entity.table()),
+                    params![entry.op.entity_id, new.encode()],
+                )?;
                 state.created = new.clone();
             }
             for (field, change) in &entry.op.fields {

@@ -4,8 +4,8 @@
 use crate::edge::EdgeConfig;
 use crate::error::{Result, ServerError};
 use crate::metrics::Metrics;
-use crate::throttle::{LoginThrottle, ThrottleConfig};
 use crate::storage::{Session, Storage};
+use crate::throttle::{LoginThrottle, ThrottleConfig};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

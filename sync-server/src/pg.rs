@@ -9,8 +9,8 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Moved, Plan};
 use crate::storage::{
-    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
-    Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
+    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json,
+    validate_scope, Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
 };
 use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::hlc::Hlc;

@@ -6,8 +6,8 @@ use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::storage::{
-    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json, validate_scope,
-    Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
+    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json,
+    validate_scope, Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
 };
 use desmig_core::checklist::Template;
 use desmig_core::merge::Operation;
@@ -15,9 +15,9 @@ use desmig_core::merge::Versioned;
 use desmig_core::model::EntityKind;
 use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
 use desmig_core::records::{file_of, load_versioned, record_conflicts, save_versioned};
-use desmig_core::rules::FileInfo;
 use desmig_core::reference;
 use desmig_core::region::{district_of, RegionCatalog};
+use desmig_core::rules::FileInfo;
 use desmig_core::schema;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::collections::HashMap;

@@ -2,6 +2,7 @@
 //! files, canonical dumps to compare replicas, and a fault-injecting proxy.
 
 pub mod proxy;
+pub mod raw;
 
 use desmig_core::merge::Versioned;
 use desmig_core::model::EntityKind;

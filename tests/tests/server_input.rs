@@ -4,89 +4,13 @@
 
 use desmig_core::field::BeneficiaryInput;
 use desmig_core::merge::{FieldChange, Operation};
-use desmig_core::model::{EntityKind, Sex};
-use desmig_core::protocol::{ErrorBody, PushRequest, PushResponse};
+use desmig_core::model::Sex;
+use desmig_core::protocol::PushResponse;
 use desmig_core::scope::Role;
+use desmig_e2e::raw::*;
 use desmig_e2e::*;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::io::Write;
-
-struct Client {
-    http: reqwest::blocking::Client,
-    url: String,
-    token: String,
-}
-
-impl Client {
-    fn post(&self, path: &str, body: Vec<u8>, protocol: &str, gzip: bool) -> (u16, Vec<u8>) {
-        let mut req = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .header("x-desmig-protocol", protocol)
-            .bearer_auth(&self.token)
-            .header("content-type", "application/json");
-        if gzip {
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            enc.write_all(&body).unwrap();
-            req = req.header("content-encoding", "gzip").body(enc.finish().unwrap());
-        } else {
-            req = req.body(body);
-        }
-        let resp = req.send().unwrap();
-        (resp.status().as_u16(), resp.bytes().unwrap().to_vec())
-    }
-
-    fn push(&self, ops: Vec<Operation>) -> (u16, Vec<u8>) {
-        self.post("/v1/sync/push", serde_json::to_vec(&PushRequest { ops }).unwrap(), "1", true)
-    }
-}
-
-fn error_code(body: &[u8]) -> String {
-    serde_json::from_slice::<ErrorBody>(body)
-        .unwrap_or_else(|e| panic!("not a typed error body ({e}): {}", String::from_utf8_lossy(body)))
-        .error
-        .code
-}
-
-/// A phone logged in as `username`, and a raw client holding its token.
-fn raw_client(server: &TestServer, username: &str) -> (Device, Client) {
-    let d = Device::login(&server.url, username);
-    let c = Client { http: reqwest::blocking::Client::new(), url: server.url.clone(), token: d.settings.token.clone() };
-    (d, c)
-}
-
-/// An operation registering a beneficiary, made as `device` would, with `fields` overriding.
-fn beneficiary_op(device: &Device, fields: serde_json::Value) -> Operation {
-    let who = device.store.identity().unwrap();
-    let mut base = json!({
-        "kind": "returning_worker", "full_name": "Siti", "sex": "female", "village_code": VILLAGE,
-        "consent_given_at": 1_700_000_000_000i64, "consent_method": "signed_form",
-        "registered_by": who.user_id, "registered_at": 1_700_000_000_000i64, "dependants": 0, "skills": []
-    });
-    for (k, v) in fields.as_object().unwrap() {
-        base[k] = v.clone();
-    }
-    Operation {
-        op_id: uuid::Uuid::now_v7().to_string(),
-        device_id: device.store.device_id().to_string(),
-        user_id: who.user_id,
-        entity: EntityKind::Beneficiary,
-        entity_id: uuid::Uuid::now_v7().to_string(),
-        hlc: desmig_core::hlc::Hlc {
-            millis: desmig_core::date::now_unix_ms() as u64,
-            counter: 0,
-            node: device.store.device_id().to_string(),
-        },
-        fields: base
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), FieldChange { value: v.clone(), base: None }))
-            .collect::<BTreeMap<_, _>>(),
-        resolves: vec![],
-    }
-}
 
 #[test]
 fn malformed_oversized_and_wrongly_versioned_requests_are_refused_with_a_typed_error() {
@@ -183,7 +107,7 @@ fn out_of_scope_and_read_only_pushes_are_rejected_per_operation() {
     let (status, body) = wc.push(vec![edit]);
     assert_eq!(status, 200);
     let resp: PushResponse = serde_json::from_slice(&body).unwrap();
-    assert_eq!(resp.results[0].code.as_deref(), Some("not_allowed"));
+    assert_eq!(resp.results[0].code.as_deref(), Some("read_only"));
     // And the worker's own phone refuses the edit before it is ever queued.
     assert!(worker.store.update_beneficiary(&mine.entity_id, BeneficiaryInput::new("Siti Baru", Sex::Female, VILLAGE)).is_err());
     assert_eq!(server.storage.stats().unwrap().applied_ops, 1);
