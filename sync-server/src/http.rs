@@ -175,7 +175,15 @@ async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request) -> R
     let raw = tokio::time::timeout(state.config.body_timeout, axum::body::to_bytes(body, limit))
         .await
         .map_err(|_| ServerError::Timeout("the request body did not arrive in time".into()))?
-        .map_err(|_| too_large())?;
+        .map_err(|e| {
+            let over = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.into_inner().is::<http_body_util::LengthLimitError>();
+            if over {
+                too_large()
+            } else {
+                ServerError::Timeout("the request body broke off or stalled".into())
+            }
+        })?;
     let encoding = parts.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
     let plain: Bytes = match encoding {
         "identity" => raw,

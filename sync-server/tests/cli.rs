@@ -95,3 +95,49 @@ fn administration_commands_say_what_is_wrong() {
     let (ok, out) = admin(&db, &["template", tpl.to_str().unwrap()]);
     assert!(!ok && out.contains("template"), "{out}");
 }
+
+/// Starts `serve` through a shell (so that limits can be set first) and returns it with its URL.
+fn serve(db: &str, shell_prefix: &str, args: &str) -> (std::process::Child, String) {
+    let script = format!("{shell_prefix} exec '{BIN}' --database '{db}' serve --listen 127.0.0.1:0 {args}");
+    let mut child = Command::new("sh").arg("-c").arg(script).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("prints where it listens").to_string();
+    // Keep reading stdout in the background so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut rest);
+        rest
+    });
+    (child, url)
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    let (mut server, url) = serve(&db, "", "");
+    assert_eq!(reqwest::blocking::get(format!("{url}/healthz")).unwrap().status().as_u16(), 200);
+    let killed = Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "a SIGTERM is a clean exit: {status:?}");
+}
+
+#[test]
+fn idle_sockets_cannot_exhaust_the_servers_file_descriptors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    // 256 file descriptors, as a small container gives; 300 sockets that never send a byte.
+    let (mut server, url) = serve(&db, "ulimit -n 256 &&", "--max-connections 128 --idle-timeout-secs 2");
+    let addr = url.trim_start_matches("http://").to_string();
+    let idle: Vec<std::net::TcpStream> = (0..300).filter_map(|_| std::net::TcpStream::connect(&addr).ok()).collect();
+    assert!(idle.len() >= 250, "{} connections made", idle.len());
+    let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
+    let answer = client.get(format!("{url}/healthz")).send();
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert_eq!(answer.expect("served once the silent sockets were closed").status().as_u16(), 200);
+    drop(idle);
+}
