@@ -4,23 +4,21 @@
 //! operations and the feed live in the database; reference data is cached and reloaded when its
 //! version in the database moves.
 
-use crate::auth;
-use crate::batch::check_batch;
 use crate::error::{Result, ServerError};
-use crate::plan::{plan, BatchSource, Key, Moved, Plan};
+use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::storage::{
-    already_published, check_cursor_end, check_login, check_token, evict_change_json, normalize_username, parse_cursor, record_change_json,
-    validate_scope, Export, FeedPage, FeedScope, NewUser, ReferenceCache, ReferenceData, Session, Stats, Storage, TokenRow, User,
+    feed_entries, Export, FeedEntry, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, Session, Stats, Storage, StoredRecord,
+    TokenRow, User, UserRecord,
 };
 use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{Operation, Versioned};
-use desmig_core::model::EntityKind;
-use desmig_core::protocol::{Change, ConflictRecord, LoginRequest, LoginResponse, OpResult, ReferenceResponse};
-use desmig_core::region::{district_of, RegionCatalog, BUILTIN_REGIONS_CSV};
+use desmig_core::model::{EntityKind, Reference};
+use desmig_core::protocol::{ConflictRecord, OpResult};
+use desmig_core::region::{RegionCatalog, BUILTIN_REGIONS_CSV};
 use desmig_core::rules::FileInfo;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row, Transaction};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -245,68 +243,73 @@ impl BatchSource for Source<'_, '_> {
     }
 }
 
-/// Rows for the change feed, written together.
-#[derive(Default)]
-struct FeedRows {
-    kind: Vec<String>,
-    entity: Vec<String>,
-    entity_id: Vec<String>,
-    beneficiary_id: Vec<String>,
-    village: Vec<String>,
-    district: Vec<String>,
-    body: Vec<String>,
-}
-
-impl FeedRows {
-    fn add(&mut self, kind: &str, entity: &str, entity_id: &str, beneficiary_id: &str, village: &str, body: String) {
-        self.kind.push(kind.into());
-        self.entity.push(entity.into());
-        self.entity_id.push(entity_id.into());
-        self.beneficiary_id.push(beneficiary_id.into());
-        self.village.push(village.into());
-        self.district.push(district_of(village).unwrap_or(village).into());
-        self.body.push(body);
+impl FeedSource for Source<'_, '_> {
+    fn file_records(&mut self, beneficiary_id: &str) -> Result<Vec<StoredRecord>> {
+        self.0
+            .query("SELECT kind, id, fields, created, clocks FROM record WHERE beneficiary_id = $1 ORDER BY kind, id", &[&beneficiary_id])?
+            .iter()
+            .map(|r| {
+                let kind: String = r.get(0);
+                Ok(StoredRecord {
+                    kind: EntityKind::parse(&kind).ok_or_else(|| ServerError::Internal(format!("bad kind {kind}")))?,
+                    id: r.get(1),
+                    fields_json: r.get(2),
+                    created: Hlc::parse(r.get(3)).ok_or_else(|| ServerError::Internal(format!("bad clock on {kind}")))?,
+                    clocks_json: r.get(4),
+                })
+            })
+            .collect()
     }
 
-    fn write(self, tx: &mut Transaction<'_>) -> Result<()> {
-        if self.kind.is_empty() {
-            return Ok(());
-        }
-        tx.execute(
-            "INSERT INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
-             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])
-             ON CONFLICT (kind, entity, entity_id) DO UPDATE SET seq = nextval('change_log_seq'), beneficiary_id = excluded.beneficiary_id,
-                 village_code = excluded.village_code, district = excluded.district, body = excluded.body",
-            &[&self.kind, &self.entity, &self.entity_id, &self.beneficiary_id, &self.village, &self.district, &self.body],
-        )?;
-        Ok(())
+    fn file_conflicts(&mut self, beneficiary_id: &str) -> Result<Vec<String>> {
+        Ok(self
+            .0
+            .query("SELECT entity_id FROM change_log WHERE kind = 'conflict' AND beneficiary_id = $1", &[&beneficiary_id])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn conflict(&mut self, id: &str) -> Result<Option<ConflictRecord>> {
+        self.0.query_opt(&format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id = $1"), &[&id])?.map(|r| conflict_from(&r)).transpose()
     }
 }
 
-fn log_conflicts(tx: &mut Transaction<'_>, ids: &[(String, String, String)], feed: &mut FeedRows) -> Result<()> {
-    for (id, beneficiary_id, village) in ids {
-        if let Some(row) = tx.query_opt(&format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id = $1"), &[id])? {
-            let conflict = conflict_from(&row)?;
-            feed.add("conflict", "conflict", id, beneficiary_id, village, serde_json::to_string(&Change::Conflict { conflict })?);
-        }
+/// Writes feed rows in one statement; each row takes a new sequence number, in order.
+fn write_feed(tx: &mut Transaction<'_>, entries: &[FeedEntry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
     }
+    let mut cols: [Vec<String>; 7] = Default::default();
+    for e in entries {
+        cols[0].push(e.kind.into());
+        cols[1].push(e.entity.clone());
+        cols[2].push(e.entity_id.clone());
+        cols[3].push(e.beneficiary_id.clone());
+        cols[4].push(e.village.clone());
+        cols[5].push(e.district().into());
+        cols[6].push(e.body.clone());
+    }
+    tx.execute(
+        "INSERT INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
+         SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])
+         ON CONFLICT (kind, entity, entity_id) DO UPDATE SET seq = nextval('change_log_seq'), beneficiary_id = excluded.beneficiary_id,
+             village_code = excluded.village_code, district = excluded.district, body = excluded.body",
+        &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6]],
+    )?;
     Ok(())
 }
 
 /// Persists a plan in the push's transaction, in a few statements whatever the batch size.
 fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> {
-    let mut feed = FeedRows::default();
-    let mut record_feed = Vec::new();
     for existed in [false, true] {
         let mut cols: [Vec<String>; 7] = Default::default();
         for r in plan.records.iter().filter(|r| r.existed == existed) {
-            let (fields, clocks) = (serde_json::to_string(&r.state.fields)?, serde_json::to_string(&r.state.clocks)?);
-            record_feed.push((r, record_change_json(r.kind, &r.id, &fields, &r.state.created, &clocks)?));
             cols[0].push(r.kind.table().into());
             cols[1].push(r.id.clone());
-            cols[2].push(fields);
+            cols[2].push(serde_json::to_string(&r.state.fields)?);
             cols[3].push(r.state.created.encode());
-            cols[4].push(clocks);
+            cols[4].push(serde_json::to_string(&r.state.clocks)?);
             cols[5].push(r.beneficiary_id.clone());
             cols[6].push(r.village.clone());
         }
@@ -327,23 +330,21 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         };
         tx.execute(sql, &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6]])?;
     }
-    let mut conflict_log = Vec::new();
+    for m in &plan.moved {
+        tx.execute("UPDATE record SET village_code = $2 WHERE beneficiary_id = $1", &[&m.beneficiary_id, &m.village])?;
+    }
     for c in &plan.conflicts {
         let k = &c.conflict;
         tx.execute(
             "INSERT INTO conflict (id, entity, entity_id, field, losing_value, losing_hlc, detected_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
             &[&k.id, &k.entity.table(), &k.entity_id, &k.field, &serde_json::to_string(&k.losing_value)?, &k.losing_hlc.encode(), &now_ms],
         )?;
-        conflict_log.push((k.id.clone(), c.beneficiary_id.clone(), c.village.clone()));
     }
     for r in &plan.resolutions {
-        let n = tx.execute(
+        tx.execute(
             "UPDATE conflict SET resolved_by = $2, resolved_at = $3 WHERE id = $1 AND resolved_at IS NULL",
             &[&r.conflict_id, &r.resolved_by, &now_ms],
         )?;
-        if n == 1 {
-            conflict_log.push((r.conflict_id.clone(), r.beneficiary_id.clone(), r.village.clone()));
-        }
     }
     if !plan.applied.is_empty() {
         let mut cols: [Vec<String>; 6] = Default::default();
@@ -365,44 +366,12 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
     // numbers to the commit. Reads of other records (a moved file) happen under the lock too, so
     // they see every earlier push's committed state.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
-    for (r, json) in record_feed {
-        feed.add("record", r.kind.table(), &r.id, &r.beneficiary_id, &r.village, json);
-    }
-    conflict_log.dedup();
-    log_conflicts(tx, &conflict_log, &mut feed)?;
-    // The village a beneficiary left forgets the file before it arrives where it moved (its own
-    // statement, so its sequence number comes first).
-    for m in &plan.moved {
-        let district = district_of(&m.previous_village).unwrap_or(&m.previous_village);
-        tx.execute(
-            "INSERT INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body)
-             VALUES ('evict', 'beneficiary', $1, $1, $2, $3, $4)
-             ON CONFLICT (kind, entity, entity_id) DO UPDATE SET seq = nextval('change_log_seq'), village_code = excluded.village_code,
-                 district = excluded.district, body = excluded.body",
-            &[&m.beneficiary_id, &m.previous_village, &district, &evict_change_json(&m.beneficiary_id)?],
-        )?;
-    }
-    // A record appears once per statement: later entries (a moved file) replace earlier ones.
-    for Moved { beneficiary_id, village, .. } in &plan.moved {
-        let already: HashSet<(String, String)> = feed.entity.iter().cloned().zip(feed.entity_id.iter().cloned()).collect();
-        for r in tx.query("SELECT kind, id, fields, created, clocks FROM record WHERE beneficiary_id = $1", &[beneficiary_id])? {
-            let (kind, id): (String, String) = (r.get(0), r.get(1));
-            if already.contains(&(kind.clone(), id.clone())) {
-                continue;
-            }
-            let entity = EntityKind::parse(&kind).ok_or_else(|| ServerError::Internal(format!("bad kind {kind}")))?;
-            let created = Hlc::parse(r.get(3)).ok_or_else(|| ServerError::Internal(format!("bad clock on {kind} {id}")))?;
-            feed.add("record", &kind, &id, beneficiary_id, village, record_change_json(entity, &id, r.get(2), &created, r.get(4))?);
-        }
-        let ids: Vec<(String, String, String)> = tx
-            .query("SELECT entity_id FROM change_log WHERE kind = 'conflict' AND beneficiary_id = $1", &[beneficiary_id])?
-            .iter()
-            .map(|r| (r.get::<_, String>(0), beneficiary_id.clone(), village.clone()))
-            .filter(|(id, _, _)| !conflict_log.iter().any(|(c, _, _)| c == id))
-            .collect();
-        log_conflicts(tx, &ids, &mut feed)?;
-    }
-    feed.write(tx)?;
+    let entries = feed_entries(plan, &mut Source(tx))?;
+    // The villages left forget their files first: their own statement, so their sequence
+    // numbers come first.
+    let (evicts, rest): (Vec<FeedEntry>, Vec<FeedEntry>) = entries.into_iter().partition(|e| e.kind == "evict");
+    write_feed(tx, &evicts)?;
+    write_feed(tx, &rest)?;
     Ok(())
 }
 
@@ -438,15 +407,6 @@ impl PostgresStorage {
     fn reader(&self) -> MutexGuard<'_, Client> {
         self.pick(&self.readers)
     }
-
-    /// Reloads reference data when another instance or an admin command changed it.
-    fn refresh_reference(&self, c: &mut impl GenericClient) -> Result<i64> {
-        let stored: i64 = c
-            .query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?
-            .and_then(|r| r.get::<_, String>(0).parse().ok())
-            .unwrap_or(1);
-        self.reference.refresh(stored, || load_reference(c))
-    }
 }
 
 impl Storage for PostgresStorage {
@@ -454,21 +414,63 @@ impl Storage for PostgresStorage {
         &self.reference
     }
 
-    fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
-        let mut c = self.client();
-        let found = find_user(&mut *c, &req.username.trim().to_lowercase())?;
-        let revoked = c.query_opt("SELECT 1 FROM revoked_device WHERE device_id = $1", &[&req.device_id])?.is_some();
-        let user = check_login(req, found, revoked)?;
-        let (token, hash) = auth::new_token()?;
-        let expires_at = now_ms + ttl_ms;
-        c.execute(
-            "INSERT INTO device_token (token_hash, user_id, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-            &[&hash, &user.id, &req.device_id, &now_ms, &expires_at],
-        )?;
-        Ok(LoginResponse { token, expires_at, identity: user.identity() })
+    fn stored_reference_version(&self) -> Result<i64> {
+        Ok(self
+            .reader()
+            .query_opt("SELECT value FROM meta WHERE key = 'reference_version'", &[])?
+            .and_then(|r| r.get::<_, String>(0).parse().ok())
+            .unwrap_or(1))
     }
 
-    fn authenticate(&self, token: &str, now_ms: i64) -> Result<Session> {
+    fn load_reference(&self) -> Result<ReferenceData> {
+        load_reference(&mut *self.reader())
+    }
+
+    fn write_regions(&self, catalog: &RegionCatalog) -> Result<()> {
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        replace_regions(&mut tx, catalog)?;
+        bump_reference_version(&mut tx)?;
+        Ok(tx.commit()?)
+    }
+
+    fn template_definition(&self, id: &str, version: u32) -> Result<Option<String>> {
+        Ok(self
+            .reader()
+            .query_opt("SELECT definition FROM checklist_template WHERE id = $1 AND version = $2", &[&id, &(version as i32)])?
+            .map(|r| r.get(0)))
+    }
+
+    fn write_template(&self, t: &Template) -> Result<()> {
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        let n = tx.execute(
+            "INSERT INTO checklist_template (id, version, definition) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&t.id, &(t.version as i32), &serde_json::to_string(t)?],
+        )?;
+        if n == 1 {
+            bump_reference_version(&mut tx)?;
+        }
+        Ok(tx.commit()?)
+    }
+
+    fn find_user(&self, username: &str) -> Result<Option<(User, String, bool)>> {
+        find_user(&mut *self.reader(), username)
+    }
+
+    fn device_revoked(&self, device_id: &str) -> Result<bool> {
+        Ok(self.reader().query_opt("SELECT 1 FROM revoked_device WHERE device_id = $1", &[&device_id])?.is_some())
+    }
+
+    fn insert_token(&self, token_hash: &str, user_id: &str, device_id: &str, created_at: i64, expires_at: i64) -> Result<()> {
+        self.client().execute(
+            "INSERT INTO device_token (token_hash, user_id, device_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&token_hash, &user_id, &device_id, &created_at, &expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn find_token(&self, token_hash: &str) -> Result<Option<TokenRow>> {
         let row = self.reader().query_opt(
             &format!(
                 "SELECT {}, t.device_id, t.expires_at, t.revoked_at, u.disabled,
@@ -476,45 +478,67 @@ impl Storage for PostgresStorage {
                  FROM device_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1",
                 USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
             ),
-            &[&auth::token_hash(token)],
+            &[&token_hash],
         )?;
-        let row = row
-            .map(|r| -> Result<TokenRow> {
-                Ok(TokenRow {
-                    user: to_user(&r)?,
-                    device_id: r.get(8),
-                    expires_at: r.get(9),
-                    revoked_at: r.get(10),
-                    disabled: r.get(11),
-                    device_revoked: r.get(12),
-                })
+        row.map(|r| -> Result<TokenRow> {
+            Ok(TokenRow {
+                user: to_user(&r)?,
+                device_id: r.get(8),
+                expires_at: r.get(9),
+                revoked_at: r.get(10),
+                disabled: r.get(11),
+                device_revoked: r.get(12),
             })
-            .transpose()?;
-        check_token(row, now_ms)
+        })
+        .transpose()
     }
 
-    fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>> {
-        check_batch(session, ops)?;
+    fn insert_user(&self, u: &UserRecord<'_>) -> Result<bool> {
+        let n = self.client().execute(
+            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
+            &[&u.id, &u.username, &u.display_name, &u.role, &u.password_hash, &u.villages, &u.districts, &u.beneficiary_id, &u.created_at],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn write_password(&self, username: &str, password_hash: &str) -> Result<bool> {
+        Ok(self.client().execute("UPDATE app_user SET password_hash = $2 WHERE username = $1", &[&username, &password_hash])? == 1)
+    }
+
+    fn write_scope(&self, user_id: &str, villages: &str, districts: &str) -> Result<()> {
+        self.client().execute(
+            "UPDATE app_user SET villages = $2, districts = $3, scope_version = scope_version + 1 WHERE id = $1",
+            &[&user_id, &villages, &districts],
+        )?;
+        Ok(())
+    }
+
+    fn write_revocation(&self, device_id: &str, now_ms: i64) -> Result<u64> {
         let mut c = self.client();
-        self.refresh_reference(&mut *c)?;
-        let ctx = self.reference.ctx();
         let mut tx = c.transaction()?;
-        let plan = plan(session, ops, &ctx, &mut Source(&mut tx))?;
+        tx.execute("INSERT INTO revoked_device (device_id, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&device_id, &now_ms])?;
+        let n =
+            tx.execute("UPDATE device_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", &[&device_id, &now_ms])?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn apply_batch(&self, session: &Session, ops: &[Operation], ctx: &Reference, now_ms: i64) -> Result<Vec<OpResult>> {
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        let plan = plan(session, ops, ctx, &mut Source(&mut tx))?;
         write_plan(&mut tx, &plan, now_ms)?;
         tx.commit()?;
         Ok(plan.results)
     }
 
-    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {
-        let user = &session.user;
-        let (after, restart) = parse_cursor(cursor, user.scope_version)?;
-        let limit = i64::from(limit.clamp(1, crate::http::MAX_PULL_LIMIT));
+    fn read_feed(&self, scope: &FeedScope, after: i64, page: &mut FeedPage) -> Result<i64> {
         let mut c = self.reader();
-        let reference_version = self.refresh_reference(&mut *c)?;
         // One snapshot for the page and the feed's end.
         let mut tx = c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
-        let fetch = limit + 1;
-        let rows = match FeedScope::of(user) {
+        let fetch = page.limit() + 1;
+        let rows = match scope {
             FeedScope::All => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2", &[&after, &fetch])?,
             // One village or district (the usual case) reads its index range in order.
             FeedScope::Villages(v) if v.len() == 1 => tx.query(
@@ -527,18 +551,17 @@ impl Storage for PostgresStorage {
             )?,
             FeedScope::Villages(v) => tx.query(
                 "SELECT seq, body FROM change_log WHERE seq > $1 AND village_code = ANY($3) ORDER BY seq LIMIT $2",
-                &[&after, &fetch, &v],
+                &[&after, &fetch, v],
             )?,
             FeedScope::Districts(d) => tx.query(
                 "SELECT seq, body FROM change_log WHERE seq > $1 AND district = ANY($3) ORDER BY seq LIMIT $2",
-                &[&after, &fetch, &d],
+                &[&after, &fetch, d],
             )?,
             FeedScope::Beneficiary(b) => tx.query(
                 "SELECT seq, body FROM change_log WHERE seq > $1 AND beneficiary_id = $3 ORDER BY seq LIMIT $2",
-                &[&after, &fetch, &b],
+                &[&after, &fetch, b],
             )?,
         };
-        let mut page = FeedPage::new(after, limit);
         for r in &rows {
             if !page.push(r.get(0), r.get::<_, &str>(1)) {
                 break;
@@ -546,126 +569,11 @@ impl Storage for PostgresStorage {
         }
         let end: i64 = if page.has_more() { 0 } else { tx.query_one("SELECT coalesce(max(seq), 0) FROM change_log", &[])?.get(0) };
         tx.commit()?;
-        if !page.has_more() {
-            check_cursor_end(after, page.is_empty(), end)?;
-        }
-        page.finish(user, restart, end, reference_version)
-    }
-
-    fn reference(&self) -> Result<ReferenceResponse> {
-        let mut c = self.reader();
-        let version = self.refresh_reference(&mut *c)?;
-        let templates = c
-            .query("SELECT definition FROM checklist_template ORDER BY id, version", &[])?
-            .iter()
-            .map(|r| serde_json::from_str(&r.get::<_, String>(0)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut csv = String::from("code,name\n");
-        for r in c.query("SELECT code, name FROM region ORDER BY code", &[])? {
-            csv.push_str(&format!("{},{}\n", r.get::<_, String>(0), r.get::<_, String>(1)));
-        }
-        Ok(ReferenceResponse { version, templates, regions_csv: csv })
-    }
-
-    fn add_user(&self, u: &NewUser, now_ms: i64) -> Result<User> {
-        let username = normalize_username(&u.username)?;
-        let mut c = self.client();
-        self.refresh_reference(&mut *c)?;
-        validate_scope(&self.reference.ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
-        let hash = auth::hash_password(&u.password)?;
-        let id = uuid::Uuid::now_v7().to_string();
-        let role = serde_json::to_value(u.role)?.as_str().unwrap_or_default().to_string();
-        let n = c.execute(
-            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
-            &[
-                &id,
-                &username,
-                &u.display_name.trim(),
-                &role,
-                &hash,
-                &serde_json::to_string(&u.villages)?,
-                &serde_json::to_string(&u.districts)?,
-                &u.beneficiary_id,
-                &now_ms,
-            ],
-        )?;
-        if n == 0 {
-            return Err(ServerError::Conflict(format!("user {username} already exists")));
-        }
-        find_user(&mut *c, &username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
-    }
-
-    fn set_password(&self, username: &str, password: &str) -> Result<()> {
-        let hash = auth::hash_password(password)?;
-        let n = self
-            .client()
-            .execute("UPDATE app_user SET password_hash = $2 WHERE username = $1", &[&username.trim().to_lowercase(), &hash])?;
-        if n == 0 {
-            return Err(ServerError::NotFound(format!("user {username} not found")));
-        }
-        Ok(())
-    }
-
-    fn assign(&self, username: &str, villages: &[String], districts: &[String]) -> Result<User> {
-        let username = username.trim().to_lowercase();
-        let mut c = self.client();
-        self.refresh_reference(&mut *c)?;
-        let (user, _, _) = find_user(&mut *c, &username)?.ok_or_else(|| ServerError::NotFound(format!("user {username} not found")))?;
-        validate_scope(&self.reference.ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
-        c.execute(
-            "UPDATE app_user SET villages = $2, districts = $3, scope_version = scope_version + 1 WHERE id = $1",
-            &[&user.id, &serde_json::to_string(villages)?, &serde_json::to_string(districts)?],
-        )?;
-        find_user(&mut *c, &username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
-    }
-
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<u64> {
-        let mut c = self.client();
-        let mut tx = c.transaction()?;
-        tx.execute("INSERT INTO revoked_device (device_id, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&device_id, &now_ms])?;
-        let n =
-            tx.execute("UPDATE device_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", &[&device_id, &now_ms])?;
-        tx.commit()?;
-        Ok(n)
-    }
-
-    fn load_regions(&self, csv: &str) -> Result<usize> {
-        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest {
-            code: "invalid_regions",
-            message: "the region file has errors".into(),
-            fields,
-        })?;
-        let mut c = self.client();
-        let mut tx = c.transaction()?;
-        replace_regions(&mut tx, &catalog)?;
-        bump_reference_version(&mut tx)?;
-        tx.commit()?;
-        self.refresh_reference(&mut *c)?;
-        Ok(catalog.len())
-    }
-
-    fn publish_template(&self, json: &str) -> Result<Template> {
-        let t = Template::from_json(json)?;
-        let mut c = self.client();
-        let mut tx = c.transaction()?;
-        let existing =
-            tx.query_opt("SELECT definition FROM checklist_template WHERE id = $1 AND version = $2", &[&t.id, &(t.version as i32)])?;
-        if already_published(existing.map(|r| r.get::<_, String>(0)).as_deref(), &t)? {
-            return Ok(t);
-        }
-        tx.execute(
-            "INSERT INTO checklist_template (id, version, definition) VALUES ($1, $2, $3)",
-            &[&t.id, &(t.version as i32), &serde_json::to_string(&t)?],
-        )?;
-        bump_reference_version(&mut tx)?;
-        tx.commit()?;
-        self.refresh_reference(&mut *c)?;
-        Ok(t)
+        Ok(end)
     }
 
     fn stats(&self) -> Result<Stats> {
-        let mut c = self.client();
+        let mut c = self.reader();
         let mut count = |sql: &str| -> Result<u64> { Ok(c.query_one(sql, &[])?.get::<_, i64>(0) as u64) };
         Ok(Stats {
             applied_ops: count("SELECT count(*) FROM applied_op")?,
@@ -676,7 +584,7 @@ impl Storage for PostgresStorage {
     }
 
     fn export(&self) -> Result<Export> {
-        let mut c = self.client();
+        let mut c = self.reader();
         let mut export = Export::default();
         for r in c.query("SELECT kind, id, fields, created, clocks FROM record ORDER BY kind, id", &[])? {
             let kind: String = r.get(0);

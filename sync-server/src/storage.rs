@@ -68,31 +68,196 @@ pub struct Stats {
     pub feed_rows: u64,
 }
 
+/// A user as an administrator creates it, ready to store (password hashed, scope as JSON).
+pub struct UserRecord<'a> {
+    pub id: &'a str,
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub villages: String,
+    pub districts: String,
+    pub beneficiary_id: Option<&'a str>,
+    pub created_at: i64,
+}
+
+/// The server's storage. Each backend (SQLite, PostgreSQL) writes only the SQL: the required
+/// methods read and write rows; everything else — the login, token and scope rules, reference
+/// data, the batch planner, the feed's rules — is written once, in the provided methods and the
+/// functions they call.
 pub trait Storage: Send + Sync + 'static {
+    // ---- Per backend: the SQL.
+
     /// The reference data (and validation context) this storage decides with.
     fn reference_cache(&self) -> &ReferenceCache;
-    /// Checks the password and issues a device token valid for `ttl_ms`.
-    fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse>;
-    /// The session behind a bearer token, or 401.
-    fn authenticate(&self, token: &str, now_ms: i64) -> Result<Session>;
-    /// Applies a batch: one result per operation, in order. Idempotent by operation id.
-    fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>>;
-    /// One page of the change feed visible to the session's user, as the JSON body to send.
-    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>>;
-    fn reference(&self) -> Result<ReferenceResponse>;
-
-    fn add_user(&self, user: &NewUser, now_ms: i64) -> Result<User>;
-    fn set_password(&self, username: &str, password: &str) -> Result<()>;
-    /// Changes a user's villages or districts; their next pull starts over in the new scope.
-    fn assign(&self, username: &str, villages: &[String], districts: &[String]) -> Result<User>;
-    /// Revokes every token of a device and refuses its future logins. Returns tokens revoked.
-    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<u64>;
-    fn load_regions(&self, csv: &str) -> Result<usize>;
-    fn publish_template(&self, json: &str) -> Result<Template>;
+    /// The version of the reference data in the database (moved by any instance or command).
+    fn stored_reference_version(&self) -> Result<i64>;
+    /// Regions and templates as stored, with their version.
+    fn load_reference(&self) -> Result<ReferenceData>;
+    /// Replaces the region list and moves the reference version, in one transaction.
+    fn write_regions(&self, catalog: &RegionCatalog) -> Result<()>;
+    /// The stored definition of a template version, if published.
+    fn template_definition(&self, id: &str, version: u32) -> Result<Option<String>>;
+    /// Stores a new template version and moves the reference version, in one transaction.
+    fn write_template(&self, t: &Template) -> Result<()>;
+    /// A user by (normalised) username, with their password hash and whether they are disabled.
+    fn find_user(&self, username: &str) -> Result<Option<(User, String, bool)>>;
+    fn device_revoked(&self, device_id: &str) -> Result<bool>;
+    fn insert_token(&self, token_hash: &str, user_id: &str, device_id: &str, created_at: i64, expires_at: i64) -> Result<()>;
+    fn find_token(&self, token_hash: &str) -> Result<Option<TokenRow>>;
+    /// Stores a new user; false when the username is taken.
+    fn insert_user(&self, user: &UserRecord<'_>) -> Result<bool>;
+    /// Sets a password hash; false when there is no such user.
+    fn write_password(&self, username: &str, password_hash: &str) -> Result<bool>;
+    /// Sets a user's villages and districts (JSON lists) and moves their scope version.
+    fn write_scope(&self, user_id: &str, villages: &str, districts: &str) -> Result<()>;
+    /// Records the device as revoked and revokes its tokens; returns how many.
+    fn write_revocation(&self, device_id: &str, now_ms: i64) -> Result<u64>;
+    /// Plans the batch ([`crate::plan::plan`]) and persists the plan, in one transaction.
+    fn apply_batch(&self, session: &Session, ops: &[Operation], ctx: &Reference, now_ms: i64) -> Result<Vec<OpResult>>;
+    /// Reads feed rows after `after` in `scope` into `page` (asking for one more than it holds),
+    /// and returns the feed's last sequence number, in the same snapshot.
+    fn read_feed(&self, scope: &FeedScope, after: i64, page: &mut FeedPage) -> Result<i64>;
     fn stats(&self) -> Result<Stats>;
     /// Every record and conflict the server holds (an administrator's export; the end-to-end
     /// tests compare it with the phones').
     fn export(&self) -> Result<Export>;
+
+    // ---- Behaviour, written once.
+
+    /// Reloads the reference data when another instance or an admin command changed it.
+    /// Returns the current version.
+    fn refresh_reference(&self) -> Result<i64> {
+        let stored = self.stored_reference_version()?;
+        self.reference_cache().refresh(stored, || self.load_reference())
+    }
+
+    /// Checks the password and issues a device token valid for `ttl_ms`.
+    fn login(&self, req: &LoginRequest, ttl_ms: i64, now_ms: i64) -> Result<LoginResponse> {
+        let found = self.find_user(&req.username.trim().to_lowercase())?;
+        let revoked = valid_device_id(&req.device_id) && self.device_revoked(&req.device_id)?;
+        let user = check_login(req, found, revoked)?;
+        let (token, hash) = crate::auth::new_token()?;
+        let expires_at = now_ms + ttl_ms;
+        self.insert_token(&hash, &user.id, &req.device_id, now_ms, expires_at)?;
+        Ok(LoginResponse { token, expires_at, identity: user.identity() })
+    }
+
+    /// The session behind a bearer token, or 401.
+    fn authenticate(&self, token: &str, now_ms: i64) -> Result<Session> {
+        check_token(self.find_token(&crate::auth::token_hash(token))?, now_ms)
+    }
+
+    /// Applies a batch: one result per operation, in order. Idempotent by operation id and
+    /// content.
+    fn push(&self, session: &Session, ops: &[Operation], now_ms: i64) -> Result<Vec<OpResult>> {
+        crate::batch::check_batch(session, ops)?;
+        self.refresh_reference()?;
+        let ctx = self.reference_cache().ctx();
+        self.apply_batch(session, ops, &ctx, now_ms)
+    }
+
+    /// One page of the change feed visible to the session's user, as the JSON body to send.
+    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {
+        let user = &session.user;
+        let (after, restart) = parse_cursor(cursor, user.scope_version)?;
+        let limit = i64::from(limit.clamp(1, crate::http::MAX_PULL_LIMIT));
+        let reference_version = self.refresh_reference()?;
+        let mut page = FeedPage::new(after, limit);
+        let end = self.read_feed(&FeedScope::of(user), after, &mut page)?;
+        if !page.has_more() {
+            check_cursor_end(after, page.is_empty(), end)?;
+        }
+        page.finish(user, restart, end, reference_version)
+    }
+
+    /// Checklist templates and regions, as the phones download them.
+    fn reference(&self) -> Result<ReferenceResponse> {
+        let version = self.refresh_reference()?;
+        let ctx = self.reference_cache().ctx();
+        let mut templates: Vec<&Arc<Template>> = ctx.templates.values().collect();
+        templates.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
+        let templates = templates.into_iter().map(|t| serde_json::to_value(&**t)).collect::<Result<Vec<_>, _>>()?;
+        let mut regions_csv = String::from("code,name\n");
+        for r in ctx.regions.iter() {
+            regions_csv.push_str(&format!("{},{}\n", r.code, r.name));
+        }
+        Ok(ReferenceResponse { version, templates, regions_csv })
+    }
+
+    fn add_user(&self, u: &NewUser, now_ms: i64) -> Result<User> {
+        let username = normalize_username(&u.username)?;
+        self.refresh_reference()?;
+        validate_scope(&self.reference_cache().ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
+        let hash = crate::auth::hash_password(&u.password)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let role = serde_json::to_value(u.role)?.as_str().unwrap_or_default().to_string();
+        let record = UserRecord {
+            id: &id,
+            username: &username,
+            display_name: u.display_name.trim(),
+            role: &role,
+            password_hash: &hash,
+            villages: serde_json::to_string(&u.villages)?,
+            districts: serde_json::to_string(&u.districts)?,
+            beneficiary_id: u.beneficiary_id.as_deref(),
+            created_at: now_ms,
+        };
+        if !self.insert_user(&record)? {
+            return Err(ServerError::Conflict(format!("user {username} already exists")));
+        }
+        self.find_user(&username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
+    }
+
+    fn set_password(&self, username: &str, password: &str) -> Result<()> {
+        let hash = crate::auth::hash_password(password)?;
+        if !self.write_password(&username.trim().to_lowercase(), &hash)? {
+            return Err(ServerError::NotFound(format!("user {username} not found")));
+        }
+        Ok(())
+    }
+
+    /// Changes a user's villages or districts; their next pull starts over in the new scope.
+    fn assign(&self, username: &str, villages: &[String], districts: &[String]) -> Result<User> {
+        let username = username.trim().to_lowercase();
+        let (user, _, _) = self.find_user(&username)?.ok_or_else(|| ServerError::NotFound(format!("user {username} not found")))?;
+        self.refresh_reference()?;
+        validate_scope(&self.reference_cache().ctx(), user.role, villages, districts, user.beneficiary_id.as_deref())?;
+        self.write_scope(&user.id, &serde_json::to_string(villages)?, &serde_json::to_string(districts)?)?;
+        self.find_user(&username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
+    }
+
+    /// Revokes every token of a device and refuses its future logins. Returns tokens revoked.
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<u64> {
+        if !valid_device_id(device_id) {
+            return Err(ServerError::bad("invalid_device", "device_id must be 1-64 letters, digits, - or _"));
+        }
+        self.write_revocation(device_id, now_ms)
+    }
+
+    /// Loads region reference data from a `code,name` CSV (replaces the current list).
+    fn load_regions(&self, csv: &str) -> Result<usize> {
+        let catalog = RegionCatalog::from_csv(csv).map_err(|fields| ServerError::BadRequest {
+            code: "invalid_regions",
+            message: "the region file has errors".into(),
+            fields,
+        })?;
+        self.write_regions(&catalog)?;
+        self.refresh_reference()?;
+        Ok(catalog.len())
+    }
+
+    /// Publishes a checklist template version; the same version again with the same content is
+    /// fine, with other content refused.
+    fn publish_template(&self, json: &str) -> Result<Template> {
+        let t = Template::from_json(json)?;
+        if already_published(self.template_definition(&t.id, t.version)?.as_deref(), &t)? {
+            return Ok(t);
+        }
+        self.write_template(&t)?;
+        self.refresh_reference()?;
+        Ok(t)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -231,6 +396,11 @@ impl FeedPage {
         self.count == 0
     }
 
+    /// How many changes the page holds at most.
+    pub fn limit(&self) -> i64 {
+        self.limit
+    }
+
     /// Closes the page. `feed_end` is the feed's last sequence number in the same snapshot: on
     /// the last page the cursor moves there, past rows outside the user's scope.
     pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64) -> Result<Vec<u8>> {
@@ -265,6 +435,108 @@ pub fn record_change_json(
 /// The feed entry that tells phones of the village a beneficiary left to forget their file.
 pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
     Ok(format!("{{\"kind\":\"evict\",\"entity\":\"beneficiary\",\"id\":{}}}", serde_json::to_string(beneficiary_id)?))
+}
+
+/// One row of the change feed to write: its body, and whose scope it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEntry {
+    pub kind: &'static str,
+    pub entity: String,
+    pub entity_id: String,
+    pub beneficiary_id: String,
+    pub village: String,
+    pub body: String,
+}
+
+impl FeedEntry {
+    pub fn district(&self) -> &str {
+        desmig_core::region::district_of(&self.village).unwrap_or(&self.village)
+    }
+}
+
+/// A record as stored, its fields and clocks still JSON.
+pub struct StoredRecord {
+    pub kind: EntityKind,
+    pub id: String,
+    pub fields_json: String,
+    pub created: desmig_core::hlc::Hlc,
+    pub clocks_json: String,
+}
+
+/// What writing a plan's feed reads, in the push's transaction, after the plan's own writes.
+pub trait FeedSource {
+    /// Every record of a beneficiary's file.
+    fn file_records(&mut self, beneficiary_id: &str) -> Result<Vec<StoredRecord>>;
+    /// The ids of conflicts in the feed under a beneficiary's file.
+    fn file_conflicts(&mut self, beneficiary_id: &str) -> Result<Vec<String>>;
+    fn conflict(&mut self, id: &str) -> Result<Option<ConflictRecord>>;
+}
+
+/// The feed rows a plan writes, in the order to write them: the villages that beneficiaries
+/// left forget their files first; then every record changed, every conflict found or settled,
+/// and the whole file of a beneficiary who moved, under their new village. A row appears once
+/// (its last place): each becomes the row's new, higher sequence number.
+pub fn feed_entries(plan: &crate::plan::Plan, source: &mut dyn FeedSource) -> Result<Vec<FeedEntry>> {
+    let mut entries = Vec::new();
+    for m in &plan.moved {
+        entries.push(FeedEntry {
+            kind: "evict",
+            entity: "beneficiary".into(),
+            entity_id: m.beneficiary_id.clone(),
+            beneficiary_id: m.beneficiary_id.clone(),
+            village: m.previous_village.clone(),
+            body: evict_change_json(&m.beneficiary_id)?,
+        });
+    }
+    for r in &plan.records {
+        let body = record_change_json(
+            r.kind,
+            &r.id,
+            &serde_json::to_string(&r.state.fields)?,
+            &r.state.created,
+            &serde_json::to_string(&r.state.clocks)?,
+        )?;
+        entries.push(FeedEntry {
+            kind: "record",
+            entity: r.kind.table().into(),
+            entity_id: r.id.clone(),
+            beneficiary_id: r.beneficiary_id.clone(),
+            village: r.village.clone(),
+            body,
+        });
+    }
+    let mut conflicts: Vec<(String, String, String)> = plan
+        .conflicts
+        .iter()
+        .map(|c| (c.conflict.id.clone(), c.beneficiary_id.clone(), c.village.clone()))
+        .chain(plan.resolutions.iter().map(|r| (r.conflict_id.clone(), r.beneficiary_id.clone(), r.village.clone())))
+        .collect();
+    for m in &plan.moved {
+        for r in source.file_records(&m.beneficiary_id)? {
+            let body = record_change_json(r.kind, &r.id, &r.fields_json, &r.created, &r.clocks_json)?;
+            entries.push(FeedEntry {
+                kind: "record",
+                entity: r.kind.table().into(),
+                entity_id: r.id,
+                beneficiary_id: m.beneficiary_id.clone(),
+                village: m.village.clone(),
+                body,
+            });
+        }
+        conflicts.extend(source.file_conflicts(&m.beneficiary_id)?.into_iter().map(|id| (id, m.beneficiary_id.clone(), m.village.clone())));
+    }
+    for (id, beneficiary_id, village) in conflicts {
+        if let Some(conflict) = source.conflict(&id)? {
+            let body = serde_json::to_string(&desmig_core::protocol::Change::Conflict { conflict })?;
+            entries.push(FeedEntry { kind: "conflict", entity: "conflict".into(), entity_id: id, beneficiary_id, village, body });
+        }
+    }
+    // Keep each row's last place only.
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<FeedEntry> =
+        entries.into_iter().rev().filter(|e| seen.insert((e.kind, e.entity.clone(), e.entity_id.clone()))).collect();
+    kept.reverse();
+    Ok(kept)
 }
 
 /// Reference data (regions, checklist templates) cached by a storage, reloaded whenever its
