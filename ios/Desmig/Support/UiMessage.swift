@@ -41,7 +41,7 @@ func uiMessage(for error: Error) -> UiMessage {
     switch error {
     case .Validation(let errors): return UiMessage("error_validation", [String(errors.count)])
     case .NotFound: return UiMessage("error_not_found")
-    case .NotAllowed(let reason): return UiMessage("error_not_allowed", [reason])
+    case .NotAllowed(_, let reason): return UiMessage("error_not_allowed", [reason])
     case .Conflict(let reason): return UiMessage("error_conflict", [reason])
     case .Storage(let reason): return UiMessage("error_storage", [reason])
     case .Network: return UiMessage("error_network")

@@ -3607,12 +3607,13 @@ public struct SyncReport: Equatable, Hashable {
     public var bytesSent: UInt64
     public var bytesReceived: UInt64
     public var roundTrips: UInt64
+    public var morePending: UInt64
     public var error: String?
     public var errorCode: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(startedAt: Int64, finishedAt: Int64, pushed: UInt64, duplicates: UInt64, rejected: UInt64, pulled: UInt64, bytesSent: UInt64, bytesReceived: UInt64, roundTrips: UInt64, error: String?, errorCode: String?) {
+    public init(startedAt: Int64, finishedAt: Int64, pushed: UInt64, duplicates: UInt64, rejected: UInt64, pulled: UInt64, bytesSent: UInt64, bytesReceived: UInt64, roundTrips: UInt64, morePending: UInt64, error: String?, errorCode: String?) {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.pushed = pushed
@@ -3622,6 +3623,7 @@ public struct SyncReport: Equatable, Hashable {
         self.bytesSent = bytesSent
         self.bytesReceived = bytesReceived
         self.roundTrips = roundTrips
+        self.morePending = morePending
         self.error = error
         self.errorCode = errorCode
     }
@@ -3651,6 +3653,7 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 bytesSent: FfiConverterUInt64.read(from: &buf), 
                 bytesReceived: FfiConverterUInt64.read(from: &buf), 
                 roundTrips: FfiConverterUInt64.read(from: &buf), 
+                morePending: FfiConverterUInt64.read(from: &buf), 
                 error: FfiConverterOptionString.read(from: &buf), 
                 errorCode: FfiConverterOptionString.read(from: &buf)
         )
@@ -3666,6 +3669,7 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.bytesSent, into: &buf)
         FfiConverterUInt64.write(value.bytesReceived, into: &buf)
         FfiConverterUInt64.write(value.roundTrips, into: &buf)
+        FfiConverterUInt64.write(value.morePending, into: &buf)
         FfiConverterOptionString.write(value.error, into: &buf)
         FfiConverterOptionString.write(value.errorCode, into: &buf)
     }
@@ -5002,7 +5006,7 @@ enum DesmigError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * The user's role or villages do not allow this.
      */
-    case NotAllowed(reason: String
+    case NotAllowed(code: String, reason: String
     )
     /**
      * Not possible in the current state (a completed visit, a refused status change).
@@ -5067,6 +5071,7 @@ public struct FfiConverterTypeDesmigError: FfiConverterRustBuffer {
             id: try FfiConverterString.read(from: &buf)
             )
         case 3: return .NotAllowed(
+            code: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
         case 4: return .Conflict(
@@ -5109,8 +5114,9 @@ public struct FfiConverterTypeDesmigError: FfiConverterRustBuffer {
             FfiConverterString.write(id, into: &buf)
             
         
-        case let .NotAllowed(reason):
+        case let .NotAllowed(code,reason):
             writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         

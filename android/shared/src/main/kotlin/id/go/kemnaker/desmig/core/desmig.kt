@@ -4605,6 +4605,8 @@ data class SyncReport (
     , 
     var `roundTrips`: kotlin.ULong
     , 
+    var `morePending`: kotlin.ULong
+    , 
     var `error`: kotlin.String?
     , 
     var `errorCode`: kotlin.String?
@@ -4633,6 +4635,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
@@ -4648,6 +4651,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.allocationSize(value.`bytesSent`) +
             FfiConverterULong.allocationSize(value.`bytesReceived`) +
             FfiConverterULong.allocationSize(value.`roundTrips`) +
+            FfiConverterULong.allocationSize(value.`morePending`) +
             FfiConverterOptionalString.allocationSize(value.`error`) +
             FfiConverterOptionalString.allocationSize(value.`errorCode`)
     )
@@ -4662,6 +4666,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterULong.write(value.`bytesSent`, buf)
             FfiConverterULong.write(value.`bytesReceived`, buf)
             FfiConverterULong.write(value.`roundTrips`, buf)
+            FfiConverterULong.write(value.`morePending`, buf)
             FfiConverterOptionalString.write(value.`error`, buf)
             FfiConverterOptionalString.write(value.`errorCode`, buf)
     }
@@ -5594,10 +5599,12 @@ sealed class DesmigException: kotlin.Exception() {
      */
     class NotAllowed(
         
+        val `code`: kotlin.String, 
+        
         val `reason`: kotlin.String
         ) : DesmigException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "code=${ `code` }, reason=${ `reason` }"
     }
     
     /**
@@ -5691,6 +5698,7 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
                 )
             3 -> DesmigException.NotAllowed(
                 FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
                 )
             4 -> DesmigException.Conflict(
                 FfiConverterString.read(buf),
@@ -5729,6 +5737,7 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
             is DesmigException.NotAllowed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`code`)
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is DesmigException.Conflict -> (
@@ -5779,6 +5788,7 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
             }
             is DesmigException.NotAllowed -> {
                 buf.putInt(3)
+                FfiConverterString.write(value.`code`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
