@@ -108,6 +108,13 @@ fn check_transition<S: Stage>(field: &str, from: S, to: S) -> Result<()> {
     }
 }
 
+/// A moment (Unix ms) a record states, not later than the writer's clock allows.
+fn check_moment(p: &mut Problems, field: &str, ms: Option<i64>, ctx: &dyn Context) {
+    if ms.is_some_and(|ms| ms > ctx.now_ms().saturating_add(ctx.clock_bound_ms() as i64)) {
+        p.push(field, "in_future", "this moment is in the future");
+    }
+}
+
 fn check_id(p: &mut Problems, field: &str, id: &str) {
     if uuid::Uuid::parse_str(id).is_err() {
         p.push(field, "invalid_id", "not a record id (UUID)");
@@ -313,6 +320,9 @@ impl Entity for Beneficiary {
         if self.consent_withdrawn_at.is_some_and(|w| w < self.consent_given_at) {
             p.push("consent_withdrawn_at", "out_of_range", "withdrawal is before consent");
         }
+        check_moment(&mut p, "consent_given_at", Some(self.consent_given_at), ctx);
+        check_moment(&mut p, "consent_withdrawn_at", self.consent_withdrawn_at, ctx);
+        check_moment(&mut p, "registered_at", Some(self.registered_at), ctx);
         p.into_result()
     }
 }
@@ -860,6 +870,9 @@ impl Entity for Visit {
         if self.verified_by.is_some() && self.status != VisitStatus::Completed {
             p.push("verified_by", "not_applicable", "only a completed visit can be verified");
         }
+        check_moment(&mut p, "started_at", Some(self.started_at), ctx);
+        check_moment(&mut p, "ended_at", self.ended_at, ctx);
+        check_moment(&mut p, "verified_at", self.verified_at, ctx);
         match ctx.template(&self.template_id, self.template_version) {
             None => p.push(
                 "template_id",
@@ -929,11 +942,12 @@ impl Entity for StageChange {
     fn beneficiary_id(&self) -> &str {
         &self.beneficiary_id
     }
-    fn validate(&mut self, _ctx: &dyn Context) -> Result<()> {
+    fn validate(&mut self, ctx: &dyn Context) -> Result<()> {
         let mut p = Problems::default();
         check_id(&mut p, "id", &self.id);
         check_id(&mut p, "beneficiary_id", &self.beneficiary_id);
         check_id(&mut p, "subject_id", &self.subject_id);
+        check_moment(&mut p, "at", Some(self.at), ctx);
         if let Some(n) = p.check(validate::optional_text("note", self.note.as_deref(), 500)) {
             self.note = n;
         }

@@ -160,6 +160,7 @@ fn decide_typed<T: Entity>(
         }
         Incoming::Op(op, writer) => (op, writer),
     };
+    rules::check_role(writer)?;
     if op.fields.contains_key("id") {
         return Err(Error::field("id", "not_allowed", "the record id is not a field"));
     }

@@ -37,6 +37,12 @@ pub fn author_field(kind: EntityKind) -> Option<&'static str> {
     }
 }
 
+/// Fields that hold a moment (Unix ms) read from the writer's clock; none may be later than the
+/// clock allows (each record's `validate` checks its own), and a device that heals a clock that
+/// ran ahead corrects them with its stamps.
+pub const MOMENT_FIELDS: [&str; 7] =
+    ["registered_at", "consent_given_at", "consent_withdrawn_at", "started_at", "ended_at", "verified_at", "at"];
+
 /// The operation's own claims, before it meets the record: a clock neither from the future
 /// (beyond the bound the context allows) nor before desmig existed, and no field stamped before
 /// the value it says it replaces.
@@ -94,13 +100,19 @@ pub struct Write<'a> {
     pub consent_active: bool,
 }
 
+/// A worker's account reads; it never writes (checked before anything else about the write).
+pub fn check_role(writer: &Identity) -> Result<()> {
+    if writer.role == Role::Worker {
+        return Err(Error::not_allowed("read_only", "a worker's account can read their record but not change it"));
+    }
+    Ok(())
+}
+
 /// Role, scope, consent, authorship, verification and resolution: every rule about *who* that
 /// a write must pass.
 pub fn check_writer(w: &Write<'_>) -> Result<()> {
     let who = w.writer;
-    if who.role == Role::Worker {
-        return Err(Error::not_allowed("read_only", "a worker's account can read their record but not change it"));
-    }
+    check_role(who)?;
     for v in std::iter::once(w.village).chain(w.previous_village) {
         if !who.can_write(v, w.beneficiary_id) {
             return Err(Error::not_allowed("out_of_scope", format!("village {v} is not assigned to {}", who.display_name)));

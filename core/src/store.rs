@@ -176,8 +176,9 @@ impl FieldStore {
     }
 
     /// Restamps what this device wrote while its clock ran ahead of the server's (see
-    /// [`heal_clock`]); returns how many operations were restamped.
-    pub(crate) fn heal_clock(&self) -> Result<u64> {
+    /// [`heal_clock`]); returns how many operations were restamped, and how many of those the
+    /// server had refused.
+    pub(crate) fn heal_clock(&self) -> Result<Healed> {
         let now = self.now_ms().max(0) as u64;
         self.with_writer(|tx, clock| heal_clock(tx, clock, now))
     }
@@ -478,18 +479,18 @@ pub fn new_id() -> String {
 /// or the server refused operations as `clock_ahead`, the clock is set back to `now` and every
 /// such operation in the outbox is stamped again, in order, with its record's clocks. The
 /// server refused them (or will), so nobody else has seen the old stamps.
-pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> Result<u64> {
+pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> Result<Healed> {
     let limit = now.saturating_add(crate::hlc::MAX_DRIFT_MS);
     let ran_ahead = clock.last().millis > limit;
     let refused = tx.prepare_cached("SELECT 1 FROM outbox WHERE state = 'rejected' AND reject_code = 'clock_ahead'")?.exists([])?;
     if !ran_ahead && !refused {
-        return Ok(0);
+        return Ok(Healed::default());
     }
     if ran_ahead {
         clock.reset(now);
     }
     let mut renamed: HashMap<Hlc, Hlc> = HashMap::new();
-    let mut count = 0;
+    let mut healed = Healed::default();
     for mut entry in outbox::all(tx)? {
         let refused_here = entry.reject_code.as_deref() == Some("clock_ahead");
         if entry.op.hlc.millis <= limit && !refused_here {
@@ -497,9 +498,18 @@ pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> R
         }
         let old = entry.op.hlc.clone();
         let new = clock.tick(now);
-        for change in entry.op.fields.values_mut() {
+        // Moments the record states were read from the same wrong clock: they move back by as
+        // much as the stamp does.
+        let shift = old.millis.saturating_sub(new.millis) as i64;
+        let mut moments = Vec::new();
+        for (field, change) in entry.op.fields.iter_mut() {
             if let Some(b) = change.base.as_ref().and_then(|b| renamed.get(b)) {
                 change.base = Some(b.clone());
+            }
+            if let Some(ms) = change.value.as_i64().filter(|ms| *ms > limit as i64 && crate::rules::MOMENT_FIELDS.contains(&field.as_str()))
+            {
+                change.value = serde_json::Value::from(ms - shift);
+                moments.push((field.clone(), ms, ms - shift));
             }
         }
         if let Some(mut state) = load_versioned(tx, entry.op.entity, &entry.op.entity_id)? {
@@ -517,12 +527,25 @@ pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> R
                     c.base = change.base.clone();
                 }
             }
+            for (field, was, now_value) in &moments {
+                if state.fields.get(field).and_then(|v| v.as_i64()) == Some(*was) {
+                    state.fields.insert(field.clone(), serde_json::Value::from(*now_value));
+                }
+            }
             save_versioned(tx, entry.op.entity, &entry.op.entity_id, &state)?;
         }
         entry.op.hlc = new.clone();
         outbox::replace(tx, entry.seq, &entry.op)?;
         renamed.insert(old, new);
-        count += 1;
+        healed.restamped += 1;
+        healed.were_refused += u64::from(refused_here);
     }
-    Ok(count)
+    Ok(healed)
+}
+
+/// What healing the clock did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Healed {
+    pub restamped: u64,
+    pub were_refused: u64,
 }

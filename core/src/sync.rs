@@ -395,10 +395,10 @@ impl FieldStore {
                 // now that the phone knows the server's time, and sent once more.
                 if !healed {
                     healed = true;
-                    let restamped = self.heal_clock()?;
-                    if restamped > 0 {
-                        total += restamped;
-                        report.rejected = report.rejected.saturating_sub(restamped);
+                    let healed = self.heal_clock()?;
+                    if healed.were_refused > 0 {
+                        total += healed.were_refused;
+                        report.rejected = report.rejected.saturating_sub(healed.were_refused);
                         continue;
                     }
                 }

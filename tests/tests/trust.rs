@@ -278,6 +278,8 @@ fn a_phone_whose_clock_runs_a_year_ahead_heals_and_later_edits_still_win() {
     assert!(sri.store.rejected_operations().unwrap().is_empty());
     let stamped = created(&sri, EntityKind::Beneficiary, &siti.id).millis;
     assert!(stamped <= now() + 60_000, "the record clock is the server one, not a year ahead: {stamped} vs {}", now());
+    let registered_at = sri.store.beneficiary(&siti.id).unwrap().registered_at;
+    assert!(registered_at as u64 <= now() + 60_000, "the moments it states were corrected too: {registered_at}");
     // Wati's later edit wins, on the server and on Sri's phone.
     wati.sync().unwrap();
     wati.store.update_beneficiary(&siti.id, with_phone("0813 2222 2222")).unwrap();
