@@ -1,8 +1,8 @@
 //! Applying a pushed batch, decided once for every storage: [`plan`] reads what it needs through
-//! [`BatchSource`] (in the push's transaction), runs each operation through the core's `decide`
-//! — the same merge and rules as the phones — checks scope, and returns the writes to make. A
-//! rejected operation contributes no write. Each storage then persists the plan in the same
-//! transaction.
+//! [`BatchSource`] (in the push's transaction), checks each operation's id against its content,
+//! runs it through the core's `decide` — the same merge and write rules as the phones, as the
+//! token's user — and returns the writes to make. A rejected operation contributes no write.
+//! Each storage then persists the plan in the same transaction.
 
 use crate::batch::{applied, content_hash, rejected, rejection};
 use crate::error::Result;

@@ -1,5 +1,7 @@
-//! The server's storage interface: everything the HTTP layer and the admin commands need. The
-//! SQLite implementation is the embedded default.
+//! The server's storage: everything the HTTP layer and the admin commands need, written once
+//! over the SQL of each backend (SQLite, the embedded default, and PostgreSQL): the login and
+//! token rules, users and their scope, reference data, the feed's pages and the rows a push
+//! writes to it.
 
 use crate::error::{Result, ServerError};
 use desmig_core::checklist::Template;

@@ -113,7 +113,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         rejected = 1,
         running = true,
         progress = SyncProgress(SyncPhase.PUSHING, 5uL, 12uL, 18_400uL, 2_100uL),
-        last = SyncReport(1_795_900_000_000, 1_795_900_004_000, 30uL, 0uL, 0uL, 128uL, 40_000uL, 310_000uL, 4uL, "network error: no answer", "network"),
+        last = SyncReport(1_795_900_000_000, 1_795_900_004_000, 30uL, 0uL, 0uL, 128uL, 40_000uL, 310_000uL, 4uL, 0uL, "network error: no answer", "network"),
         error = UiMessage("error_network"),
     )
     val overview = SupervisorState(
