@@ -49,6 +49,9 @@ pub enum Error {
     /// The server no longer accepts this device's token.
     #[error("log in again: {0}")]
     LoginRequired(String),
+    /// An administrator revoked this device (a lost phone): the store wiped itself.
+    #[error("this device was revoked and its data erased: {0}")]
+    DeviceRevoked(String),
     /// The server refused the request; `code` says why.
     #[error("the server refused the request ({code}): {message}")]
     Server { status: u16, code: String, message: String },
@@ -88,6 +91,7 @@ impl Error {
             Error::StateConflict(_) => "state_conflict",
             Error::Network(_) => "network",
             Error::LoginRequired(_) => "login_required",
+            Error::DeviceRevoked(_) => "device_revoked",
             Error::Server { code, .. } => code,
             Error::Cancelled => "cancelled",
             _ => "storage",
@@ -138,6 +142,8 @@ impl From<Error> for ApiError {
             Error::StateConflict(reason) => ApiError::Conflict { reason },
             Error::Network(message) => ApiError::Network { message },
             Error::LoginRequired(message) => ApiError::LoginRequired { message },
+            // The app reads `device_revoked` from the stored sync report to say why.
+            e @ Error::DeviceRevoked(_) => ApiError::LoginRequired { message: e.to_string() },
             Error::Server { code, message, .. } => ApiError::Sync { code, message },
             Error::Cancelled => ApiError::Cancelled,
             other => ApiError::Storage { message: other.to_string() },

@@ -291,6 +291,31 @@ impl FieldStore {
         Ok(out)
     }
 
+    /// Erases everything this device holds about people — every record, the search index, the
+    /// outbox (changes not yet sent are lost with it), conflicts, the signed-in identity and the
+    /// feed's cursor — and overwrites the freed space, so that the file keeps no trace of them.
+    /// The device keeps its id, its clock and the reference data. Run when the server says the
+    /// device was revoked (a lost phone).
+    pub fn wipe(&self) -> Result<()> {
+        {
+            let mut w = lock(&self.writer);
+            w.conn.pragma_update(None, "secure_delete", "ON")?;
+            let tx = w.conn.transaction()?;
+            for kind in EntityKind::ALL {
+                tx.execute(&format!("DELETE FROM {}", kind.table()), [])?;
+            }
+            // The search index's own segments would keep the names until merged.
+            tx.execute("INSERT INTO beneficiary_search (beneficiary_search) VALUES ('delete-all')", [])?;
+            tx.execute("DELETE FROM outbox", [])?;
+            tx.execute("DELETE FROM conflict", [])?;
+            tx.execute("DELETE FROM meta WHERE key IN ('identity', 'pull_cursor')", [])?;
+            tx.commit()?;
+            w.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        }
+        *self.identity.write().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+
     pub fn outbox_counts(&self) -> Result<outbox::OutboxCounts> {
         self.read(outbox::counts)
     }

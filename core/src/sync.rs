@@ -154,6 +154,7 @@ fn gzip(data: &[u8]) -> Result<Vec<u8>> {
 
 impl<'a> Http<'a> {
     fn new(store: &'a FieldStore, settings: &'a SyncSettings, cancel: &'a CancelToken) -> Result<Http<'a>> {
+        check_server_url(&settings.server_url)?;
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_millis(settings.timeout_ms))
             .connect_timeout(Duration::from_secs(15));
@@ -250,6 +251,9 @@ impl<'a> Http<'a> {
         };
         match status {
             200..=299 => Ok(bytes),
+            401 if error_code_of(&bytes).as_deref() == Some("device_revoked") => {
+                Err(Retry::No(Error::DeviceRevoked(error_message(&bytes))))
+            }
             401 => Err(Retry::No(Error::LoginRequired(error_message(&bytes)))),
             // Too many wrong passwords: trying again now only extends the lock.
             429 if error_code_of(&bytes).as_deref() == Some("login_throttled") => {
@@ -273,6 +277,24 @@ impl<'a> Http<'a> {
 
     fn counters(&self) -> (u64, u64, u64) {
         (self.sent.load(Ordering::Relaxed), self.received.load(Ordering::Relaxed), self.round_trips.load(Ordering::Relaxed))
+    }
+}
+
+/// The server is reached over HTTPS: a token, NIKs and a person's file never cross a network in
+/// clear. Plain `http://` is accepted only for this machine itself (tests, a developer's laptop).
+pub fn check_server_url(url: &str) -> Result<()> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| Error::field("server_url", "invalid_url", format!("`{url}` is not a web address: {e}")))?;
+    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(Error::not_allowed(
+            "insecure_server_url",
+            "the server must be reached over https:// (plain http:// only on this device itself)",
+        )),
+        other => Err(Error::field("server_url", "invalid_url", format!("`{other}://` is not a web address the app can use; use https://"))),
     }
 }
 
@@ -359,6 +381,10 @@ impl FieldStore {
         report.finished_at = now_unix_ms();
         report.error = outcome.as_ref().err().map(|e| e.to_string());
         report.error_code = outcome.as_ref().err().map(|e| e.code().to_string());
+        if matches!(outcome, Err(Error::DeviceRevoked(_))) {
+            // A lost phone: what it holds goes, and it says why at its next start.
+            self.wipe()?;
+        }
         report.more_pending = self.outbox_counts().map(|c| c.pending).unwrap_or_default();
         self.with_writer(|tx, _| meta_set(tx, "last_sync", &serde_json::to_string(&report)?))?;
         if let Some(l) = listener {

@@ -91,6 +91,16 @@ enum UserCommand {
         #[arg(long)]
         password: String,
     },
+    /// Disable an account: its sessions end and it cannot log in.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
     /// Change a user's villages or districts; their next sync pulls the new scope.
     Assign {
         #[arg(long)]
@@ -171,7 +181,17 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             }
             UserCommand::Password { username, password } => {
                 storage.set_password(&username, &password)?;
-                println!("password changed for {username}");
+                println!("password changed for {username}; their phones log in again");
+                Ok(())
+            }
+            UserCommand::Disable { username } => {
+                storage.set_disabled(&username, true)?;
+                println!("{username} disabled; their sessions ended");
+                Ok(())
+            }
+            UserCommand::Enable { username } => {
+                storage.set_disabled(&username, false)?;
+                println!("{username} enabled");
                 Ok(())
             }
             UserCommand::Assign { username, villages, districts } => {

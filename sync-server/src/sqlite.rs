@@ -364,8 +364,30 @@ impl Storage for SqliteStorage {
         Ok(n == 1)
     }
 
-    fn write_password(&self, username: &str, password_hash: &str) -> Result<bool> {
-        Ok(lock(&self.writer).execute("UPDATE app_user SET password_hash = ?2 WHERE username = ?1", params![username, password_hash])? == 1)
+    fn write_password(&self, username: &str, password_hash: &str, now_ms: i64) -> Result<bool> {
+        let mut w = lock(&self.writer);
+        let tx = w.transaction()?;
+        let n = tx.execute("UPDATE app_user SET password_hash = ?2 WHERE username = ?1", params![username, password_hash])?;
+        tx.execute(
+            "UPDATE device_token SET revoked_at = ?2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = ?1)",
+            params![username, now_ms],
+        )?;
+        tx.commit()?;
+        Ok(n == 1)
+    }
+
+    fn write_disabled(&self, username: &str, disabled: bool, now_ms: i64) -> Result<bool> {
+        let mut w = lock(&self.writer);
+        let tx = w.transaction()?;
+        let n = tx.execute("UPDATE app_user SET disabled = ?2 WHERE username = ?1", params![username, i64::from(disabled)])?;
+        if disabled {
+            tx.execute(
+                "UPDATE device_token SET revoked_at = ?2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = ?1)",
+                params![username, now_ms],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n == 1)
     }
 
     fn write_scope(&self, user_id: &str, villages: &str, districts: &str) -> Result<()> {

@@ -109,8 +109,11 @@ pub trait Storage: Send + Sync + 'static {
     fn find_token(&self, token_hash: &str) -> Result<Option<TokenRow>>;
     /// Stores a new user; false when the username is taken.
     fn insert_user(&self, user: &UserRecord<'_>) -> Result<bool>;
-    /// Sets a password hash; false when there is no such user.
-    fn write_password(&self, username: &str, password_hash: &str) -> Result<bool>;
+    /// Sets a password hash and revokes the user's tokens; false when there is no such user.
+    fn write_password(&self, username: &str, password_hash: &str, now_ms: i64) -> Result<bool>;
+    /// Disables (revoking the user's tokens) or enables an account; false when there is no such
+    /// user.
+    fn write_disabled(&self, username: &str, disabled: bool, now_ms: i64) -> Result<bool>;
     /// Sets a user's villages and districts (JSON lists) and moves their scope version.
     fn write_scope(&self, user_id: &str, villages: &str, districts: &str) -> Result<()>;
     /// Records the device as revoked and revokes its tokens; returns how many.
@@ -211,9 +214,18 @@ pub trait Storage: Send + Sync + 'static {
         self.find_user(&username)?.map(|(u, _, _)| u).ok_or_else(|| ServerError::Internal("user vanished".into()))
     }
 
+    /// Sets a new password; every session of the user ends (their phones log in again).
     fn set_password(&self, username: &str, password: &str) -> Result<()> {
         let hash = crate::auth::hash_password(password)?;
-        if !self.write_password(&username.trim().to_lowercase(), &hash)? {
+        if !self.write_password(&username.trim().to_lowercase(), &hash, desmig_core::date::now_unix_ms())? {
+            return Err(ServerError::NotFound(format!("user {username} not found")));
+        }
+        Ok(())
+    }
+
+    /// Disables an account (its sessions end and it cannot log in) or enables it again.
+    fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
+        if !self.write_disabled(&username.trim().to_lowercase(), disabled, desmig_core::date::now_unix_ms())? {
             return Err(ServerError::NotFound(format!("user {username} not found")));
         }
         Ok(())
@@ -633,8 +645,14 @@ pub struct TokenRow {
 /// the account enabled.
 pub fn check_token(row: Option<TokenRow>, now_ms: i64) -> Result<Session> {
     let Some(t) = row else { return Err(ServerError::unauthorized("invalid_token", "unknown token; log in again")) };
-    if t.revoked_at.is_some() || t.device_revoked {
-        return Err(ServerError::unauthorized("token_revoked", "this device's access was revoked; log in again"));
+    if t.device_revoked {
+        return Err(ServerError::unauthorized("device_revoked", "an administrator revoked this device (a lost phone); its data is erased"));
+    }
+    if t.revoked_at.is_some() {
+        return Err(ServerError::unauthorized(
+            "token_revoked",
+            "this session was ended (a new password, or the account was disabled); log in again",
+        ));
     }
     if t.expires_at <= now_ms {
         return Err(ServerError::unauthorized("token_expired", "the session expired; log in again"));

@@ -88,6 +88,12 @@ fn administration_commands_say_what_is_wrong() {
     assert!(ok && out.contains("32.12.01.2008"), "{out}");
     let (ok, out) = admin(&db, &["device", "revoke", "lost-phone-1"]);
     assert!(ok, "{out}");
+    let (ok, out) = admin(&db, &["user", "disable", "--username", "sri"]);
+    assert!(ok && out.contains("sessions ended"), "{out}");
+    let (ok, out) = admin(&db, &["user", "enable", "--username", "sri"]);
+    assert!(ok, "{out}");
+    let (ok, out) = admin(&db, &["user", "disable", "--username", "nobody"]);
+    assert!(!ok && out.contains("not found"), "{out}");
     let (ok, out) = admin("mysql://nope", &["stats"]);
     assert!(!ok && out.contains("unknown database URL"), "{out}");
     let tpl = dir.path().join("t.json");

@@ -158,9 +158,11 @@ fn expired_and_revoked_tokens_must_log_in_again() {
     let sri = Device::login(&server.url, "sri");
     sri.sync().unwrap();
     server.storage.revoke_device(sri.store.device_id(), desmig_core::date::now_unix_ms()).unwrap();
-    assert!(matches!(sri.sync(), Err(Error::LoginRequired(_))));
+    // A revoked device is a lost phone: it erases itself (tests/tests/lost_phone.rs) and cannot
+    // log in again.
+    assert!(matches!(sri.sync(), Err(Error::DeviceRevoked(_))));
     let again = sri.store.login(&server.url, "sri", PASSWORD).unwrap_err();
-    assert!(matches!(again, Error::LoginRequired(_)), "a revoked device cannot log in again: {again}");
+    assert!(matches!(again, Error::DeviceRevoked(_)), "a revoked device cannot log in again: {again}");
     let wrong = Device::login(&server.url, "sri").store.login(&server.url, "sri", "salah-sandi").unwrap_err();
     assert!(matches!(wrong, Error::LoginRequired(_)), "{wrong}");
 }

@@ -74,6 +74,8 @@ final class SyncViewModel: ObservableObject {
             report = try await Core.run { try session.runSync(config: config, listener: listener) }
         } catch {
             if let coreError = error as? DesmigError, case .LoginRequired = coreError { state.needsLogin = true }
+            // A revoked (lost) phone has erased its data; its token goes too.
+            if (try? session.store.lastSync())?.errorCode == "device_revoked" { session.tokens.clear() }
             failure = uiMessage(for: error)
         }
         state.running = false
@@ -110,6 +112,7 @@ final class SyncViewModel: ObservableObject {
         switch code {
         case "network": return UiMessage("error_network")
         case "login_required": return UiMessage("error_login_required")
+        case "device_revoked": return UiMessage("error_device_revoked")
         case "cancelled": return UiMessage("sync_cancelled")
         case "storage": return UiMessage("error_storage", [code])
         default: return UiMessage("error_sync_refused", [code])

@@ -40,6 +40,8 @@ class SyncModel(private val session: AppSession) : StateHolder<SyncState>(SyncSt
         return try {
             session.store.syncNow(config, listener)
         } catch (e: DesmigException) {
+            // A revoked (lost) phone has erased its data; its token goes too.
+            if (session.store.lastSync()?.errorCode == "device_revoked") session.tokens.clear()
             update { it.copy(needsLogin = e is DesmigException.LoginRequired) }
             null
         } finally {
@@ -56,6 +58,7 @@ class SyncModel(private val session: AppSession) : StateHolder<SyncState>(SyncSt
     private fun messageFor(code: String): UiMessage = when (code) {
         "network" -> UiMessage("error_network")
         "login_required" -> UiMessage("error_login_required")
+        "device_revoked" -> UiMessage("error_device_revoked")
         "cancelled" -> UiMessage("sync_cancelled")
         "storage" -> UiMessage("error_storage", listOf(code))
         else -> UiMessage("error_sync_refused", listOf(code))
