@@ -401,7 +401,9 @@ fn a_sync_sends_everything_that_was_pending_whatever_the_batch_sizes() {
     for i in 0..n {
         register(&sri, &format!("Warga {}", char::from(b'A' + (i % 26) as u8)));
     }
-    // Batches are cut by bytes long before they reach their operation count.
+    // Batches are cut by bytes (about five registrations each) long before they reach their
+    // operation count: a push loop bounded by count alone (the old one stopped after
+    // pending / 200 + 2 batches) would leave most of these on the phone.
     sri.settings.push_batch_ops = 200;
     sri.settings.push_batch_bytes = 4 * 1024;
     let report = sri.sync().unwrap();
