@@ -359,6 +359,12 @@ impl FieldStore {
         Ok(self.inner.last_sync()?)
     }
 
+    /// Trusts one more certificate (PEM) for the server, beside the public roots: a programme
+    /// server with a certificate of its own. Kept across restarts; null forgets it.
+    pub fn trust_certificate(&self, pem: Option<String>) -> Result<()> {
+        Ok(self.inner.trust_certificate(pem.as_deref())?)
+    }
+
     /// Changes waiting to be sent, and changes the server refused.
     pub fn outbox_status(&self) -> Result<desmig_core::outbox::OutboxCounts> {
         Ok(self.inner.outbox_counts()?)

@@ -157,7 +157,13 @@ impl<'a> Http<'a> {
         check_server_url(&settings.server_url)?;
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_millis(settings.timeout_ms))
-            .connect_timeout(Duration::from_secs(15));
+            .connect_timeout(Duration::from_secs(15))
+            .https_only(!settings.server_url.starts_with("http://"));
+        if let Some(pem) = store.trusted_certificate()? {
+            for cert in parse_certificates(&pem)? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
         if !settings.reuse_connections {
             builder = builder.pool_max_idle_per_host(0);
         }
@@ -233,7 +239,7 @@ impl<'a> Http<'a> {
         }
         self.round_trips.fetch_add(1, Ordering::Relaxed);
         let sent_at = self.store.device_clock_ms();
-        let resp = req.send().map_err(|e| Retry::Yes(format!("no answer from the server: {e}")))?;
+        let resp = req.send().map_err(|e| Retry::Yes(format!("no answer from the server: {}", with_causes(&e))))?;
         let status = resp.status().as_u16();
         let server_time = resp.headers().get(SERVER_TIME_HEADER).and_then(|v| v.to_str().ok()?.parse::<i64>().ok());
         if let Some(t) = server_time {
@@ -278,6 +284,31 @@ impl<'a> Http<'a> {
     fn counters(&self) -> (u64, u64, u64) {
         (self.sent.load(Ordering::Relaxed), self.received.load(Ordering::Relaxed), self.round_trips.load(Ordering::Relaxed))
     }
+}
+
+/// An error with what caused it (a refused certificate says why only in its sources).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// The certificates of a PEM text (at least one), as the HTTP client trusts them.
+fn parse_certificates(pem: &str) -> Result<Vec<reqwest::Certificate>> {
+    let bad = |why: String| Error::field("certificate", "invalid_certificate", why);
+    let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| bad(format!("not a PEM certificate: {e}")))?;
+    if certs.is_empty() {
+        return Err(bad("no PEM certificate in the text".into()));
+    }
+    Ok(certs)
 }
 
 /// The server is reached over HTTPS: a token, NIKs and a person's file never cross a network in
@@ -359,6 +390,28 @@ impl FieldStore {
         }
         self.set_identity(Some(resp.identity.clone()))?;
         Ok(resp)
+    }
+
+    /// Trusts one more certificate (PEM) for the server, beside the public roots the app ships:
+    /// a programme server with a certificate of its own (a ministry CA, a test server). Kept
+    /// across restarts; `None` forgets it.
+    pub fn trust_certificate(&self, pem: Option<&str>) -> Result<()> {
+        if let Some(pem) = pem {
+            parse_certificates(pem)?;
+        }
+        self.with_writer(|tx, _| {
+            match pem {
+                Some(pem) => meta_set(tx, "trusted_certificate", pem)?,
+                None => {
+                    tx.execute("DELETE FROM meta WHERE key = 'trusted_certificate'", [])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn trusted_certificate(&self) -> Result<Option<String>> {
+        self.meta("trusted_certificate")
     }
 
     /// The last sync's outcome, if this device ever synced.

@@ -1,5 +1,6 @@
-//! The server's connections: accepted up to a cap, each closed when it sits silent too long
-//! (no request head, half a head, a stalled body, an idle keep-alive), and drained on shutdown.
+//! The server's connections: accepted up to a cap, over TLS when the server has a certificate,
+//! each closed when it sits silent too long (no request head, half a head, a stalled body, an
+//! idle keep-alive, a stalled TLS handshake), and drained on shutdown.
 //! A phone on 2G is slow but never silent for long; a socket that sends nothing is an attack or
 //! a dead link, and either way must not hold one of the server's file descriptors.
 
@@ -27,6 +28,9 @@ pub struct EdgeConfig {
     pub header_timeout: Duration,
     /// How long shutdown waits for requests in flight.
     pub shutdown_grace: Duration,
+    /// Serve HTTPS with this certificate and key (else plain HTTP, for loopback or behind a
+    /// TLS-terminating proxy).
+    pub tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
 }
 
 impl Default for EdgeConfig {
@@ -36,6 +40,7 @@ impl Default for EdgeConfig {
             idle_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(15),
             shutdown_grace: Duration::from_secs(10),
+            tls: None,
         }
     }
 }
@@ -92,6 +97,28 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleIo<T> {
     }
 }
 
+/// The TLS configuration of a certificate chain and its private key, from PEM files.
+pub fn tls_config(cert_file: &std::path::Path, key_file: &std::path::Path) -> Result<Arc<tokio_rustls::rustls::ServerConfig>, String> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert_file)
+        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read the certificate {}: {e}", cert_file.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{} holds no certificate", cert_file.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key_file).map_err(|e| format!("cannot read the private key {}: {e}", key_file.display()))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let mut config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("the certificate and key do not go together: {e}"))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish
 /// (up to the grace period).
 pub async fn serve(
@@ -123,17 +150,32 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(IdleIo::new(stream, config.idle_timeout));
+        let io = IdleIo::new(stream, config.idle_timeout);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo(addr));
             app.clone().call(request)
         });
-        let connection = graceful.watch(builder.serve_connection(io, service));
-        tokio::spawn(async move {
-            let _ = connection.await;
-            drop(permit);
-        });
+        match &config.tls {
+            None => {
+                let connection = graceful.watch(builder.serve_connection(TokioIo::new(io), service));
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                    drop(permit);
+                });
+            }
+            Some(tls) => {
+                // The handshake runs in the connection's own task, bounded like a request head.
+                let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
+                let (builder, watcher, handshake_timeout) = (builder.clone(), graceful.watcher(), config.header_timeout);
+                tokio::spawn(async move {
+                    if let Ok(Ok(stream)) = tokio::time::timeout(handshake_timeout, acceptor.accept(io)).await {
+                        let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await;
+                    }
+                    drop(permit);
+                });
+            }
+        }
     }
     drop(listener);
     let _ = tokio::time::timeout(config.shutdown_grace, graceful.shutdown()).await;

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use desmig_core::date::now_unix_ms;
 use desmig_core::scope::Role;
-use desmig_sync_server::edge::EdgeConfig;
+use desmig_sync_server::edge::{self, EdgeConfig};
 use desmig_sync_server::http::HttpConfig;
 use desmig_sync_server::storage::{NewUser, Storage};
 use desmig_sync_server::{demo, DatabaseUrl, ServerError, DEFAULT_DATABASE_URL};
@@ -39,6 +39,12 @@ enum Command {
         /// Seconds a connection may stay silent before it is closed.
         #[arg(long, default_value_t = 30)]
         idle_timeout_secs: u64,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Manage users.
     User {
@@ -127,14 +133,19 @@ fn run(cli: Cli) -> Result<(), ServerError> {
     let database = DatabaseUrl::parse(&url).map_err(|m| ServerError::bad("invalid_database_url", m))?;
     let storage: Arc<dyn Storage> = database.open()?;
     match cli.command {
-        Command::Serve { listen, token_days, max_clock_ahead_secs, max_connections, idle_timeout_secs } => {
+        Command::Serve { listen, token_days, max_clock_ahead_secs, max_connections, idle_timeout_secs, tls_cert, tls_key } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(edge::tls_config(&cert, &key).map_err(|m| ServerError::bad("invalid_tls", m))?),
+                _ => None,
+            };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .map_err(|e| ServerError::bad("cannot_listen", format!("cannot listen on {listen}: {e}")))?;
                 let addr = listener.local_addr().map_err(|e| ServerError::Internal(e.to_string()))?;
-                println!("desmig sync server listening on http://{addr} (database {url})");
+                let scheme = if tls.is_some() { "https" } else { "http" };
+                println!("desmig sync server listening on {scheme}://{addr} (database {url})");
                 let defaults = HttpConfig::default();
                 let config = HttpConfig {
                     token_ttl_ms: token_days * 24 * 3600 * 1000,
@@ -142,6 +153,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                     edge: EdgeConfig {
                         max_connections,
                         idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(1)),
+                        tls,
                         ..defaults.edge.clone()
                     },
                     ..defaults

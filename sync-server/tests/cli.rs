@@ -102,14 +102,41 @@ fn administration_commands_say_what_is_wrong() {
     assert!(!ok && out.contains("template"), "{out}");
 }
 
+/// A server process, stopped when dropped (also when a test fails halfway).
+struct Running(std::process::Child);
+
+impl Running {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+    fn kill(&mut self) -> std::io::Result<()> {
+        self.0.kill()
+    }
+    fn wait(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        self.0.wait()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts `serve` through a shell (so that limits can be set first) and returns it with its URL.
-fn serve(db: &str, shell_prefix: &str, args: &str) -> (std::process::Child, String) {
+fn serve(db: &str, shell_prefix: &str, args: &str) -> (Running, String) {
     let script = format!("{shell_prefix} exec '{BIN}' --database '{db}' serve --listen 127.0.0.1:0 {args}");
     let mut child = Command::new("sh").arg("-c").arg(script).stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("prints where it listens").to_string();
+    let child = Running(child);
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .expect("prints where it listens")
+        .to_string();
     // Keep reading stdout in the background so the server never blocks on a full pipe.
     std::thread::spawn(move || {
         let mut rest = String::new();
@@ -146,4 +173,23 @@ fn idle_sockets_cannot_exhaust_the_servers_file_descriptors() {
     let _ = server.wait();
     assert_eq!(answer.expect("served once the silent sockets were closed").status().as_u16(), 200);
     drop(idle);
+}
+
+#[test]
+fn the_server_serves_https_with_its_certificate() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let (cert, key) = (fixtures.join("test-server.crt"), fixtures.join("test-server.key"));
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    let (mut server, url) = serve(&db, "", &format!("--tls-cert '{}' --tls-key '{}'", cert.display(), key.display()));
+    assert!(url.starts_with("https://"), "{url}");
+    let pem = std::fs::read(&cert).unwrap();
+    let client = reqwest::blocking::Client::builder().add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap()).build().unwrap();
+    let answer = client.get(format!("{url}/healthz")).send();
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert_eq!(answer.unwrap().status().as_u16(), 200);
+    // A key that is not the certificate's is refused at start, saying so.
+    let (ok, out) = admin(&db, &["serve", "--tls-cert", cert.to_str().unwrap(), "--tls-key", cert.to_str().unwrap()]);
+    assert!(!ok && out.contains("invalid_tls"), "{out}");
 }

@@ -109,6 +109,17 @@ impl TestServer {
         s
     }
 
+    /// A server that speaks only HTTPS, with the test certificate (`tests/fixtures`).
+    pub fn start_tls() -> TestServer {
+        let tls = desmig_sync_server::edge::tls_config(&fixture("test-server.crt"), &fixture("test-server.key")).expect("test certificate");
+        let mut s = TestServer::start_with(HttpConfig {
+            edge: desmig_sync_server::edge::EdgeConfig { tls: Some(tls), ..Default::default() },
+            ..Default::default()
+        });
+        s.url = s.url.replace("http://", "https://");
+        s
+    }
+
     /// Another instance over the same database (PostgreSQL).
     pub fn instance_of(database: &TestDatabase) -> TestServer {
         TestServer::serve(database.open(), HttpConfig::default())
@@ -246,6 +257,16 @@ pub fn canonical_dump(conn: &Connection) -> String {
         })
         .collect();
     canonical(records, conflicts)
+}
+
+/// A file of `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// The test server's certificate, as a phone that trusts it holds it.
+pub fn test_certificate() -> String {
+    std::fs::read_to_string(fixture("test-server.crt")).expect("test certificate")
 }
 
 /// Counts rows of a table in a database file.

@@ -750,6 +750,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
      */
     func thisMonth()  -> String
     
+    /**
+     * Trusts one more certificate (PEM) for the server, beside the public roots: a programme
+     * server with a certificate of its own. Kept across restarts; null forgets it.
+     */
+    func trustCertificate(pem: String?) throws 
+    
     func updateBeneficiary(id: String, input: BeneficiaryInput) throws  -> Beneficiary
     
     func verifyVisit(visitId: String) throws  -> Visit
@@ -1229,6 +1235,19 @@ open func thisMonth() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Trusts one more certificate (PEM) for the server, beside the public roots: a programme
+     * server with a certificate of its own. Kept across restarts; null forgets it.
+     */
+open func trustCertificate(pem: String?)throws   {try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_trust_certificate(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(pem),uniffiCallStatus
+    )
+}
 }
     
 open func updateBeneficiary(id: String, input: BeneficiaryInput)throws  -> Beneficiary  {
@@ -7528,6 +7547,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_this_month() != 6277) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_trust_certificate() != 25523) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_update_beneficiary() != 56705) {

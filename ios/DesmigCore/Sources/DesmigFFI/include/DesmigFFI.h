@@ -434,6 +434,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_templates(uint64_t ptr, RustCallSt
 RustBuffer uniffi_desmig_fn_method_fieldstore_this_month(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_TRUST_CERTIFICATE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_TRUST_CERTIFICATE
+void uniffi_desmig_fn_method_fieldstore_trust_certificate(uint64_t ptr, RustBuffer pem, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_UPDATE_BENEFICIARY
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_UPDATE_BENEFICIARY
 RustBuffer uniffi_desmig_fn_method_fieldstore_update_beneficiary(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
@@ -933,6 +938,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_templates(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_THIS_MONTH
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_THIS_MONTH
 uint16_t uniffi_desmig_checksum_method_fieldstore_this_month(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_TRUST_CERTIFICATE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_TRUST_CERTIFICATE
+uint16_t uniffi_desmig_checksum_method_fieldstore_trust_certificate(void
     
 );
 #endif

@@ -761,6 +761,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_this_month(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_trust_certificate(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_update_beneficiary(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_verify_visit(
@@ -868,6 +870,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_this_month(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_trust_certificate(`ptr`: Long,`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_desmig_fn_method_fieldstore_update_beneficiary(`ptr`: Long,`id`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_verify_visit(`ptr`: Long,`visitId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1101,6 +1105,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_this_month() and 0xFFFF) != 6277) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_trust_certificate() and 0xFFFF) != 25523) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_update_beneficiary() and 0xFFFF) != 56705) {
@@ -1738,6 +1745,12 @@ public interface FieldStoreInterface {
      * This month, `YYYY-MM`.
      */
     fun `thisMonth`(): kotlin.String
+    
+    /**
+     * Trusts one more certificate (PEM) for the server, beside the public roots: a programme
+     * server with a certificate of its own. Kept across restarts; null forgets it.
+     */
+    fun `trustCertificate`(`pem`: kotlin.String?)
     
     fun `updateBeneficiary`(`id`: kotlin.String, `input`: BeneficiaryInput): Beneficiary
     
@@ -2411,6 +2424,24 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Trusts one more certificate (PEM) for the server, beside the public roots: a programme
+     * server with a certificate of its own. Kept across restarts; null forgets it.
+     */
+    @Throws(DesmigException::class)override fun `trustCertificate`(`pem`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_trust_certificate(
+        it,
+        
+        FfiConverterOptionalString.lower(`pem`),_status)
+}
+    }
+    
     
 
     
