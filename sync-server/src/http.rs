@@ -39,6 +39,9 @@ pub struct HttpConfig {
     pub clock_bound_ms: u64,
     pub throttle: ThrottleConfig,
     pub edge: EdgeConfig,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (login throttling counts the
+    /// client's address, not the proxy's).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -51,6 +54,7 @@ impl Default for HttpConfig {
             clock_bound_ms: desmig_core::hlc::MAX_DRIFT_MS,
             throttle: ThrottleConfig::default(),
             edge: EdgeConfig::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -226,6 +230,22 @@ fn json_response(headers: &HeaderMap, body: Vec<u8>) -> Response {
     builder.body(Body::from(body)).unwrap_or_else(|_| ServerError::Internal("response".into()).into_response())
 }
 
+/// Who made the request: the peer, or — when the peer is a trusted proxy — the address it
+/// names last in `X-Forwarded-For` (the one it saw itself; earlier entries are the client's word).
+fn client_address(config: &HttpConfig, peer: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
+    if !config.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .last()
+        .unwrap_or(peer)
+}
+
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -233,8 +253,9 @@ async fn login(
     request: Request,
 ) -> Result<Response> {
     check_protocol(&headers)?;
+    let client = client_address(&state.config, peer.ip(), &headers);
     let req: LoginRequest = json_body(&state, request).await?;
-    let keys = LoginThrottle::keys(&req.username, peer.ip());
+    let keys = LoginThrottle::keys(&req.username, client);
     state.throttle.check(&keys, now_unix_ms())?;
     let storage = state.storage.clone();
     let ttl = state.config.token_ttl_ms;

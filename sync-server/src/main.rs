@@ -45,6 +45,9 @@ enum Command {
         /// The certificate's private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// A reverse proxy (IP address) whose X-Forwarded-For names the client; repeat for several.
+        #[arg(long = "trusted-proxy")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Manage users.
     User {
@@ -133,7 +136,16 @@ fn run(cli: Cli) -> Result<(), ServerError> {
     let database = DatabaseUrl::parse(&url).map_err(|m| ServerError::bad("invalid_database_url", m))?;
     let storage: Arc<dyn Storage> = database.open()?;
     match cli.command {
-        Command::Serve { listen, token_days, max_clock_ahead_secs, max_connections, idle_timeout_secs, tls_cert, tls_key } => {
+        Command::Serve {
+            listen,
+            token_days,
+            max_clock_ahead_secs,
+            max_connections,
+            idle_timeout_secs,
+            tls_cert,
+            tls_key,
+            trusted_proxies,
+        } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(edge::tls_config(&cert, &key).map_err(|m| ServerError::bad("invalid_tls", m))?),
                 _ => None,
@@ -150,6 +162,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 let config = HttpConfig {
                     token_ttl_ms: token_days * 24 * 3600 * 1000,
                     clock_bound_ms: max_clock_ahead_secs * 1000,
+                    trusted_proxies,
                     edge: EdgeConfig {
                         max_connections,
                         idle_timeout: std::time::Duration::from_secs(idle_timeout_secs.max(1)),
