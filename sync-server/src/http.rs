@@ -242,7 +242,7 @@ fn client_address(config: &HttpConfig, peer: std::net::IpAddr, headers: &HeaderM
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|a| a.trim().parse().ok())
-        .last()
+        .next_back()
         .unwrap_or(peer)
 }
 
