@@ -60,14 +60,14 @@ fn nginx_in_front_of(upstream: &str) -> Nginx {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let url = format!("https://127.0.0.1:{port}");
+    let nginx = Nginx { child, url: format!("https://127.0.0.1:{port}"), _dir: dir };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Nginx { child, url, _dir: dir };
+            return nginx;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    panic!("nginx did not start: {}", std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default());
+    panic!("nginx did not start: {}", std::fs::read_to_string(nginx._dir.path().join("error.log")).unwrap_or_default());
 }
 
 /// A login from the local address `from` through `url`: its status and error code.
