@@ -897,7 +897,7 @@ impl Entity for Visit {
             if &unverified != old {
                 return Err(Error::StateConflict("a completed visit cannot be changed; record an amendment".into()));
             }
-            if old.verified_by.is_some() && self.verified_by != old.verified_by {
+            if old.verified_by.is_some() && (self.verified_by != old.verified_by || self.verified_at != old.verified_at) {
                 return Err(Error::StateConflict("the visit is already verified".into()));
             }
         }

@@ -84,8 +84,10 @@ pub fn all(conn: &Connection) -> Result<Vec<OutboxEntry>> {
 
 /// Replaces an operation (restamped with a corrected clock) and queues it again.
 pub fn replace(conn: &Connection, seq: i64, op: &Operation) -> Result<()> {
-    conn.prepare_cached("UPDATE outbox SET op = ?2, state = 'pending', reject_code = NULL, reject_message = NULL WHERE seq = ?1")?
-        .execute(params![seq, serde_json::to_string(op)?])?;
+    conn.prepare_cached(
+        "UPDATE outbox SET op_id = ?3, op = ?2, state = 'pending', reject_code = NULL, reject_message = NULL WHERE seq = ?1",
+    )?
+    .execute(params![seq, serde_json::to_string(op)?, op.op_id])?;
     Ok(())
 }
 

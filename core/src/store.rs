@@ -134,8 +134,10 @@ impl FieldStore {
         *self.today_override.write().unwrap_or_else(|e| e.into_inner()) = today;
     }
 
+    /// Today (UTC) on this device's clock corrected by the server's, or the pinned day in tests.
     pub fn today(&self) -> Date {
-        self.today_override.read().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(Date::today_utc)
+        let pinned = *self.today_override.read().unwrap_or_else(|e| e.into_inner());
+        pinned.unwrap_or_else(|| Date::from_unix_ms(self.now_ms()))
     }
 
     /// "Now" in Unix ms: this device's clock corrected by the server's time, or noon of the
@@ -166,7 +168,13 @@ impl FieldStore {
     /// device's own clock went from `sent_ms` to `received_ms`. Kept across restarts.
     pub(crate) fn observe_server_time(&self, server_ms: i64, sent_ms: i64, received_ms: i64) -> Result<()> {
         let offset = server_ms - (sent_ms + received_ms) / 2;
-        let before = self.clock_offset_ms.swap(offset, Ordering::Relaxed);
+        let before = self.clock_offset_ms.load(Ordering::Relaxed);
+        // A slow exchange (a long upload on 2G) says when the server answered, not when it was
+        // asked: its midpoint can be seconds off. It is taken only when the clocks moved a lot.
+        if received_ms - sent_ms > 10_000 && (offset - before).abs() < 60_000 {
+            return Ok(());
+        }
+        self.clock_offset_ms.store(offset, Ordering::Relaxed);
         // A second either way is network jitter; only a real change is written down.
         if (offset - before).abs() > 1000 {
             let w = lock(&self.writer);
@@ -180,7 +188,8 @@ impl FieldStore {
     /// server had refused.
     pub(crate) fn heal_clock(&self) -> Result<Healed> {
         let now = self.now_ms().max(0) as u64;
-        self.with_writer(|tx, clock| heal_clock(tx, clock, now))
+        let user = self.require_identity()?.user_id;
+        self.with_writer(|tx, clock| heal_clock(tx, clock, now, &user))
     }
 
     pub fn regions(&self) -> Arc<RegionCatalog> {
@@ -271,7 +280,7 @@ impl FieldStore {
         let reference = self.reference();
         let now_ms = self.now_ms();
         self.with_writer(|tx, clock| {
-            heal_clock(tx, clock, now_ms.max(0) as u64)?;
+            heal_clock(tx, clock, now_ms.max(0) as u64, &identity.user_id)?;
             let mut batch = Batch { tx, ctx: &reference, clock, identity: &identity, device_id: &self.device_id, now_ms };
             f(&mut batch)
         })
@@ -501,10 +510,11 @@ pub fn new_id() -> String {
 
 /// How a device heals a clock that ran ahead (its own clock was set wrong): when its last stamp
 /// is further ahead of `now` (the clock corrected by the server's time) than the server accepts,
-/// or the server refused operations as `clock_ahead`, the clock is set back to `now` and every
-/// such operation in the outbox is stamped again, in order, with its record's clocks. The
-/// server refused them (or will), so nobody else has seen the old stamps.
-pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> Result<Healed> {
+/// or the server refused operations as `clock_ahead`, the clock is set back to `now` and the
+/// signed-in user's operations in the outbox are stamped again, in order, from the first such
+/// operation on (so that later edits still order after earlier ones), with their records'
+/// clocks. A restamped operation is another change: it gets a new id.
+pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64, user_id: &str) -> Result<Healed> {
     let limit = now.saturating_add(crate::hlc::MAX_DRIFT_MS);
     let ran_ahead = clock.last().millis > limit;
     let refused = tx.prepare_cached("SELECT 1 FROM outbox WHERE state = 'rejected' AND reject_code = 'clock_ahead'")?.exists([])?;
@@ -516,12 +526,21 @@ pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> R
     }
     let mut renamed: HashMap<Hlc, Hlc> = HashMap::new();
     let mut healed = Healed::default();
+    let mut restamping = false;
     for mut entry in outbox::all(tx)? {
+        if entry.op.user_id != user_id {
+            continue;
+        }
         let refused_here = entry.reject_code.as_deref() == Some("clock_ahead");
-        if entry.op.hlc.millis <= limit && !refused_here {
+        restamping |= entry.op.hlc.millis > limit || refused_here;
+        // Rejected for another reason: it stays as it is, for the user to see.
+        if !restamping || (entry.reject_code.is_some() && !refused_here) {
             continue;
         }
         let old = entry.op.hlc.clone();
+        for base in entry.op.fields.values().filter_map(|c| c.base.as_ref()).filter(|b| !renamed.contains_key(*b)) {
+            clock.observe(base, now);
+        }
         let new = clock.tick(now);
         // Moments the record states were read from the same wrong clock: they move back by as
         // much as the stamp does.
@@ -560,6 +579,7 @@ pub(crate) fn heal_clock(tx: &Transaction<'_>, clock: &mut Clock, now: u64) -> R
             save_versioned(tx, entry.op.entity, &entry.op.entity_id, &state)?;
         }
         entry.op.hlc = new.clone();
+        entry.op.op_id = uuid::Uuid::now_v7().to_string();
         outbox::replace(tx, entry.seq, &entry.op)?;
         renamed.insert(old, new);
         healed.restamped += 1;

@@ -65,14 +65,27 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     pub metrics: Arc<Metrics>,
     pub throttle: Arc<LoginThrottle>,
+    /// Password checks at once (each takes ~19 MiB and a core for a few milliseconds): one per
+    /// core, so a flood of logins queues instead of exhausting memory.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, config: HttpConfig) -> AppState {
         let throttle = Arc::new(LoginThrottle::new(config.throttle.clone()));
-        AppState { storage, config: Arc::new(config), metrics: Arc::new(Metrics::default()), throttle }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            storage,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            throttle,
+            password_checks: Arc::new(tokio::sync::Semaphore::new(cores)),
+        }
     }
 }
+
+/// The largest login request, once decompressed.
+const MAX_LOGIN_BYTES: usize = 4096;
 
 /// Headers on every answer: the server's clock (phones correct theirs by it), and nothing an
 /// answer holds (tokens, NIKs) is kept by a cache or sniffed as another type.
@@ -164,8 +177,9 @@ async fn session(state: &AppState, headers: &HeaderMap) -> Result<Session> {
     blocking(move || storage.authenticate(&token, now_unix_ms())).await
 }
 
-/// Reads the whole body within the limits, gunzipping it when it says it is gzip, and parses it.
-async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<T> {
+/// Reads the whole body within the limits (`max_plain` once decompressed), gunzipping it when it
+/// says it is gzip, and parses it.
+async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request, max_plain: usize) -> Result<T> {
     let (parts, body) = request.into_parts();
     let limit = state.config.max_body_bytes;
     let too_large = || ServerError::TooLarge(format!("the request body is larger than {limit} bytes; send smaller batches"));
@@ -190,9 +204,12 @@ async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request) -> R
         })?;
     let encoding = parts.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
     let plain: Bytes = match encoding {
+        "identity" if raw.len() > max_plain => {
+            return Err(ServerError::TooLarge(format!("the request body is larger than {max_plain} bytes")));
+        }
         "identity" => raw,
         "gzip" => {
-            let max = state.config.max_decompressed_bytes;
+            let max = max_plain;
             let mut out = Vec::new();
             GzDecoder::new(&raw[..])
                 .take(max as u64 + 1)
@@ -236,14 +253,9 @@ fn client_address(config: &HttpConfig, peer: std::net::IpAddr, headers: &HeaderM
     if !config.trusted_proxies.contains(&peer) {
         return peer;
     }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
-        .next_back()
-        .unwrap_or(peer)
+    // The last entry is the one the proxy wrote; anything before it is the client's word.
+    let last = headers.get_all("x-forwarded-for").iter().next_back().and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next());
+    last.and_then(|a| a.trim().parse().ok()).unwrap_or(peer)
 }
 
 async fn login(
@@ -254,29 +266,26 @@ async fn login(
 ) -> Result<Response> {
     check_protocol(&headers)?;
     let client = client_address(&state.config, peer.ip(), &headers);
-    let req: LoginRequest = json_body(&state, request).await?;
+    let req: LoginRequest = json_body(&state, request, MAX_LOGIN_BYTES).await?;
+    if req.username.len() > crate::storage::MAX_USERNAME_BYTES {
+        return Err(ServerError::bad("invalid_username", "no username is that long"));
+    }
     let keys = LoginThrottle::keys(&req.username, client);
-    state.throttle.check(&keys, now_unix_ms())?;
+    // Counted before the password is checked, refunded when it was right: attempts made at
+    // once cannot all slip in before the first failure is counted.
+    state.throttle.attempt(&keys, now_unix_ms())?;
+    let _slot = state.password_checks.clone().acquire_owned().await.map_err(|e| ServerError::Internal(e.to_string()))?;
     let storage = state.storage.clone();
     let ttl = state.config.token_ttl_ms;
-    match blocking(move || storage.login(&req, ttl, now_unix_ms())).await {
-        Ok(resp) => {
-            state.throttle.succeeded(&keys);
-            Ok(json_response(&headers, serde_json::to_vec(&resp)?))
-        }
-        Err(e) => {
-            if matches!(e, ServerError::Unauthorized { code: "invalid_credentials", .. }) {
-                state.throttle.failed(&keys, now_unix_ms());
-            }
-            Err(e)
-        }
-    }
+    let resp = blocking(move || storage.login(&req, ttl, now_unix_ms())).await?;
+    state.throttle.succeeded(&keys);
+    Ok(json_response(&headers, serde_json::to_vec(&resp)?))
 }
 
 async fn push(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {
     check_protocol(&headers)?;
     let session = session(&state, &headers).await?;
-    let req: PushRequest = json_body(&state, request).await?;
+    let req: PushRequest = json_body(&state, request, state.config.max_decompressed_bytes).await?;
     let storage = state.storage.clone();
     let results = blocking(move || storage.push(&session, &req.ops, now_unix_ms())).await?;
     state.metrics.operations(&results);

@@ -30,8 +30,9 @@ enum Command {
         /// Days a device token stays valid.
         #[arg(long, default_value_t = 30)]
         token_days: i64,
-        /// Seconds an operation may be stamped ahead of this server's clock.
-        #[arg(long, default_value_t = 300)]
+        /// Seconds an operation may be stamped ahead of this server's clock (at most 300: the
+        /// phones heal their clocks beyond that).
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=300))]
         max_clock_ahead_secs: u64,
         /// Connections served at once (keep the process's file limit above it).
         #[arg(long, default_value_t = 512)]

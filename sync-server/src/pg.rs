@@ -207,8 +207,9 @@ impl BatchSource for Source<'_, '_> {
         Ok(self
             .0
             .query(
+                // Shared locks: a concurrent move or withdrawal of consent waits for this push.
                 "SELECT id, village_code, (fields::jsonb ->> 'consent_withdrawn_at') IS NULL FROM record
-                 WHERE kind = 'beneficiary' AND id = ANY($1)",
+                 WHERE kind = 'beneficiary' AND id = ANY($1) ORDER BY id FOR SHARE",
                 &[&beneficiary_ids],
             )?
             .iter()

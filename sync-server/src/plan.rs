@@ -82,20 +82,26 @@ pub struct Plan {
     pub applied: Vec<(Operation, String)>,
 }
 
-/// What the rules read while a batch is planned: the files and NIKs read for it, updated by the
-/// operations the batch accepts.
-struct BatchLookup {
+/// What the rules read while a batch is planned: the files read for it, and NIKs as the rules
+/// ask for them (normalised), both updated by the operations the batch accepts.
+struct BatchLookup<'a> {
     files: HashMap<String, FileInfo>,
-    niks: HashMap<String, String>,
+    /// NIK → who holds it now (`None`: released by an operation of this batch).
+    niks: HashMap<String, Option<String>>,
+    source: &'a mut dyn BatchSource,
 }
 
-impl Lookup for BatchLookup {
+impl Lookup for BatchLookup<'_> {
     fn file(&mut self, beneficiary_id: &str) -> desmig_core::Result<Option<FileInfo>> {
         Ok(self.files.get(beneficiary_id).cloned())
     }
 
     fn nik_holder(&mut self, nik: &str, except: &str) -> desmig_core::Result<Option<String>> {
-        Ok(self.niks.get(nik).filter(|id| id.as_str() != except).cloned())
+        if !self.niks.contains_key(nik) {
+            let stored = self.source.nik_holders(&[nik.to_string()]).map_err(|e| desmig_core::Error::Corrupt(e.to_string()))?;
+            self.niks.insert(nik.to_string(), stored.get(nik).cloned());
+        }
+        Ok(self.niks.get(nik).cloned().flatten().filter(|id| id.as_str() != except))
     }
 }
 
@@ -123,16 +129,10 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     }
     beneficiaries.sort();
     beneficiaries.dedup();
-    let mut niks: Vec<String> = ops
-        .iter()
-        .filter(|o| o.entity == EntityKind::Beneficiary)
-        .filter_map(|o| o.fields.get("nik").and_then(|c| c.value.as_str()).map(str::to_string))
-        .collect();
-    niks.sort();
-    niks.dedup();
-    let mut lookup = BatchLookup { files: source.files(&beneficiaries)?, niks: source.nik_holders(&niks)? };
+    let files = source.files(&beneficiaries)?;
     let resolve_ids: Vec<String> = ops.iter().flat_map(|o| o.resolves.iter().cloned()).collect();
     let mut open_conflicts = if resolve_ids.is_empty() { HashMap::new() } else { source.open_conflicts(&resolve_ids)? };
+    let mut lookup = BatchLookup { files, niks: HashMap::new(), source };
 
     let who = session.user.identity();
     let mut plan = Plan::default();
@@ -184,9 +184,11 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
             if op.entity == EntityKind::Beneficiary {
                 let consent_active = decision.state.fields.get("consent_withdrawn_at").is_none_or(Value::is_null);
                 lookup.files.insert(op.entity_id.clone(), FileInfo { village_code: decision.village_code.clone(), consent_active });
-                lookup.niks.retain(|_, id| id != &op.entity_id);
+                for holder in lookup.niks.values_mut().filter(|h| h.as_deref() == Some(op.entity_id.as_str())) {
+                    *holder = None;
+                }
                 if let Some(nik) = decision.state.fields.get("nik").and_then(Value::as_str) {
-                    lookup.niks.insert(nik.to_string(), op.entity_id.clone());
+                    lookup.niks.insert(nik.to_string(), Some(op.entity_id.clone()));
                 }
             }
             if let Some(previous) = &decision.previous_village {

@@ -496,7 +496,8 @@ pub fn feed_entries(plan: &crate::plan::Plan, source: &mut dyn FeedSource) -> Re
         entries.push(FeedEntry {
             kind: "evict",
             entity: "beneficiary".into(),
-            entity_id: m.beneficiary_id.clone(),
+            // One row per village left: a file that moves on again leaves each village its own.
+            entity_id: format!("{}@{}", m.beneficiary_id, m.previous_village),
             beneficiary_id: m.beneficiary_id.clone(),
             village: m.previous_village.clone(),
             body: evict_change_json(&m.beneficiary_id)?,
@@ -598,10 +599,16 @@ impl ReferenceCache {
     }
 }
 
+/// The longest username.
+pub const MAX_USERNAME_BYTES: usize = 64;
+
 /// Usernames are case-insensitive: stored and looked up lower-cased.
 pub fn normalize_username(raw: &str) -> Result<String> {
     let username = raw.trim().to_lowercase();
-    if username.is_empty() || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+    if username.is_empty()
+        || username.len() > MAX_USERNAME_BYTES
+        || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
         return Err(ServerError::bad("invalid_username", "a username is letters, digits, '.', '_' or '-'"));
     }
     Ok(username)

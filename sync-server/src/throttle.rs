@@ -55,8 +55,15 @@ impl LoginThrottle {
         Ok(())
     }
 
-    pub fn failed(&self, keys: &[String], now_ms: i64) {
+    /// Refuses the attempt while a key is locked; otherwise counts it as a failure right away
+    /// (attempts made at once cannot all slip in before the first failure is counted), until
+    /// [`LoginThrottle::succeeded`] says the password was right.
+    pub fn attempt(&self, keys: &[String], now_ms: i64) -> Result<()> {
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        let until = keys.iter().filter_map(|k| records.get(k)).map(|r| r.locked_until).max().unwrap_or(0);
+        if until > now_ms {
+            return Err(ServerError::Throttled { retry_after_s: ((until - now_ms) as u64).div_ceil(1000) });
+        }
         if records.len() >= self.config.max_keys {
             let horizon = now_ms - self.config.window_ms;
             records.retain(|_, r| r.locked_until > now_ms || r.failures.iter().any(|t| *t > horizon));
@@ -67,17 +74,26 @@ impl LoginThrottle {
             r.failures.push(now_ms);
             if r.failures.len() >= self.config.max_failures {
                 r.locked_until = now_ms + self.config.lock_ms;
-                r.failures.clear();
             }
         }
+        Ok(())
     }
 
-    /// A right password clears the account's failures (not the address's: one address may try
-    /// many accounts).
+    /// The password was right: the account's failures are cleared, and the failure its attempt
+    /// counted against the address is taken back (one address may try many accounts: its other
+    /// failures stay), with the lock it may have caused.
     pub fn succeeded(&self, keys: &[String]) {
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(account) = keys.first() {
             records.remove(account);
+        }
+        for key in keys.iter().skip(1) {
+            if let Some(r) = records.get_mut(key) {
+                r.failures.pop();
+                if r.failures.len() < self.config.max_failures {
+                    r.locked_until = 0;
+                }
+            }
         }
     }
 }
@@ -91,10 +107,10 @@ mod tests {
         let t = LoginThrottle::new(ThrottleConfig::default());
         let keys = LoginThrottle::keys("Sri", "127.0.0.1".parse().unwrap());
         for i in 0..4 {
-            t.failed(&keys, 1_000 + i);
+            t.attempt(&keys, 1_000 + i).unwrap();
             assert!(t.check(&keys, 1_000 + i).is_ok());
         }
-        t.failed(&keys, 2_000);
+        t.attempt(&keys, 2_000).unwrap();
         match t.check(&keys, 2_000) {
             Err(ServerError::Throttled { retry_after_s }) => assert_eq!(retry_after_s, 600),
             other => panic!("{other:?}"),
@@ -103,8 +119,28 @@ mod tests {
         // Failures spread over more than the window do not add up.
         let other = LoginThrottle::keys("wati", "127.0.0.2".parse().unwrap());
         for i in 0..10 {
-            t.failed(&other, 1_000_000 + i * 6 * 60 * 1000);
+            t.attempt(&other, 1_000_000 + i * 6 * 60 * 1000).unwrap();
         }
         assert!(t.check(&other, 1_000_000 + 60 * 60 * 1000).is_ok());
+    }
+
+    #[test]
+    fn a_right_password_takes_back_its_own_count_but_not_the_others() {
+        let t = LoginThrottle::new(ThrottleConfig::default());
+        let addr: IpAddr = "127.0.0.1".parse().unwrap();
+        for name in ["a", "b", "c", "d"] {
+            t.attempt(&LoginThrottle::keys(name, addr), 1_000).unwrap();
+        }
+        // The fifth attempt from the address is right: it does not lock the address.
+        let sri = LoginThrottle::keys("sri", addr);
+        t.attempt(&sri, 1_001).unwrap();
+        t.succeeded(&sri);
+        assert!(t.check(&sri, 1_002).is_ok());
+        // Five attempts at once, all wrong: the sixth is refused before any password is checked.
+        let wati = LoginThrottle::keys("wati", "127.0.0.2".parse().unwrap());
+        for _ in 0..5 {
+            t.attempt(&wati, 2_000).unwrap();
+        }
+        assert!(matches!(t.attempt(&wati, 2_001), Err(ServerError::Throttled { .. })));
     }
 }

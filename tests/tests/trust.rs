@@ -174,6 +174,11 @@ fn the_phone_and_the_server_refuse_the_same_writes_with_the_same_codes() {
     let resp: desmig_core::protocol::PushResponse = serde_json::from_slice(&body).unwrap();
     assert_eq!(Some(code_of(&phone)), resp.results[0].code);
     assert_eq!((resp.results[0].fields[0].field.as_str(), resp.results[0].fields[0].code.as_str()), ("nik", "duplicate"));
+    // Written another way (spaces, as a form may send it), it is still the same NIK.
+    let spaced = format!("{} {} {} ", &nik[..6], &nik[6..12], &nik[12..]);
+    let (_, body) = raw.push(vec![beneficiary_op(&sri, json!({"nik": spaced}))]);
+    let resp: desmig_core::protocol::PushResponse = serde_json::from_slice(&body).unwrap();
+    assert_eq!(resp.results[0].fields.first().map(|f| f.code.as_str()), Some("duplicate"), "{:?}", resp.results[0]);
     // Consent withdrawn: nothing more is written to the file.
     let rina = register(&sri, "Rina");
     sri.store.withdraw_consent(&rina.id).unwrap();
