@@ -276,6 +276,15 @@ impl FeedSource for Source<'_, '_> {
     }
 }
 
+/// Ends every session of a user.
+fn revoke_user_tokens(tx: &mut Transaction<'_>, username: &str, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE device_token SET revoked_at = $2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = $1)",
+        &[&username, &now_ms],
+    )?;
+    Ok(())
+}
+
 /// Writes feed rows in one statement; each row takes a new sequence number, in order.
 fn write_feed(tx: &mut Transaction<'_>, entries: &[FeedEntry]) -> Result<()> {
     if entries.is_empty() {
@@ -507,10 +516,7 @@ impl Storage for PostgresStorage {
         let mut c = self.client();
         let mut tx = c.transaction()?;
         let n = tx.execute("UPDATE app_user SET password_hash = $2 WHERE username = $1", &[&username, &password_hash])?;
-        tx.execute(
-            "UPDATE device_token SET revoked_at = $2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = $1)",
-            &[&username, &now_ms],
-        )?;
+        revoke_user_tokens(&mut tx, username, now_ms)?;
         tx.commit()?;
         Ok(n == 1)
     }
@@ -520,10 +526,7 @@ impl Storage for PostgresStorage {
         let mut tx = c.transaction()?;
         let n = tx.execute("UPDATE app_user SET disabled = $2 WHERE username = $1", &[&username, &disabled])?;
         if disabled {
-            tx.execute(
-                "UPDATE device_token SET revoked_at = $2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = $1)",
-                &[&username, &now_ms],
-            )?;
+            revoke_user_tokens(&mut tx, username, now_ms)?;
         }
         tx.commit()?;
         Ok(n == 1)

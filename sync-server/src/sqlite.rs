@@ -228,6 +228,15 @@ impl FeedSource for Source<'_> {
     }
 }
 
+/// Ends every session of a user.
+fn revoke_user_tokens(tx: &Connection, username: &str, now_ms: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE device_token SET revoked_at = ?2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = ?1)",
+        params![username, now_ms],
+    )?;
+    Ok(())
+}
+
 /// Persists a plan in the push's transaction.
 fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
     let mut save = tx.prepare_cached(
@@ -368,10 +377,7 @@ impl Storage for SqliteStorage {
         let mut w = lock(&self.writer);
         let tx = w.transaction()?;
         let n = tx.execute("UPDATE app_user SET password_hash = ?2 WHERE username = ?1", params![username, password_hash])?;
-        tx.execute(
-            "UPDATE device_token SET revoked_at = ?2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = ?1)",
-            params![username, now_ms],
-        )?;
+        revoke_user_tokens(&tx, username, now_ms)?;
         tx.commit()?;
         Ok(n == 1)
     }
@@ -381,10 +387,7 @@ impl Storage for SqliteStorage {
         let tx = w.transaction()?;
         let n = tx.execute("UPDATE app_user SET disabled = ?2 WHERE username = ?1", params![username, i64::from(disabled)])?;
         if disabled {
-            tx.execute(
-                "UPDATE device_token SET revoked_at = ?2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = ?1)",
-                params![username, now_ms],
-            )?;
+            revoke_user_tokens(&tx, username, now_ms)?;
         }
         tx.commit()?;
         Ok(n == 1)
