@@ -23,8 +23,14 @@ case "${1:-start}" in
     mkdir -p "$DATA"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$DATA"
     as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+    # TLS with the test certificate (tests/fixtures), for the sslmode tests; plain connections
+    # stay allowed.
+    cp "$(dirname "$0")/../tests/fixtures/test-server.crt" "$DATA/server.crt"
+    cp "$(dirname "$0")/../tests/fixtures/test-server.key" "$DATA/server.key"
+    chmod 600 "$DATA/server.key"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$DATA/server.crt" "$DATA/server.key"
     as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DATA -c max_connections=300 -c fsync=on" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DATA -c max_connections=300 -c fsync=on -c ssl=on" start >/dev/null
     as_pg "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "CREATE ROLE desmig LOGIN PASSWORD 'desmig' CREATEDB" >/dev/null
     echo "postgres://desmig:desmig@127.0.0.1:$PORT/postgres"
     ;;

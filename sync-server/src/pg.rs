@@ -385,13 +385,79 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
     Ok(())
 }
 
+/// An error with what caused it (a refused certificate says why only in its sources).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
+}
+
+/// The URL to connect with, and its TLS when `sslmode` asks for it. `sslmode=require`,
+/// `verify-ca` and `verify-full` all connect over TLS and verify the server's certificate and
+/// name, against the public roots and `sslrootcert` (a PEM file) when given: the server never
+/// sends the programme's data to a database it has not authenticated. Without `sslmode`, or with
+/// `disable` or `prefer`, it connects as before, without TLS.
+fn tls_of(url: &str) -> Result<(String, Option<tokio_postgres_rustls::MakeRustlsConnect>)> {
+    let bad = |m: String| ServerError::bad("invalid_database_url", m);
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut kept = Vec::new();
+    let (mut mode, mut root) = (None, None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("sslmode", m)) => mode = Some(m.to_string()),
+            Some(("sslrootcert", f)) => root = Some(f.to_string()),
+            _ => kept.push(pair),
+        }
+    }
+    let tls = match mode.as_deref() {
+        None => None,
+        // `prefer` would try TLS it cannot verify: like `disable`, it connects without TLS, as before.
+        Some("disable") | Some("prefer") => {
+            kept.push("sslmode=disable");
+            None
+        }
+        Some("require") | Some("verify-ca") | Some("verify-full") => {
+            kept.push("sslmode=require");
+            let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            if let Some(file) = &root {
+                use tokio_rustls::rustls::pki_types::{pem::PemObject, CertificateDer};
+                for cert in CertificateDer::pem_file_iter(file).map_err(|e| bad(format!("cannot read sslrootcert {file}: {e}")))? {
+                    roots
+                        .add(cert.map_err(|e| bad(format!("sslrootcert {file}: {e}")))?)
+                        .map_err(|e| bad(format!("sslrootcert {file}: {e}")))?;
+                }
+            }
+            let provider = std::sync::Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+            let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| ServerError::Internal(e.to_string()))?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            Some(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+        }
+        Some(other) => return Err(bad(format!("sslmode `{other}` is not one of disable, prefer, require, verify-ca, verify-full"))),
+    };
+    let url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    Ok((url, tls))
+}
+
 impl PostgresStorage {
     /// Connects (`pool_size` connections), migrates the schema and loads the reference data.
     pub fn open(url: &str, pool_size: usize) -> Result<PostgresStorage> {
+        let (url, tls) = tls_of(url)?;
         let config: postgres::Config =
             url.parse().map_err(|e| ServerError::bad("invalid_database_url", format!("bad PostgreSQL URL: {e}")))?;
         let connect = || -> Result<Mutex<Client>> {
-            Ok(Mutex::new(config.connect(NoTls).map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {e}")))?))
+            let client = match &tls {
+                Some(tls) => config.connect(tls.clone()),
+                None => config.connect(NoTls),
+            };
+            Ok(Mutex::new(client.map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {}", with_causes(&e))))?))
         };
         let writers = (0..(pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
         let readers = (0..(pool_size - pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
