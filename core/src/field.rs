@@ -142,12 +142,7 @@ impl FieldStore {
     pub fn register_beneficiary(&self, input: BeneficiaryInput) -> Result<Beneficiary> {
         let who = self.require_identity()?;
         let b = self.beneficiary_from(new_id(), input, None, &who.user_id, self.now_ms())?;
-        self.write(|batch| {
-            if let Some(f) = &b.family_of {
-                batch.get::<Beneficiary>(f)?;
-            }
-            batch.put(b)
-        })
+        self.write(|batch| batch.put(b))
     }
 
     /// Saves an edited form over a beneficiary's record; only changed fields become an operation.

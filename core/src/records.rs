@@ -210,6 +210,7 @@ fn decide_typed<T: Entity>(
         record.check_change(old)?;
     }
     valid?;
+    rules::check_family_link(&write, lookup)?;
     rules::check_nik_unique(&write, lookup)?;
     let changed = !merged.changed.is_empty();
     let mut state = merged.state;

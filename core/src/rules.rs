@@ -157,6 +157,21 @@ pub fn check_writer(w: &Write<'_>) -> Result<()> {
     Ok(())
 }
 
+/// A family member is linked to a beneficiary that exists.
+pub fn check_family_link(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
+    if w.op.entity != EntityKind::Beneficiary {
+        return Ok(());
+    }
+    let Some(family_of) = w.new.get("family_of").and_then(Value::as_str) else { return Ok(()) };
+    if w.old.and_then(|o| o.get("family_of")).and_then(Value::as_str) == Some(family_of) {
+        return Ok(());
+    }
+    if lookup.file(family_of)?.is_none() {
+        return Err(Error::not_found("beneficiary", family_of));
+    }
+    Ok(())
+}
+
 /// A NIK names one person: registering it again (on any phone, or on the server) is refused.
 pub fn check_nik_unique(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
     if w.op.entity != EntityKind::Beneficiary {

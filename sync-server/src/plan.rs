@@ -120,8 +120,10 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
         if o.entity == EntityKind::Beneficiary {
             beneficiaries.push(o.entity_id.clone());
         }
-        if let Some(Value::String(b)) = o.fields.get("beneficiary_id").map(|c| &c.value) {
-            beneficiaries.push(b.clone());
+        for field in ["beneficiary_id", "family_of"] {
+            if let Some(Value::String(b)) = o.fields.get(field).map(|c| &c.value) {
+                beneficiaries.push(b.clone());
+            }
         }
         if let Some(Value::String(b)) = states.get(&(o.entity, o.entity_id.clone())).and_then(|s| s.fields.get("beneficiary_id")) {
             beneficiaries.push(b.clone());

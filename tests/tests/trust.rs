@@ -179,6 +179,16 @@ fn the_phone_and_the_server_refuse_the_same_writes_with_the_same_codes() {
     let (_, body) = raw.push(vec![beneficiary_op(&sri, json!({"nik": spaced}))]);
     let resp: desmig_core::protocol::PushResponse = serde_json::from_slice(&body).unwrap();
     assert_eq!(resp.results[0].fields.first().map(|f| f.code.as_str()), Some("duplicate"), "{:?}", resp.results[0]);
+    // A family member linked to nobody the store has.
+    let nobody = uuid::Uuid::now_v7().to_string();
+    let family = BeneficiaryInput {
+        kind: desmig_core::model::BeneficiaryKind::FamilyMember,
+        family_of: Some(nobody.clone()),
+        ..BeneficiaryInput::new("Adi", Sex::Male, VILLAGE)
+    };
+    let phone = sri.store.register_beneficiary(family).unwrap_err();
+    let on_server = codes(&raw, vec![beneficiary_op(&sri, json!({"kind": "family_member", "family_of": nobody, "sex": "male"}))]);
+    assert_eq!((Some(code_of(&phone)), on_server[0].clone()), (Some("not_found".to_string()), Some("not_found".to_string())));
     // Consent withdrawn: nothing more is written to the file.
     let rina = register(&sri, "Rina");
     sri.store.withdraw_consent(&rina.id).unwrap();
