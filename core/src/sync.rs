@@ -8,7 +8,7 @@
 
 use crate::checklist::Template;
 use crate::date::now_unix_ms;
-use crate::error::{Error, Result};
+use crate::error::{with_causes, Error, Result};
 use crate::merge::FieldChange;
 use crate::model::EntityKind;
 use crate::outbox;
@@ -284,21 +284,6 @@ impl<'a> Http<'a> {
     fn counters(&self) -> (u64, u64, u64) {
         (self.sent.load(Ordering::Relaxed), self.received.load(Ordering::Relaxed), self.round_trips.load(Ordering::Relaxed))
     }
-}
-
-/// An error with what caused it (a refused certificate says why only in its sources).
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let more = s.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = s.source();
-    }
-    text
 }
 
 /// The certificates of a PEM text (at least one), as the HTTP client trusts them.

@@ -385,17 +385,6 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
     Ok(())
 }
 
-/// An error with what caused it (a refused certificate says why only in its sources).
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    text
-}
-
 /// The URL to connect with, and its TLS when `sslmode` asks for it. `sslmode=require`,
 /// `verify-ca` and `verify-full` all connect over TLS and verify the server's certificate and
 /// name, against the public roots and `sslrootcert` (a PEM file) when given: the server never
@@ -457,7 +446,10 @@ impl PostgresStorage {
                 Some(tls) => config.connect(tls.clone()),
                 None => config.connect(NoTls),
             };
-            Ok(Mutex::new(client.map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {}", with_causes(&e))))?))
+            Ok(Mutex::new(
+                client
+                    .map_err(|e| ServerError::Internal(format!("cannot connect to PostgreSQL: {}", desmig_core::error::with_causes(&e))))?,
+            ))
         };
         let writers = (0..(pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
         let readers = (0..(pool_size - pool_size / 2).max(1)).map(|_| connect()).collect::<Result<Vec<_>>>()?;
