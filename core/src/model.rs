@@ -900,6 +900,8 @@ impl Entity for Visit {
             if old.verified_by.is_some() && (self.verified_by != old.verified_by || self.verified_at != old.verified_at) {
                 return Err(Error::StateConflict("the visit is already verified".into()));
             }
+        } else if self.verified_by.is_some() && self.status != VisitStatus::Completed {
+            return Err(Error::StateConflict("only a completed visit can be verified".into()));
         }
         Ok(())
     }

@@ -154,7 +154,10 @@ fn only_the_districts_supervisor_verifies_a_completed_visit() {
     let v = dev.store.start_visit(&b.id, &t.id, None).unwrap();
     assert!(matches!(dev.store.verify_visit(&v.id), Err(Error::NotAllowed { .. })));
     dev.store.complete_visit(&v.id, t.sample_answers(), None, vec![]).unwrap();
+    let draft = dev.store.start_visit(&b.id, &t.id, None).unwrap();
     dev.store.set_identity(Some(supervisor())).unwrap();
+    // A draft cannot be verified: the record's own rule, the same on the server.
+    assert!(matches!(dev.store.verify_visit(&draft.id), Err(Error::StateConflict(_))));
     let verified = dev.store.verify_visit(&v.id).unwrap();
     assert_eq!(verified.verified_by.as_deref(), Some("koordinator-budi"));
     assert!(matches!(dev.store.verify_visit(&v.id), Err(Error::StateConflict(_))));
