@@ -280,7 +280,12 @@ impl FieldStore {
         let reference = self.reference();
         let now_ms = self.now_ms();
         self.with_writer(|tx, clock| {
-            heal_clock(tx, clock, now_ms.max(0) as u64, &identity.user_id)?;
+            // Only a clock that ran ahead is healed here (a comparison, no query, on every write);
+            // operations the server refused for their clock are healed by the sync.
+            let now = now_ms.max(0) as u64;
+            if clock.last().millis > now.saturating_add(crate::hlc::MAX_DRIFT_MS) {
+                heal_clock(tx, clock, now, &identity.user_id)?;
+            }
             let mut batch = Batch { tx, ctx: &reference, clock, identity: &identity, device_id: &self.device_id, now_ms };
             f(&mut batch)
         })
