@@ -157,32 +157,29 @@ pub fn check_writer(w: &Write<'_>) -> Result<()> {
     Ok(())
 }
 
+/// A text field of a beneficiary record this write sets or changes (not one it leaves as it was).
+fn beneficiary_text_set<'a>(w: &'a Write<'_>, field: &str) -> Option<&'a str> {
+    if w.op.entity != EntityKind::Beneficiary {
+        return None;
+    }
+    let now = w.new.get(field).and_then(Value::as_str)?;
+    (w.old.and_then(|o| o.get(field)).and_then(Value::as_str) != Some(now)).then_some(now)
+}
+
 /// A family member is linked to a beneficiary that exists.
 pub fn check_family_link(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
-    if w.op.entity != EntityKind::Beneficiary {
-        return Ok(());
+    match beneficiary_text_set(w, "family_of") {
+        Some(family_of) if lookup.file(family_of)?.is_none() => Err(Error::not_found("beneficiary", family_of)),
+        _ => Ok(()),
     }
-    let Some(family_of) = w.new.get("family_of").and_then(Value::as_str) else { return Ok(()) };
-    if w.old.and_then(|o| o.get("family_of")).and_then(Value::as_str) == Some(family_of) {
-        return Ok(());
-    }
-    if lookup.file(family_of)?.is_none() {
-        return Err(Error::not_found("beneficiary", family_of));
-    }
-    Ok(())
 }
 
 /// A NIK names one person: registering it again (on any phone, or on the server) is refused.
 pub fn check_nik_unique(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
-    if w.op.entity != EntityKind::Beneficiary {
-        return Ok(());
+    match beneficiary_text_set(w, "nik") {
+        Some(nik) if lookup.nik_holder(nik, w.beneficiary_id)?.is_some() => {
+            Err(Error::field("nik", "duplicate", "this NIK is already registered for another beneficiary"))
+        }
+        _ => Ok(()),
     }
-    let Some(nik) = w.new.get("nik").and_then(Value::as_str) else { return Ok(()) };
-    if w.old.and_then(|o| o.get("nik")).and_then(Value::as_str) == Some(nik) {
-        return Ok(());
-    }
-    if lookup.nik_holder(nik, w.beneficiary_id)?.is_some() {
-        return Err(Error::field("nik", "duplicate", "this NIK is already registered for another beneficiary"));
-    }
-    Ok(())
 }

@@ -30,6 +30,15 @@ struct Record {
     locked_until: i64,
 }
 
+/// `login_throttled` while any of `keys` is locked.
+fn refuse_locked(records: &HashMap<String, Record>, keys: &[String], now_ms: i64) -> Result<()> {
+    let until = keys.iter().filter_map(|k| records.get(k)).map(|r| r.locked_until).max().unwrap_or(0);
+    if until > now_ms {
+        return Err(ServerError::Throttled { retry_after_s: ((until - now_ms) as u64).div_ceil(1000) });
+    }
+    Ok(())
+}
+
 pub struct LoginThrottle {
     config: ThrottleConfig,
     records: Mutex<HashMap<String, Record>>,
@@ -47,12 +56,7 @@ impl LoginThrottle {
 
     /// Refuses the attempt while any of its keys is locked.
     pub fn check(&self, keys: &[String], now_ms: i64) -> Result<()> {
-        let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        let until = keys.iter().filter_map(|k| records.get(k)).map(|r| r.locked_until).max().unwrap_or(0);
-        if until > now_ms {
-            return Err(ServerError::Throttled { retry_after_s: ((until - now_ms) as u64).div_ceil(1000) });
-        }
-        Ok(())
+        refuse_locked(&self.records.lock().unwrap_or_else(|e| e.into_inner()), keys, now_ms)
     }
 
     /// Refuses the attempt while a key is locked; otherwise counts it as a failure right away
@@ -60,10 +64,7 @@ impl LoginThrottle {
     /// [`LoginThrottle::succeeded`] says the password was right.
     pub fn attempt(&self, keys: &[String], now_ms: i64) -> Result<()> {
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        let until = keys.iter().filter_map(|k| records.get(k)).map(|r| r.locked_until).max().unwrap_or(0);
-        if until > now_ms {
-            return Err(ServerError::Throttled { retry_after_s: ((until - now_ms) as u64).div_ceil(1000) });
-        }
+        refuse_locked(&records, keys, now_ms)?;
         if records.len() >= self.config.max_keys {
             let horizon = now_ms - self.config.window_ms;
             records.retain(|_, r| r.locked_until > now_ms || r.failures.iter().any(|t| *t > horizon));
