@@ -44,6 +44,10 @@ pub enum DesmigError {
     Sync { code: String, reason: String },
     #[error("sync cancelled")]
     Cancelled,
+    /// The store's key does not open it (`wrong_key`) or is not 32 bytes (`invalid_key`).
+    /// Nothing was changed; do not make a new store (unsent changes are in this one).
+    #[error("store key refused ({code}): {reason}")]
+    StoreKey { code: String, reason: String },
 }
 
 impl DesmigError {
@@ -64,6 +68,7 @@ impl From<desmig_core::Error> for DesmigError {
             ApiError::LoginRequired { message } => DesmigError::LoginRequired { reason: message },
             ApiError::Sync { code, message } => DesmigError::Sync { code, reason: message },
             ApiError::Cancelled => DesmigError::Cancelled,
+            ApiError::StoreKey { code, message } => DesmigError::StoreKey { code, reason: message },
         }
     }
 }
@@ -93,10 +98,13 @@ pub struct FieldStore {
 
 #[uniffi::export]
 impl FieldStore {
-    /// Opens (creating or upgrading) the database at `path`.
+    /// Opens (creating or upgrading) the encrypted database at `path` with its 32-byte key,
+    /// which the app keeps in the Android Keystore / iOS Keychain. A plain database from an
+    /// older version is encrypted once; a wrong key is `StoreKey`, and changes nothing.
     #[uniffi::constructor]
-    pub fn open(path: String) -> Result<Arc<FieldStore>> {
-        Ok(Arc::new(FieldStore { inner: desmig_core::FieldStore::open(path)?, running_sync: Mutex::new(None) }))
+    pub fn open(path: String, key: Vec<u8>) -> Result<Arc<FieldStore>> {
+        let key = desmig_core::cipher::DbKey::from_bytes(&key)?;
+        Ok(Arc::new(FieldStore { inner: desmig_core::FieldStore::open_encrypted(path, &key)?, running_sync: Mutex::new(None) }))
     }
 
     pub fn device_id(&self) -> String {

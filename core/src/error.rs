@@ -57,6 +57,10 @@ pub enum Error {
     Server { status: u16, code: String, message: String },
     #[error("sync cancelled")]
     Cancelled,
+    /// The store cannot be opened with this key (`wrong_key`), or the key is malformed
+    /// (`invalid_key`). Nothing was created or changed.
+    #[error("store key refused ({code}): {message}")]
+    StoreKey { code: &'static str, message: String },
     /// An operation refused for what it claims rather than for its values: a clock from the
     /// future or older than the value it replaces, an operation id reused for other content.
     #[error("operation refused ({code}): {message}")]
@@ -80,6 +84,9 @@ impl Error {
     pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
         Error::Refused { code, message: message.into() }
     }
+    pub fn store_key(code: &'static str, message: impl Into<String>) -> Self {
+        Error::StoreKey { code, message: message.into() }
+    }
 
     /// The stable code of a refusal, the same wherever the rule ran: the phone shows it, the
     /// server answers it per operation.
@@ -87,7 +94,7 @@ impl Error {
         match self {
             Error::Validation(_) => "invalid",
             Error::NotFound { .. } => "not_found",
-            Error::NotAllowed { code, .. } | Error::Refused { code, .. } => code,
+            Error::NotAllowed { code, .. } | Error::Refused { code, .. } | Error::StoreKey { code, .. } => code,
             Error::StateConflict(_) => "state_conflict",
             Error::Network(_) => "network",
             Error::LoginRequired(_) => "login_required",
@@ -146,6 +153,10 @@ pub enum ApiError {
     Sync { code: String, message: String },
     #[error("sync cancelled")]
     Cancelled,
+    /// The store's key is wrong or malformed (`code`: `wrong_key`, `invalid_key`); the store is
+    /// untouched. The app must not make a new store: unsent changes are in the old one.
+    #[error("store key refused ({code}): {message}")]
+    StoreKey { code: String, message: String },
 }
 
 impl From<Error> for ApiError {
@@ -162,6 +173,7 @@ impl From<Error> for ApiError {
             e @ Error::DeviceRevoked(_) => ApiError::LoginRequired { message: e.to_string() },
             Error::Server { code, message, .. } => ApiError::Sync { code, message },
             Error::Cancelled => ApiError::Cancelled,
+            Error::StoreKey { code, message } => ApiError::StoreKey { code: code.to_string(), message },
             other => ApiError::Storage { message: other.to_string() },
         }
     }

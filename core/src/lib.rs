@@ -4,6 +4,7 @@
 
 pub mod bounded;
 pub mod checklist;
+pub mod cipher;
 pub mod date;
 pub mod error;
 pub mod field;

@@ -4,6 +4,7 @@
 //! one transaction.
 
 use crate::checklist::Template;
+use crate::cipher::{self, DbKey};
 use crate::date::{now_unix_ms, Date};
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc};
@@ -25,8 +26,9 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 pub struct FieldStore {
     path: PathBuf,
     device_id: String,
-    writer: Mutex<Writer>,
+    // The reader is declared (so dropped) first: the writer, closing last, checkpoints the WAL.
     reader: Mutex<Connection>,
+    writer: Mutex<Writer>,
     regions: RwLock<Arc<RegionCatalog>>,
     templates: RwLock<Arc<TemplateMap>>,
     identity: RwLock<Option<Identity>>,
@@ -60,10 +62,23 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> 
 }
 
 impl FieldStore {
-    /// Opens (creating or upgrading) the store at `path`. The first open gives the device its id.
+    /// Opens (creating or upgrading) a plain, unencrypted store at `path`: for tools and tests.
+    /// The apps open theirs with [`FieldStore::open_encrypted`].
     pub fn open(path: impl AsRef<Path>) -> Result<FieldStore> {
-        let path = path.as_ref().to_path_buf();
-        let mut conn = Connection::open(&path)?;
+        FieldStore::open_with(path.as_ref(), None)
+    }
+
+    /// Opens (creating or upgrading) the store at `path`, encrypted with `key`. A plain store is
+    /// encrypted once, keeping every record; a key that does not open the store is
+    /// [`Error::StoreKey`] and changes nothing.
+    pub fn open_encrypted(path: impl AsRef<Path>, key: &DbKey) -> Result<FieldStore> {
+        FieldStore::open_with(path.as_ref(), Some(key))
+    }
+
+    /// The first open gives the device its id.
+    fn open_with(path: &Path, key: Option<&DbKey>) -> Result<FieldStore> {
+        let path = path.to_path_buf();
+        let mut conn = cipher::open(&path, key, OpenFlags::default())?;
         schema::configure(&conn)?;
         schema::migrate(&mut conn)?;
         let tx = conn.transaction()?;
@@ -81,7 +96,7 @@ impl FieldStore {
         let last = meta_get(&tx, "hlc")?.and_then(|h| Hlc::parse(&h));
         let offset = meta_get(&tx, "clock_offset_ms")?.and_then(|o| o.parse().ok()).unwrap_or(0);
         tx.commit()?;
-        let reader = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let reader = cipher::open(&path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         reader.pragma_update(None, "busy_timeout", 5000)?;
         Ok(FieldStore {
             path,

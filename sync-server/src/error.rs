@@ -107,6 +107,7 @@ impl From<desmig_core::Error> for ServerError {
             E::NotFound { kind, id } => ServerError::NotFound(format!("{kind} {id} not found")),
             E::NotAllowed { message, .. } => ServerError::forbidden("not_allowed", message),
             E::StateConflict(m) => ServerError::Conflict(m),
+            E::StoreKey { code, message } => ServerError::bad(code, message),
             other => ServerError::Internal(other.to_string()),
         }
     }

@@ -14,6 +14,7 @@ pub mod sqlite;
 pub mod storage;
 pub mod throttle;
 
+use desmig_core::cipher::DbKey;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -46,9 +47,20 @@ impl DatabaseUrl {
     }
 
     pub fn open(&self) -> Result<Arc<dyn Storage>, ServerError> {
-        match self {
-            DatabaseUrl::Sqlite(path) => Ok(Arc::new(sqlite::SqliteStorage::open(path)?)),
-            DatabaseUrl::Postgres(url) => Ok(Arc::new(pg::PostgresStorage::open(url, PG_POOL_SIZE)?)),
+        self.open_with_key(None)
+    }
+
+    /// Opens the store; a SQLite file encrypted with `key` (SQLCipher). PostgreSQL keeps its data
+    /// encrypted by its own means (disk encryption), so a key for it is refused as a mistake.
+    pub fn open_with_key(&self, key: Option<&DbKey>) -> Result<Arc<dyn Storage>, ServerError> {
+        match (self, key) {
+            (DatabaseUrl::Sqlite(path), None) => Ok(Arc::new(sqlite::SqliteStorage::open(path)?)),
+            (DatabaseUrl::Sqlite(path), Some(key)) => Ok(Arc::new(sqlite::SqliteStorage::open_encrypted(path, key)?)),
+            (DatabaseUrl::Postgres(url), None) => Ok(Arc::new(pg::PostgresStorage::open(url, PG_POOL_SIZE)?)),
+            (DatabaseUrl::Postgres(_), Some(_)) => Err(ServerError::bad(
+                "key_not_supported",
+                "a database key encrypts SQLite stores; encrypt PostgreSQL's disk instead (docs/privacy.md)",
+            )),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `desmig-sync-server`: serve the sync API, and administer users, devices and reference data.
 
 use clap::{Parser, Subcommand};
+use desmig_core::cipher::DbKey;
 use desmig_core::date::now_unix_ms;
 use desmig_core::scope::Role;
 use desmig_sync_server::edge::{self, EdgeConfig};
@@ -16,6 +17,10 @@ struct Cli {
     /// Database: sqlite://PATH (default sqlite://./data/desmig.db, or $DESMIG_DATABASE_URL).
     #[arg(long, global = true)]
     database: Option<String>,
+    /// Encrypt the SQLite store with the 256-bit key (64 hex digits) in this file; or set
+    /// $DESMIG_DB_KEY_FILE, or $DESMIG_DB_KEY to the key itself. A plain store is encrypted once.
+    #[arg(long, global = true)]
+    db_key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -132,10 +137,25 @@ fn read(path: &str) -> Result<String, ServerError> {
     std::fs::read_to_string(path).map_err(|e| ServerError::bad("unreadable_file", format!("cannot read {path}: {e}")))
 }
 
+/// The SQLite store's key: from `--db-key-file`, `$DESMIG_DB_KEY_FILE` or `$DESMIG_DB_KEY`.
+fn database_key(file: Option<std::path::PathBuf>) -> Result<Option<DbKey>, ServerError> {
+    let file = file.or_else(|| std::env::var_os("DESMIG_DB_KEY_FILE").map(Into::into));
+    let text = match file {
+        Some(path) => std::fs::read_to_string(&path)
+            .map_err(|e| ServerError::bad("unreadable_file", format!("cannot read the key file {}: {e}", path.display())))?,
+        None => match std::env::var("DESMIG_DB_KEY") {
+            Ok(k) => k,
+            Err(_) => return Ok(None),
+        },
+    };
+    Ok(Some(DbKey::from_hex(&text)?))
+}
+
 fn run(cli: Cli) -> Result<(), ServerError> {
     let url = cli.database.or_else(|| std::env::var("DESMIG_DATABASE_URL").ok()).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
     let database = DatabaseUrl::parse(&url).map_err(|m| ServerError::bad("invalid_database_url", m))?;
-    let storage: Arc<dyn Storage> = database.open()?;
+    let key = database_key(cli.db_key_file)?;
+    let storage: Arc<dyn Storage> = database.open_with_key(key.as_ref())?;
     match cli.command {
         Command::Serve {
             listen,

@@ -8,6 +8,7 @@ use crate::storage::{
     UserRecord,
 };
 use desmig_core::checklist::Template;
+use desmig_core::cipher::{self, DbKey};
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{Operation, Versioned};
 use desmig_core::model::{EntityKind, Reference};
@@ -29,8 +30,9 @@ const MIGRATIONS: &[&str] = &[schema::RECORDS, include_str!("../sql/001_server.s
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
-    writer: Mutex<Connection>,
+    // The readers are declared (so dropped) first: the writer, closing last, checkpoints the WAL.
     readers: Vec<Mutex<Connection>>,
+    writer: Mutex<Connection>,
     next_reader: AtomicUsize,
     reference: ReferenceCache,
 }
@@ -100,13 +102,23 @@ fn to_conflict(r: &rusqlite::Row<'_>) -> Result<ConflictRecord> {
 }
 
 impl SqliteStorage {
-    /// Opens (creating or upgrading) the database file, loading the shipped reference data on
-    /// first start.
+    /// Opens (creating or upgrading) a plain database file, loading the shipped reference data
+    /// on first start.
     pub fn open(path: &Path) -> Result<SqliteStorage> {
+        SqliteStorage::open_with(path, None)
+    }
+
+    /// Opens the database file encrypted with `key` (SQLCipher), encrypting a plain one once.
+    /// A key that does not open it is `wrong_key`, and nothing changes.
+    pub fn open_encrypted(path: &Path, key: &DbKey) -> Result<SqliteStorage> {
+        SqliteStorage::open_with(path, Some(key))
+    }
+
+    fn open_with(path: &Path, key: Option<&DbKey>) -> Result<SqliteStorage> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| ServerError::Internal(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let mut conn = Connection::open(path)?;
+        let mut conn = cipher::open(path, key, OpenFlags::default())?;
         schema::configure(&conn)?;
         schema::migrate_list(&mut conn, MIGRATIONS, MIGRATIONS.len() as i64)?;
         let tx = conn.transaction()?;
@@ -116,7 +128,7 @@ impl SqliteStorage {
         tx.commit()?;
         let mut readers = Vec::new();
         for _ in 0..READERS {
-            let r = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+            let r = cipher::open(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             r.pragma_update(None, "busy_timeout", 5000)?;
             readers.push(Mutex::new(r));
         }

@@ -193,3 +193,61 @@ fn the_server_serves_https_with_its_certificate() {
     let (ok, out) = admin(&db, &["serve", "--tls-cert", cert.to_str().unwrap(), "--tls-key", cert.to_str().unwrap()]);
     assert!(!ok && out.contains("invalid_tls"), "{out}");
 }
+
+fn admin_keyed(db: &str, key_file: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(BIN).arg("--database").arg(db).arg("--db-key-file").arg(key_file).args(args).output().expect("run server binary");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn the_servers_sqlite_store_can_be_encrypted_with_a_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.db");
+    let db = format!("sqlite://{}", path.display());
+    // A store that already holds the demo data, then encrypted at the first keyed start.
+    let (ok, out) = admin(&db, &["demo"]);
+    assert!(ok, "{out}");
+    assert!(std::fs::read(&path).unwrap().windows(11).any(|w| w == b"Siti Aminah"), "the plain store shows the names");
+    let key_file = dir.path().join("db.key");
+    std::fs::write(&key_file, format!("{}\n", "3c".repeat(32))).unwrap();
+    let (ok, out) = admin_keyed(&db, &key_file, &["stats"]);
+    assert!(ok && out.contains("\"records\": 15"), "{out}");
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.windows(11).any(|w| w == b"Siti Aminah") && !bytes.starts_with(b"SQLite format 3"), "encrypted on disk");
+
+    // Without the key, or with another, the server refuses to start and changes nothing.
+    let (ok, out) = admin(&db, &["stats"]);
+    assert!(!ok && out.contains("(wrong_key)"), "{out}");
+    std::fs::write(&key_file, "4d".repeat(32)).unwrap();
+    let (ok, out) = admin_keyed(&db, &key_file, &["stats"]);
+    assert!(!ok && out.contains("(wrong_key)"), "{out}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    std::fs::write(&key_file, "not a key").unwrap();
+    let (ok, out) = admin_keyed(&db, &key_file, &["stats"]);
+    assert!(!ok && out.contains("(invalid_key)"), "{out}");
+    let (ok, out) = admin_keyed("postgres://u:p@127.0.0.1:1/x", &key_file, &["stats"]);
+    assert!(!ok && out.contains("(invalid_key)"), "the key is read first: {out}");
+    std::fs::write(&key_file, "3c".repeat(32)).unwrap();
+    let (ok, out) = admin_keyed("postgres://u:p@127.0.0.1:1/x", &key_file, &["stats"]);
+    assert!(!ok && out.contains("(key_not_supported)"), "{out}");
+
+    // Served with the key, a phone syncs the encrypted store's data.
+    let out = Command::new(BIN)
+        .arg("--database")
+        .arg(&db)
+        .env("DESMIG_DB_KEY", "3c".repeat(32))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut server = out.unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("prints where it listens").to_string();
+    let phone_dir = tempfile::tempdir().unwrap();
+    let phone = FieldStore::open(phone_dir.path().join("field.db")).unwrap();
+    let login = phone.login(&url, "fasilitator", "desmig-demo").unwrap();
+    let report = phone.sync(&SyncSettings::new(&url, &login.token), None, &CancelToken::new()).unwrap();
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert_eq!(report.pulled, 15, "{report:?}");
+}

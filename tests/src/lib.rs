@@ -198,7 +198,7 @@ impl Device {
     pub fn login_with(server_url: &str, username: &str, password: &str) -> Device {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("field.db");
-        let store = FieldStore::open(&path).expect("open device");
+        let store = FieldStore::open_encrypted(&path, &device_key()).expect("open device");
         let login = store.login(server_url, username, password).expect("login");
         let mut settings = SyncSettings::new(server_url, &login.token);
         settings.retry_base_ms = 20;
@@ -212,8 +212,22 @@ impl Device {
     }
 
     pub fn dump(&self) -> String {
-        canonical_dump(&Connection::open(&self.path).expect("open device db"))
+        canonical_dump(&open_db(&self.path))
     }
+}
+
+/// The key of every test phone's store: phones encrypt theirs (SQLCipher), as the apps do.
+pub fn device_key() -> desmig_core::cipher::DbKey {
+    desmig_core::cipher::DbKey::from_bytes(&[0x5a; 32]).expect("key")
+}
+
+/// A database file, opened the way its owner does: a phone's with its key, a plain one as is.
+pub fn open_db(path: &Path) -> Connection {
+    let key = match desmig_core::cipher::file_state(path).expect("file") {
+        desmig_core::cipher::FileState::Encrypted => Some(device_key()),
+        _ => None,
+    };
+    desmig_core::cipher::open(path, key.as_ref(), rusqlite::OpenFlags::default()).expect("open database")
 }
 
 /// Every record (kind, id, fields, clocks) and conflict (id, losing value, who resolved it) in a
@@ -271,5 +285,5 @@ pub fn test_certificate() -> String {
 
 /// Counts rows of a table in a database file.
 pub fn count(path: &Path, table: &str) -> i64 {
-    Connection::open(path).expect("open").query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
+    open_db(path).query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }

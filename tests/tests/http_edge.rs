@@ -131,7 +131,7 @@ fn impossible_cursors_and_limits_are_refused() {
     // A phone holding a cursor the server no longer knows starts its feed over by itself.
     device.store.register_beneficiary(desmig_core::field::BeneficiaryInput::new("Siti", desmig_core::model::Sex::Female, VILLAGE)).unwrap();
     device.sync().unwrap();
-    let conn = rusqlite::Connection::open(&device.path).unwrap();
+    let conn = open_db(&device.path);
     conn.execute("UPDATE meta SET value = 'v1.999999' WHERE key = 'pull_cursor'", []).unwrap();
     let report = device.sync().unwrap();
     assert!(report.pulled >= 1 && report.error.is_none(), "{report:?}");

@@ -17,7 +17,7 @@ const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// The clock of a record as `device` stores it.
 fn created(device: &Device, kind: EntityKind, id: &str) -> Hlc {
-    let conn = rusqlite::Connection::open(&device.path).unwrap();
+    let conn = open_db(&device.path);
     load_versioned(&conn, kind, id).unwrap().expect("record on the device").created
 }
 

@@ -618,6 +618,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 
 
@@ -830,13 +848,16 @@ open class FieldStore: FieldStoreProtocol, @unchecked Sendable {
 
     
     /**
-     * Opens (creating or upgrading) the database at `path`.
+     * Opens (creating or upgrading) the encrypted database at `path` with its 32-byte key,
+     * which the app keeps in the Android Keystore / iOS Keychain. A plain database from an
+     * older version is encrypted once; a wrong key is `StoreKey`, and changes nothing.
      */
-public static func `open`(path: String)throws  -> FieldStore  {
+public static func `open`(path: String, key: Data)throws  -> FieldStore  {
     return try  FfiConverterTypeFieldStore_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
         uniffiCallStatus in
     uniffi_desmig_fn_constructor_fieldstore_open(
-        FfiConverterString.lower(path),uniffiCallStatus
+        FfiConverterString.lower(path),
+        FfiConverterData.lower(key),uniffiCallStatus
     )
 })
 }
@@ -5053,6 +5074,12 @@ enum DesmigError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Sync(code: String, reason: String
     )
     case Cancelled
+    /**
+     * The store's key does not open it (`wrong_key`) or is not 32 bytes (`invalid_key`).
+     * Nothing was changed; do not make a new store (unsent changes are in this one).
+     */
+    case StoreKey(code: String, reason: String
+    )
 
     
 
@@ -5110,6 +5137,10 @@ public struct FfiConverterTypeDesmigError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf)
             )
         case 9: return .Cancelled
+        case 10: return .StoreKey(
+            code: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5168,6 +5199,12 @@ public struct FfiConverterTypeDesmigError: FfiConverterRustBuffer {
         case .Cancelled:
             writeInt(&buf, Int32(9))
         
+        
+        case let .StoreKey(code,reason):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
         }
     }
 }
@@ -7573,7 +7610,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_syncprogresslistener_on_progress() != 30988) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_desmig_checksum_constructor_fieldstore_open() != 44181) {
+    if (uniffi_desmig_checksum_constructor_fieldstore_open() != 63131) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -271,7 +271,7 @@ void uniffi_desmig_fn_free_fieldstore(uint64_t handle, RustCallStatus *_Nonnull 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_CONSTRUCTOR_FIELDSTORE_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_CONSTRUCTOR_FIELDSTORE_OPEN
-uint64_t uniffi_desmig_fn_constructor_fieldstore_open(RustBuffer path, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_desmig_fn_constructor_fieldstore_open(RustBuffer path, RustBuffer key, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_ADD_FOLLOW_UP

@@ -804,7 +804,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_desmig_fn_free_fieldstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_desmig_fn_constructor_fieldstore_open(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_desmig_fn_constructor_fieldstore_open(`path`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_desmig_fn_method_fieldstore_add_follow_up(`ptr`: Long,`beneficiaryId`: RustBuffer.ByValue,`visitId`: RustBuffer.ByValue,`action`: RustBuffer.ByValue,`dueDate`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1131,7 +1131,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_syncprogresslistener_on_progress() and 0xFFFF) != 30988) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_desmig_checksum_constructor_fieldstore_open() and 0xFFFF) != 44181) {
+    if ((lib.uniffi_desmig_checksum_constructor_fieldstore_open() and 0xFFFF) != 63131) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1518,6 +1518,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
     }
 }
 
@@ -2550,15 +2569,18 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     companion object {
         
     /**
-     * Opens (creating or upgrading) the database at `path`.
+     * Opens (creating or upgrading) the encrypted database at `path` with its 32-byte key,
+     * which the app keeps in the Android Keystore / iOS Keychain. A plain database from an
+     * older version is encrypted once; a wrong key is `StoreKey`, and changes nothing.
      */
-    @Throws(DesmigException::class) fun `open`(`path`: kotlin.String): FieldStore {
+    @Throws(DesmigException::class) fun `open`(`path`: kotlin.String, `key`: kotlin.ByteArray): FieldStore {
             return FfiConverterTypeFieldStore.lift(
     uniffiRustCallWithError(DesmigException) { _status ->
     UniffiLib.uniffi_desmig_fn_constructor_fieldstore_open(
     
         
-        FfiConverterString.lower(`path`),_status)
+        FfiConverterString.lower(`path`),
+        FfiConverterByteArray.lower(`key`),_status)
 }
     )
     }
@@ -5701,6 +5723,20 @@ sealed class DesmigException: kotlin.Exception() {
             get() = ""
     }
     
+    /**
+     * The store's key does not open it (`wrong_key`) or is not 32 bytes (`invalid_key`).
+     * Nothing was changed; do not make a new store (unsent changes are in this one).
+     */
+    class StoreKey(
+        
+        val `code`: kotlin.String, 
+        
+        val `reason`: kotlin.String
+        ) : DesmigException() {
+        override val message
+            get() = "code=${ `code` }, reason=${ `reason` }"
+    }
+    
 
     
 
@@ -5748,6 +5784,10 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
                 FfiConverterString.read(buf),
                 )
             9 -> DesmigException.Cancelled()
+            10 -> DesmigException.StoreKey(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -5801,6 +5841,12 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
             )
+            is DesmigException.StoreKey -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
         }
     }
 
@@ -5851,6 +5897,12 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
             }
             is DesmigException.Cancelled -> {
                 buf.putInt(9)
+                Unit
+            }
+            is DesmigException.StoreKey -> {
+                buf.putInt(10)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

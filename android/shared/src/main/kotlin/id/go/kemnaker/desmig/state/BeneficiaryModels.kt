@@ -111,7 +111,21 @@ data class BeneficiaryFileState(
     val file: BeneficiaryFile? = null,
     val cards: List<StatusCard> = emptyList(),
     val error: UiMessage? = null,
-)
+    /** The user asked to withdraw the person's consent and is being asked to confirm it. */
+    val confirmingWithdrawal: Boolean = false,
+) {
+    /** When the person withdrew consent (Unix milliseconds, as the core recorded it), or null. */
+    val consentWithdrawnAt: Long? get() = file?.beneficiary?.consentWithdrawnAt
+
+    /**
+     * Whether the screen offers new records for the person (a visit, a family member, a
+     * correction). After a withdrawal it does not: the core refuses them (`consent_withdrawn`).
+     */
+    val canAddRecords: Boolean get() = file != null && consentWithdrawnAt == null
+
+    /** Whether "withdraw consent" is offered: once, while consent stands. */
+    val canWithdrawConsent: Boolean get() = file != null && consentWithdrawnAt == null
+}
 
 /** A beneficiary's file: status cards for Prakerja, trainings, the capital pipeline, business. */
 class BeneficiaryFileModel(private val store: FieldStore, private val beneficiaryId: String) : StateHolder<BeneficiaryFileState>(BeneficiaryFileState()) {
@@ -121,6 +135,24 @@ class BeneficiaryFileModel(private val store: FieldStore, private val beneficiar
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
     }
 
+    /** The person withdraws consent: first ask the user to confirm ([confirmWithdrawal] or [cancelWithdrawal]). */
+    fun askToWithdrawConsent() = update { if (it.canWithdrawConsent) it.copy(confirmingWithdrawal = true) else it }
+
+    fun cancelWithdrawal() = update { it.copy(confirmingWithdrawal = false) }
+
+    /**
+     * Records the confirmed withdrawal (the core stamps the moment, and refuses new records for
+     * the person from then on, here and on the server) and reloads the file. Blocking. False when
+     * nothing was asked to confirm, or the core refused (the error says why).
+     */
+    fun confirmWithdrawal(): Boolean {
+        if (!state.confirmingWithdrawal) return false
+        update { it.copy(confirmingWithdrawal = false) }
+        return attempt { store.withdrawConsent(beneficiaryId) }
+            .onSuccess { load() }
+            .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
+            .isSuccess
+    }
 }
 
 /** A beneficiary's file as status cards: Prakerja, trainings, each capital application, each business. */

@@ -2,6 +2,7 @@ package id.go.kemnaker.desmig.state
 
 import id.go.kemnaker.desmig.core.DesmigException
 import id.go.kemnaker.desmig.core.FieldError
+import id.go.kemnaker.desmig.security.StoreKeyUnavailable
 
 /**
  * Something to tell the user, as a string-resource key and its arguments. The Android app maps
@@ -19,13 +20,18 @@ fun List<FieldError>.byField(): FieldProblems = groupBy { it.field }
 fun Throwable.toUiMessage(): UiMessage = when (this) {
     is DesmigException.Validation -> UiMessage("error_validation", listOf(errors.size.toString()))
     is DesmigException.NotFound -> UiMessage("error_not_found")
-    is DesmigException.NotAllowed -> UiMessage("error_not_allowed", listOf(reason))
+    // The person withdrew consent: nothing new is recorded for them (the core's stable code).
+    is DesmigException.NotAllowed -> if (code == "consent_withdrawn") UiMessage("error_consent_withdrawn") else UiMessage("error_not_allowed", listOf(reason))
     is DesmigException.Conflict -> UiMessage("error_conflict", listOf(reason))
     is DesmigException.Storage -> UiMessage("error_storage", listOf(reason))
     is DesmigException.Network -> UiMessage("error_network")
     is DesmigException.LoginRequired -> UiMessage("error_login_required")
     is DesmigException.Sync -> UiMessage("error_sync_refused", listOf(code))
     is DesmigException.Cancelled -> UiMessage("sync_cancelled")
+    // The store's key does not open it (`wrong_key`, `invalid_key`): the store is locked, never deleted.
+    is DesmigException.StoreKey -> UiMessage("error_store_locked", listOf(code))
+    // The key could not be had from the Keystore: locked, or (first run) not saved, as storage.
+    is StoreKeyUnavailable -> if (locked) UiMessage("error_store_locked", listOf(code)) else UiMessage("error_storage", listOf(code))
     else -> UiMessage("error_unexpected", listOf(message ?: javaClass.simpleName))
 }
 
