@@ -286,6 +286,64 @@ fn bench_open(dir: &std::path::Path) {
     println!("first page of a 50,000-person village list: {:.2} ms ({} rows)", ms(start.elapsed()), page.items.len());
 }
 
+/// Medians of recording `n` visits (30 answers and a note), after a warm-up, in `store`.
+fn visit_times(store: &FieldStore, n: usize) -> Vec<Duration> {
+    store.set_identity(Some(facilitator())).unwrap();
+    let t: std::sync::Arc<Template> = store.add_template(&thirty_item_template()).unwrap();
+    let b = store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    let answers = t.sample_answers();
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n + 50 {
+        let start = Instant::now();
+        store.record_visit(&b.id, &t.id, answers.clone(), Some("Kunjungan rutin, usaha warung berjalan".into()), vec![]).unwrap();
+        if i >= 50 {
+            times.push(start.elapsed());
+        }
+    }
+    times
+}
+
+/// The cost of encryption at rest: the same work on a plain store and an encrypted one (SQLCipher,
+/// raw 256-bit key), interleaved in the same run.
+fn bench_encryption(dir: &std::path::Path) {
+    let key = desmig_core::cipher::DbKey::from_bytes(&[7; 32]).unwrap();
+    let plain = FieldStore::open(dir.join("plain.db")).unwrap();
+    let encrypted = FieldStore::open_encrypted(dir.join("encrypted.db"), &key).unwrap();
+    let (mut p, mut e) = (Vec::new(), Vec::new());
+    for _ in 0..4 {
+        p.extend(visit_times(&plain, 250));
+        e.extend(visit_times(&encrypted, 250));
+    }
+    let (mp, me) = (median(p), median(e));
+    println!(
+        "record a visit, encrypted store: median {:.3} ms | plain store {:.3} ms in the same run | ratio {:.2}x",
+        ms(me),
+        ms(mp),
+        me.as_secs_f64() / mp.as_secs_f64()
+    );
+    // Reading: search and open over the 1,000 visits and their outbox.
+    for (label, store) in [("plain", &plain), ("encrypted", &encrypted)] {
+        let start = Instant::now();
+        for _ in 0..200 {
+            store.search_beneficiaries("siti", 20).unwrap();
+        }
+        println!("  {label}: name search {:.3} ms", ms(start.elapsed()) / 200.0);
+    }
+    drop((plain, encrypted));
+    let time_open = |open: &dyn Fn() -> FieldStore| {
+        let mut v = Vec::new();
+        for _ in 0..20 {
+            let start = Instant::now();
+            drop(open());
+            v.push(start.elapsed());
+        }
+        median(v)
+    };
+    let op = time_open(&|| FieldStore::open(dir.join("plain.db")).unwrap());
+    let oe = time_open(&|| FieldStore::open_encrypted(dir.join("encrypted.db"), &key).unwrap());
+    println!("open the store: encrypted {:.2} ms | plain {:.2} ms | ratio {:.2}x", ms(oe), ms(op), oe.as_secs_f64() / op.as_secs_f64());
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` does not, and gets a quick smoke run.
     let dir = tempfile::tempdir().unwrap();
@@ -297,4 +355,5 @@ fn main() {
     bench_record_visit(dir.path());
     bench_search(dir.path());
     bench_open(dir.path());
+    bench_encryption(dir.path());
 }

@@ -148,8 +148,11 @@ impl FieldStore {
                 query_docs(c, &sql, &args)?
             } else {
                 let Some(q) = fts_query(text) else { return Ok(vec![]) };
+                // CROSS JOIN: the name index first, then the matches' rows. (Left to itself, the
+                // planner of some SQLite versions walks the village's people and runs the match
+                // once for each: 60 ms instead of 1 on 10,000 people.)
                 let sql = format!(
-                    "SELECT b.doc FROM beneficiary_search s JOIN beneficiary b ON b.rowid = s.rowid
+                    "SELECT b.doc FROM beneficiary_search s CROSS JOIN beneficiary b ON b.rowid = s.rowid
                      WHERE beneficiary_search MATCH ? AND {filter} ORDER BY b.full_name LIMIT ?"
                 );
                 let mut args: Vec<&dyn ToSql> = vec![&q];

@@ -309,6 +309,39 @@ pub fn apply_op(conn: &Connection, ctx: &dyn Context, op: &Operation, writer: &I
 /// still has changes in the outbox: those are kept until the server has answered them. Returns
 /// whether the file was removed.
 pub fn evict_beneficiary(conn: &Connection, beneficiary_id: &str) -> Result<bool> {
+    let ids = file_record_ids(conn, beneficiary_id)?;
+    let mut waiting = conn.prepare_cached("SELECT 1 FROM outbox WHERE entity = ?1 AND entity_id = ?2")?;
+    for (kind, id) in &ids {
+        if waiting.exists(params![kind.table(), id])? {
+            return Ok(false);
+        }
+    }
+    delete_records(conn, &ids)?;
+    Ok(!ids.is_empty())
+}
+
+/// Deletes a beneficiary's whole file on this phone because it was erased at their request:
+/// every record, their conflicts, and every change to them still in the outbox (sent or refused
+/// or not) — nothing of the person stays. The search index's segments are merged so that the
+/// name does not linger in them. Returns the records deleted.
+pub fn erase_beneficiary(conn: &Connection, beneficiary_id: &str) -> Result<usize> {
+    let ids = file_record_ids(conn, beneficiary_id)?;
+    let mut unsent = conn.prepare_cached("DELETE FROM outbox WHERE entity = ?1 AND entity_id = ?2")?;
+    for (kind, id) in &ids {
+        unsent.execute(params![kind.table(), id])?;
+    }
+    // Changes whose record never reached this table (refused at creation) name the file only in
+    // their operation.
+    conn.prepare_cached("DELETE FROM outbox WHERE entity_id = ?1 OR (op ->> '$.fields.beneficiary_id.value') = ?1")?.execute([beneficiary_id])?;
+    delete_records(conn, &ids)?;
+    if !ids.is_empty() {
+        conn.execute("INSERT INTO beneficiary_search (beneficiary_search) VALUES ('optimize')", [])?;
+    }
+    Ok(ids.len())
+}
+
+/// Every record of a beneficiary's file on this phone.
+fn file_record_ids(conn: &Connection, beneficiary_id: &str) -> Result<Vec<(EntityKind, String)>> {
     let mut ids: Vec<(EntityKind, String)> = Vec::new();
     for kind in EntityKind::ALL {
         let column = if kind == EntityKind::Beneficiary { "id" } else { "beneficiary_id" };
@@ -316,15 +349,13 @@ pub fn evict_beneficiary(conn: &Connection, beneficiary_id: &str) -> Result<bool
         let found = stmt.query_map([beneficiary_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         ids.extend(found.into_iter().map(|id| (kind, id)));
     }
-    let mut waiting = conn.prepare_cached("SELECT 1 FROM outbox WHERE entity = ?1 AND entity_id = ?2")?;
-    for (kind, id) in &ids {
-        if waiting.exists(params![kind.table(), id])? {
-            return Ok(false);
-        }
-    }
-    for (kind, id) in &ids {
+    Ok(ids)
+}
+
+fn delete_records(conn: &Connection, ids: &[(EntityKind, String)]) -> Result<()> {
+    for (kind, id) in ids {
         conn.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", kind.table()))?.execute([id])?;
         conn.prepare_cached("DELETE FROM conflict WHERE entity = ?1 AND entity_id = ?2")?.execute(params![kind.table(), id])?;
     }
-    Ok(!ids.is_empty())
+    Ok(())
 }

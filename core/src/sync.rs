@@ -643,6 +643,10 @@ impl FieldStore {
                     "evict" => {
                         records::evict_beneficiary(tx, change.id.as_deref().ok_or_else(|| corrupt("id"))?)?;
                     }
+                    // The person's file was erased at their request: it goes from this phone too.
+                    "erase" => {
+                        records::erase_beneficiary(tx, change.id.as_deref().ok_or_else(|| corrupt("id"))?)?;
+                    }
                     // A newer server may send kinds this app does not know: skip, do not fail.
                     _ => {}
                 }

@@ -7,7 +7,7 @@ use crate::metrics::Metrics;
 use crate::storage::{Session, Storage};
 use crate::throttle::{LoginThrottle, ThrottleConfig};
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -138,6 +138,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
         .route("/v1/reference", get(reference))
+        .route("/v1/beneficiaries/{id}/export", get(export_person))
+        .route("/v1/beneficiaries/{id}/erasure", post(erase_person))
+        .route("/v1/beneficiaries/{id}/access-log", get(access_log))
         .route("/metrics", get(|State(state): State<AppState>| async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()) }))
         .fallback(|| async { ServerError::NotFound("no such endpoint; see /v1/openapi.json".into()) })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
@@ -324,4 +327,68 @@ async fn reference(State(state): State<AppState>, headers: HeaderMap) -> Result<
     let storage = state.storage.clone();
     let resp = blocking(move || storage.reference()).await?;
     Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+}
+
+// ---- A person's data requests (UU 27/2022): export, erasure, access log. Answered to the
+// person's district supervisor or an administrator; see docs/privacy.md.
+
+#[derive(Debug, Deserialize)]
+struct ExportParams {
+    format: Option<String>,
+}
+
+fn person_id(id: &str) -> Result<String> {
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(ServerError::bad("invalid_id", "a beneficiary id is 1-64 letters, digits, - or _"));
+    }
+    Ok(id.to_string())
+}
+
+async fn export_person(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    params: std::result::Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response> {
+    let session = session(&state, &headers).await?;
+    let id = person_id(&id)?;
+    let Query(p) = params.map_err(|e| ServerError::bad("invalid_query", e.body_text()))?;
+    let html = match p.format.as_deref() {
+        None | Some("json") => false,
+        Some("html") => true,
+        Some(other) => return Err(ServerError::bad("invalid_format", format!("format `{other}`: use json or html"))),
+    };
+    let storage = state.storage.clone();
+    let export = blocking(move || storage.export_person(&session, &id, now_unix_ms())).await?;
+    if html {
+        return Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'")
+            .body(Body::from(crate::privacy::export_html(&export)))
+            .map_err(|e| ServerError::Internal(e.to_string()));
+    }
+    Ok(json_response(&headers, serde_json::to_vec(&export)?))
+}
+
+#[derive(Debug, Deserialize)]
+struct ErasureRequest {
+    reason: String,
+}
+
+async fn erase_person(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, request: Request) -> Result<Response> {
+    let session = session(&state, &headers).await?;
+    let id = person_id(&id)?;
+    let req: ErasureRequest = json_body(&state, request, 4096).await?;
+    let storage = state.storage.clone();
+    let erasure = blocking(move || storage.erase_person(&session, &id, &req.reason, now_unix_ms())).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&erasure)?))
+}
+
+async fn access_log(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response> {
+    let session = session(&state, &headers).await?;
+    let id = person_id(&id)?;
+    let storage = state.storage.clone();
+    let entries = blocking(move || storage.person_access_log(&session, &id)).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&serde_json::json!({ "entries": entries }))?))
 }

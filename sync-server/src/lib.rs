@@ -10,6 +10,7 @@ pub mod http;
 pub mod metrics;
 pub mod pg;
 pub mod plan;
+pub mod privacy;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;

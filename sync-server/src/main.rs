@@ -6,7 +6,7 @@ use desmig_core::date::now_unix_ms;
 use desmig_core::scope::Role;
 use desmig_sync_server::edge::{self, EdgeConfig};
 use desmig_sync_server::http::HttpConfig;
-use desmig_sync_server::storage::{NewUser, Storage};
+use desmig_sync_server::storage::{NewUser, Session, Storage};
 use desmig_sync_server::{demo, DatabaseUrl, ServerError, DEFAULT_DATABASE_URL};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -64,6 +64,11 @@ enum Command {
     Device {
         #[command(subcommand)]
         command: DeviceCommand,
+    },
+    /// A person's data requests (UU 27/2022), answered as a supervisor or administrator.
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
     },
     /// Load region reference data from a `code,name` CSV file (replaces the current list).
     Regions { file: String },
@@ -124,6 +129,35 @@ enum UserCommand {
         villages: Vec<String>,
         #[arg(long = "district")]
         districts: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PersonCommand {
+    /// Print everything the server holds about a beneficiary (logged as read by --by).
+    Export {
+        beneficiary_id: String,
+        /// The supervisor or administrator answering the request.
+        #[arg(long)]
+        by: String,
+        /// A readable page instead of JSON.
+        #[arg(long)]
+        html: bool,
+    },
+    /// Erase a beneficiary's file on the server and, at their next sync, on every phone.
+    Erase {
+        beneficiary_id: String,
+        #[arg(long)]
+        by: String,
+        /// The request's reference (kept with the tombstone).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Who read or erased a beneficiary's file on the server.
+    AccessLog {
+        beneficiary_id: String,
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -249,6 +283,35 @@ fn run(cli: Cli) -> Result<(), ServerError> {
         Command::Device { command: DeviceCommand::Revoke { device_id } } => {
             let n = storage.revoke_device(&device_id, now_unix_ms())?;
             println!("device {device_id} revoked ({n} tokens)");
+            Ok(())
+        }
+        Command::Person { command } => {
+            let as_user = |username: &str| -> Result<Session, ServerError> {
+                let (user, _, _) = storage
+                    .find_user(&desmig_sync_server::storage::normalize_username(username)?)?
+                    .filter(|(_, _, disabled)| !disabled)
+                    .ok_or_else(|| ServerError::bad("unknown_user", format!("no enabled user `{username}`")))?;
+                Ok(Session { user, device_id: "server-cli".into() })
+            };
+            match command {
+                PersonCommand::Export { beneficiary_id, by, html } => {
+                    let export = storage.export_person(&as_user(&by)?, &beneficiary_id, now_unix_ms())?;
+                    if html {
+                        print!("{}", desmig_sync_server::privacy::export_html(&export));
+                    } else {
+                        println!("{}", serde_json::to_string_pretty(&export)?);
+                    }
+                }
+                PersonCommand::Erase { beneficiary_id, by, reason } => {
+                    let e = storage.erase_person(&as_user(&by)?, &beneficiary_id, &reason, now_unix_ms())?;
+                    println!("beneficiary {} erased; phones delete the file at their next sync", e.beneficiary_id);
+                }
+                PersonCommand::AccessLog { beneficiary_id, by } => {
+                    for a in storage.person_access_log(&as_user(&by)?, &beneficiary_id)? {
+                        println!("{} {} {} {}", a.at, a.username, a.action.as_str(), a.device_id);
+                    }
+                }
+            }
             Ok(())
         }
         Command::Regions { file } => {

@@ -6,6 +6,7 @@
 
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
+use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
     feed_entries, Export, FeedEntry, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, Session, Stats, Storage, StoredRecord,
     TokenRow, User, UserRecord,
@@ -18,11 +19,12 @@ use desmig_core::protocol::{ConflictRecord, OpResult};
 use desmig_core::region::{RegionCatalog, BUILTIN_REGIONS_CSV};
 use desmig_core::rules::FileInfo;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row, Transaction};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-const MIGRATIONS: &[&str] = &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql"), include_str!("../sql/pg/003_privacy.sql")];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
 /// merging and record writes before taking it, in parallel (records are row-locked).
@@ -229,6 +231,15 @@ impl BatchSource for Source<'_, '_> {
             )?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    fn erased(&mut self, beneficiary_ids: &[String]) -> Result<HashSet<String>> {
+        Ok(self
+            .0
+            .query("SELECT beneficiary_id FROM erasure WHERE beneficiary_id = ANY($1)", &[&beneficiary_ids])?
+            .iter()
+            .map(|r| r.get(0))
             .collect())
     }
 
@@ -680,4 +691,97 @@ impl Storage for PostgresStorage {
         }
         Ok(export)
     }
+
+    fn read_person(&self, beneficiary_id: &str) -> Result<Option<PersonFile>> {
+        let mut c = self.reader();
+        let mut tx = c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+        let Some(row) = tx.query_opt("SELECT village_code FROM record WHERE kind = 'beneficiary' AND id = $1", &[&beneficiary_id])? else {
+            return Ok(None);
+        };
+        let records = Source(&mut tx).file_records(beneficiary_id)?;
+        let conflicts = tx
+            .query(
+                &format!(
+                    "SELECT {CONFLICT_COLUMNS} FROM conflict WHERE (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = $1) ORDER BY id"
+                ),
+                &[&beneficiary_id],
+            )?
+            .iter()
+            .map(conflict_from)
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(Some(PersonFile { village_code: row.get(0), records, conflicts }))
+    }
+
+    fn find_erasure(&self, beneficiary_id: &str) -> Result<Option<Erasure>> {
+        Ok(self
+            .reader()
+            .query_opt("SELECT beneficiary_id, village_code, erased_at, erased_by, reason FROM erasure WHERE beneficiary_id = $1", &[&beneficiary_id])?
+            .map(|r| Erasure { beneficiary_id: r.get(0), village_code: r.get(1), erased_at: r.get(2), erased_by: r.get(3), reason: r.get(4) }))
+    }
+
+    fn write_erasure(&self, e: &Erasure, access: &AccessEntry) -> Result<u64> {
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        let id = &e.beneficiary_id;
+        // The person's record first: a push reading the file (FOR SHARE) waits, then finds it gone.
+        tx.query("SELECT 1 FROM record WHERE kind = 'beneficiary' AND id = $1 FOR UPDATE", &[id])?;
+        if tx.query_opt("SELECT 1 FROM erasure WHERE beneficiary_id = $1", &[id])?.is_some() {
+            return Ok(0);
+        }
+        tx.execute("DELETE FROM conflict WHERE (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = $1)", &[id])?;
+        let n = tx.execute("DELETE FROM record WHERE beneficiary_id = $1", &[id])?;
+        tx.execute(
+            "INSERT INTO erasure (beneficiary_id, village_code, erased_at, erased_by, reason) VALUES ($1, $2, $3, $4, $5)",
+            &[id, &e.village_code, &e.erased_at, &e.erased_by, &e.reason],
+        )?;
+        insert_access(&mut tx, access)?;
+        let workers: Vec<String> = tx.query("SELECT username FROM app_user WHERE beneficiary_id = $1", &[id])?.iter().map(|r| r.get(0)).collect();
+        for username in workers {
+            revoke_user_tokens(&mut tx, &username, e.erased_at)?;
+        }
+        tx.execute("UPDATE app_user SET beneficiary_id = NULL, disabled = TRUE WHERE beneficiary_id = $1", &[id])?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK])?;
+        tx.execute("DELETE FROM change_log WHERE beneficiary_id = $1", &[id])?;
+        write_feed(&mut tx, &[crate::privacy::erase_feed_entry(e)?])?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn insert_access(&self, entry: &AccessEntry) -> Result<()> {
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        insert_access(&mut tx, entry)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn read_access(&self, beneficiary_id: &str) -> Result<Vec<AccessEntry>> {
+        self.reader()
+            .query(
+                "SELECT beneficiary_id, user_id, username, device_id, action, at FROM file_access WHERE beneficiary_id = $1 ORDER BY id",
+                &[&beneficiary_id],
+            )?
+            .iter()
+            .map(|r| {
+                let action: String = r.get(4);
+                Ok(AccessEntry {
+                    beneficiary_id: r.get(0),
+                    user_id: r.get(1),
+                    username: r.get(2),
+                    device_id: r.get(3),
+                    action: Access::parse(&action).ok_or_else(|| ServerError::Internal(format!("bad access action {action}")))?,
+                    at: r.get(5),
+                })
+            })
+            .collect()
+    }
+}
+
+fn insert_access(tx: &mut Transaction<'_>, a: &AccessEntry) -> Result<()> {
+    tx.execute(
+        "INSERT INTO file_access (beneficiary_id, user_id, username, device_id, action, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&a.beneficiary_id, &a.user_id, &a.username, &a.device_id, &a.action.as_str(), &a.at],
+    )?;
+    Ok(())
 }

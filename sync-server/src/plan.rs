@@ -29,6 +29,8 @@ pub trait BatchSource {
     fn files(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, FileInfo>>;
     /// Which beneficiary holds each of these NIKs, for those registered.
     fn nik_holders(&mut self, niks: &[String]) -> Result<HashMap<String, String>>;
+    /// The beneficiaries among these whose files were erased on request.
+    fn erased(&mut self, beneficiary_ids: &[String]) -> Result<HashSet<String>>;
     /// For each of these conflict ids that exists and is unresolved: the record it is about.
     fn open_conflicts(&mut self, ids: &[String]) -> Result<HashMap<String, Key>>;
 }
@@ -105,6 +107,14 @@ impl Lookup for BatchLookup<'_> {
     }
 }
 
+/// The beneficiary whose file an operation is in: the record's own, or the one it names.
+fn file_named<'a>(op: &'a Operation, current: Option<&'a Versioned>) -> Option<&'a str> {
+    if op.entity == EntityKind::Beneficiary {
+        return Some(&op.entity_id);
+    }
+    current.and_then(|s| s.fields.get("beneficiary_id")).or_else(|| op.fields.get("beneficiary_id").map(|c| &c.value)).and_then(Value::as_str)
+}
+
 /// Decides a batch. Reads happen through `source`; nothing is written.
 pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut dyn BatchSource) -> Result<Plan> {
     let op_ids: Vec<String> = ops.iter().map(|o| o.op_id.clone()).collect();
@@ -132,6 +142,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     beneficiaries.sort();
     beneficiaries.dedup();
     let files = source.files(&beneficiaries)?;
+    let erased = source.erased(&beneficiaries)?;
     let resolve_ids: Vec<String> = ops.iter().flat_map(|o| o.resolves.iter().cloned()).collect();
     let mut open_conflicts = if resolve_ids.is_empty() { HashMap::new() } else { source.open_conflicts(&resolve_ids)? };
     let mut lookup = BatchLookup { files, niks: HashMap::new(), source };
@@ -156,6 +167,10 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
         }
         let key = (op.entity, op.entity_id.clone());
         let current = states.get(&key);
+        if !erased.is_empty() && file_named(op, current).is_some_and(|b| erased.contains(b)) {
+            plan.results.push(rejected(op, "erased", "this person's data was erased at their request; the change is dropped"));
+            continue;
+        }
         let decision = match decide(op.entity, &op.entity_id, current, Incoming::Op(op, &who), ctx, &mut lookup) {
             Ok(d) => d,
             Err(e) => {

@@ -3,6 +3,7 @@
 
 use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
+use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
     feed_entries, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, Session, Stats, Storage, StoredRecord, TokenRow, User,
     UserRecord,
@@ -19,14 +20,19 @@ use desmig_core::region::RegionCatalog;
 use desmig_core::rules::FileInfo;
 use desmig_core::schema;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Numbered migrations: the reference and conflict tables the server shares with the phones
 /// (core's first migration), then the server's own.
-const MIGRATIONS: &[&str] = &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql")];
+const MIGRATIONS: &[&str] = &[
+    schema::RECORDS,
+    include_str!("../sql/001_server.sql"),
+    include_str!("../sql/002_trust.sql"),
+    include_str!("../sql/003_privacy.sql"),
+];
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
@@ -196,6 +202,17 @@ impl BatchSource for Source<'_> {
         let mut out = HashMap::new();
         for nik in niks {
             out.extend(stmt.query_row([nik], |r| r.get::<_, String>(0)).optional()?.map(|id| (nik.clone(), id)));
+        }
+        Ok(out)
+    }
+
+    fn erased(&mut self, beneficiary_ids: &[String]) -> Result<HashSet<String>> {
+        let mut stmt = self.0.prepare_cached("SELECT 1 FROM erasure WHERE beneficiary_id = ?1")?;
+        let mut out = HashSet::new();
+        for id in beneficiary_ids {
+            if stmt.exists([id])? {
+                out.insert(id.clone());
+            }
         }
         Ok(out)
     }
@@ -490,6 +507,107 @@ impl Storage for SqliteStorage {
         }
         Ok(export)
     }
+
+    fn read_person(&self, beneficiary_id: &str) -> Result<Option<PersonFile>> {
+        let c = self.reader();
+        let tx = c.unchecked_transaction()?;
+        let village: Option<String> = tx
+            .prepare_cached("SELECT village_code FROM record WHERE kind = 'beneficiary' AND id = ?1")?
+            .query_row([beneficiary_id], |r| r.get(0))
+            .optional()?;
+        let Some(village_code) = village else { return Ok(None) };
+        let records = Source(&tx).file_records(beneficiary_id)?;
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {CONFLICT_COLUMNS} FROM conflict WHERE (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = ?1) ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([beneficiary_id])?;
+        let mut conflicts = Vec::new();
+        while let Some(r) = rows.next()? {
+            conflicts.push(to_conflict(r)?);
+        }
+        Ok(Some(PersonFile { village_code, records, conflicts }))
+    }
+
+    fn find_erasure(&self, beneficiary_id: &str) -> Result<Option<Erasure>> {
+        let c = self.reader();
+        let mut stmt =
+            c.prepare_cached("SELECT beneficiary_id, village_code, erased_at, erased_by, reason FROM erasure WHERE beneficiary_id = ?1")?;
+        Ok(stmt
+            .query_row([beneficiary_id], |r| {
+                Ok(Erasure { beneficiary_id: r.get(0)?, village_code: r.get(1)?, erased_at: r.get(2)?, erased_by: r.get(3)?, reason: r.get(4)? })
+            })
+            .optional()?)
+    }
+
+    fn write_erasure(&self, e: &Erasure, access: &AccessEntry) -> Result<u64> {
+        let mut w = lock(&self.writer);
+        // Deleted pages are overwritten, not only unlinked.
+        w.pragma_update(None, "secure_delete", "ON")?;
+        let result = (|| {
+            let tx = w.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if tx.prepare_cached("SELECT 1 FROM erasure WHERE beneficiary_id = ?1")?.exists([&e.beneficiary_id])? {
+                return Ok(0);
+            }
+            let id = &e.beneficiary_id;
+            tx.execute("DELETE FROM conflict WHERE (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = ?1)", [id])?;
+            let n = tx.execute("DELETE FROM record WHERE beneficiary_id = ?1", [id])?;
+            tx.execute("DELETE FROM change_log WHERE beneficiary_id = ?1", [id])?;
+            tx.execute(
+                "INSERT INTO erasure (beneficiary_id, village_code, erased_at, erased_by, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, e.village_code, e.erased_at, e.erased_by, e.reason],
+            )?;
+            insert_access(&tx, access)?;
+            let f = crate::privacy::erase_feed_entry(e)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![f.kind, f.entity, f.entity_id, f.beneficiary_id, f.village, f.district(), f.body],
+            )?;
+            // A worker account of the person: its sessions end and it no longer names them.
+            let workers: Vec<String> = tx
+                .prepare("SELECT username FROM app_user WHERE beneficiary_id = ?1")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for username in workers {
+                revoke_user_tokens(&tx, &username, e.erased_at)?;
+            }
+            tx.execute("UPDATE app_user SET beneficiary_id = NULL, disabled = 1 WHERE beneficiary_id = ?1", [id])?;
+            tx.commit()?;
+            Ok(n as u64)
+        })();
+        w.pragma_update(None, "secure_delete", "OFF")?;
+        if result.is_ok() {
+            // The WAL still holds the file's old pages: fold it in and cut it to nothing (best
+            // effort: a long read may keep it until the next checkpoint).
+            w.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        result
+    }
+
+    fn insert_access(&self, entry: &AccessEntry) -> Result<()> {
+        insert_access(&lock(&self.writer), entry)
+    }
+
+    fn read_access(&self, beneficiary_id: &str) -> Result<Vec<AccessEntry>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT beneficiary_id, user_id, username, device_id, action, at FROM file_access WHERE beneficiary_id = ?1 ORDER BY id",
+        )?;
+        let rows: Vec<(String, String, String, String, String, i64)> = stmt
+            .query_map([beneficiary_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(beneficiary_id, user_id, username, device_id, action, at)| {
+                let action = Access::parse(&action).ok_or_else(|| ServerError::Internal(format!("bad access action {action}")))?;
+                Ok(AccessEntry { beneficiary_id, user_id, username, device_id, action, at })
+            })
+            .collect()
+    }
+}
+
+fn insert_access(c: &Connection, a: &AccessEntry) -> Result<()> {
+    c.prepare_cached("INSERT INTO file_access (beneficiary_id, user_id, username, device_id, action, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![a.beneficiary_id, a.user_id, a.username, a.device_id, a.action.as_str(), a.at])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! writes to it.
 
 use crate::error::{Result, ServerError};
+use crate::privacy::{Access, AccessEntry, Erasure, ExportedRecord, PersonExport, PersonFile};
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
 use desmig_core::merge::Operation;
@@ -127,8 +128,73 @@ pub trait Storage: Send + Sync + 'static {
     /// Every record and conflict the server holds (an administrator's export; the end-to-end
     /// tests compare it with the phones').
     fn export(&self) -> Result<Export>;
+    /// A beneficiary's file: every record under it and their conflicts (`None`: no such person).
+    fn read_person(&self, beneficiary_id: &str) -> Result<Option<PersonFile>>;
+    fn find_erasure(&self, beneficiary_id: &str) -> Result<Option<Erasure>>;
+    /// In one transaction: deletes the file's records, conflicts and feed rows, keeps the
+    /// tombstone and the log entry, writes the feed row that erases it on the phones, and ends
+    /// the sessions of a worker account linked to the person (unlinking it). Returns the records
+    /// deleted.
+    fn write_erasure(&self, erasure: &Erasure, access: &AccessEntry) -> Result<u64>;
+    fn insert_access(&self, entry: &AccessEntry) -> Result<()>;
+    /// The file's access log, oldest first.
+    fn read_access(&self, beneficiary_id: &str) -> Result<Vec<AccessEntry>>;
 
     // ---- Behaviour, written once.
+
+    /// A person's data on request, by their district supervisor or an administrator: logged.
+    fn export_person(&self, session: &Session, beneficiary_id: &str, now_ms: i64) -> Result<PersonExport> {
+        let file = self.read_person(beneficiary_id)?.ok_or_else(|| ServerError::NotFound(format!("beneficiary {beneficiary_id} not found")))?;
+        crate::privacy::check_may_answer(session, &file.village_code)?;
+        let access_log = self.read_access(beneficiary_id)?;
+        self.insert_access(&access_entry(session, beneficiary_id, Access::Export, now_ms))?;
+        let records = file
+            .records
+            .into_iter()
+            .map(|r| Ok(ExportedRecord { kind: r.kind.table().to_string(), id: r.id, fields: serde_json::from_str(&r.fields_json)? }))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PersonExport {
+            beneficiary_id: beneficiary_id.to_string(),
+            village_code: file.village_code,
+            exported_at: now_ms,
+            exported_by: session.user.username.clone(),
+            records,
+            conflicts: file.conflicts,
+            access_log,
+        })
+    }
+
+    /// Erases a person's file on request, everywhere: the server keeps the tombstone only, and
+    /// every phone deletes the file at its next sync. Erasing again answers the same tombstone.
+    fn erase_person(&self, session: &Session, beneficiary_id: &str, reason: &str, now_ms: i64) -> Result<Erasure> {
+        let reason = crate::privacy::check_reason(reason)?;
+        if let Some(done) = self.find_erasure(beneficiary_id)? {
+            crate::privacy::check_may_answer(session, &done.village_code)?;
+            return Ok(done);
+        }
+        let file = self.read_person(beneficiary_id)?.ok_or_else(|| ServerError::NotFound(format!("beneficiary {beneficiary_id} not found")))?;
+        crate::privacy::check_may_answer(session, &file.village_code)?;
+        let erasure = Erasure {
+            beneficiary_id: beneficiary_id.to_string(),
+            village_code: file.village_code,
+            erased_at: now_ms,
+            erased_by: session.user.id.clone(),
+            reason,
+        };
+        self.write_erasure(&erasure, &access_entry(session, beneficiary_id, Access::Erase, now_ms))?;
+        Ok(erasure)
+    }
+
+    /// Who read or erased a file, for its supervisor or an administrator.
+    fn person_access_log(&self, session: &Session, beneficiary_id: &str) -> Result<Vec<AccessEntry>> {
+        let village = match (self.read_person(beneficiary_id)?, self.find_erasure(beneficiary_id)?) {
+            (Some(f), _) => f.village_code,
+            (None, Some(e)) => e.village_code,
+            (None, None) => return Err(ServerError::NotFound(format!("beneficiary {beneficiary_id} not found"))),
+        };
+        crate::privacy::check_may_answer(session, &village)?;
+        self.read_access(beneficiary_id)
+    }
 
     /// Reloads the reference data when another instance or an admin command changed it.
     /// Returns the current version.
@@ -278,6 +344,17 @@ pub trait Storage: Send + Sync + 'static {
 pub struct Export {
     pub records: Vec<(EntityKind, String, Versioned)>,
     pub conflicts: Vec<ConflictRecord>,
+}
+
+fn access_entry(session: &Session, beneficiary_id: &str, action: Access, now_ms: i64) -> AccessEntry {
+    AccessEntry {
+        beneficiary_id: beneficiary_id.to_string(),
+        user_id: session.user.id.clone(),
+        username: session.user.username.clone(),
+        device_id: session.device_id.clone(),
+        action,
+        at: now_ms,
+    }
 }
 
 pub fn invalid_cursor() -> ServerError {

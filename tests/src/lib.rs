@@ -120,6 +120,11 @@ impl TestServer {
         s
     }
 
+    /// The server's database file, when it is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        self.database.as_ref()?.url.strip_prefix("sqlite://").map(PathBuf::from)
+    }
+
     /// Another instance over the same database (PostgreSQL).
     pub fn instance_of(database: &TestDatabase) -> TestServer {
         TestServer::serve(database.open(), HttpConfig::default())
