@@ -29,9 +29,9 @@ impl fmt::Debug for DbKey {
 impl DbKey {
     /// Exactly 32 bytes, else `invalid_key`.
     pub fn from_bytes(bytes: &[u8]) -> Result<DbKey> {
-        let key: [u8; 32] = bytes.try_into().map_err(|_| {
-            Error::store_key("invalid_key", format!("a store key is 32 bytes (256 bits), this one is {}", bytes.len()))
-        })?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::store_key("invalid_key", format!("a store key is 32 bytes (256 bits), this one is {}", bytes.len())))?;
         Ok(DbKey(key))
     }
 

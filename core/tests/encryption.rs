@@ -71,10 +71,10 @@ fn a_wrong_or_missing_key_is_refused_typed_and_changes_nothing() {
     assert_eq!(wrong.code(), "wrong_key", "{wrong}");
     let missing = FieldStore::open(&path).err().expect("no key is refused");
     assert_eq!(missing.code(), "wrong_key", "{missing}");
-    assert_eq!(desmig_core::ApiError::from(wrong), desmig_core::ApiError::StoreKey {
-        code: "wrong_key".into(),
-        message: format!("the key does not open {}", path.display())
-    });
+    assert_eq!(
+        desmig_core::ApiError::from(wrong),
+        desmig_core::ApiError::StoreKey { code: "wrong_key".into(), message: format!("the key does not open {}", path.display()) }
+    );
     assert!(file_bytes(&path) == before, "the refused opens wrote nothing");
     drop(running);
 
@@ -106,7 +106,9 @@ fn a_plain_store_is_encrypted_once_and_keeps_every_record_and_unsent_change() {
     assert_eq!(after.iter().map(|e| &e.op).collect::<Vec<_>>(), pending.iter().map(|e| &e.op).collect::<Vec<_>>());
     assert!(store.check_integrity().unwrap().is_empty());
     // It keeps working as the same store: a new change, then a reopen.
-    store.register_beneficiary(desmig_core::field::BeneficiaryInput::new("Rina Marlina", desmig_core::model::Sex::Female, VILLAGE)).unwrap();
+    store
+        .register_beneficiary(desmig_core::field::BeneficiaryInput::new("Rina Marlina", desmig_core::model::Sex::Female, VILLAGE))
+        .unwrap();
     drop(store);
     let again = FieldStore::open_encrypted(&path, &key(3)).unwrap();
     again.set_identity(Some(facilitator())).unwrap();

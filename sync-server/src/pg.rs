@@ -716,8 +716,17 @@ impl Storage for PostgresStorage {
     fn find_erasure(&self, beneficiary_id: &str) -> Result<Option<Erasure>> {
         Ok(self
             .reader()
-            .query_opt("SELECT beneficiary_id, village_code, erased_at, erased_by, reason FROM erasure WHERE beneficiary_id = $1", &[&beneficiary_id])?
-            .map(|r| Erasure { beneficiary_id: r.get(0), village_code: r.get(1), erased_at: r.get(2), erased_by: r.get(3), reason: r.get(4) }))
+            .query_opt(
+                "SELECT beneficiary_id, village_code, erased_at, erased_by, reason FROM erasure WHERE beneficiary_id = $1",
+                &[&beneficiary_id],
+            )?
+            .map(|r| Erasure {
+                beneficiary_id: r.get(0),
+                village_code: r.get(1),
+                erased_at: r.get(2),
+                erased_by: r.get(3),
+                reason: r.get(4),
+            }))
     }
 
     fn write_erasure(&self, e: &Erasure, access: &AccessEntry) -> Result<u64> {
@@ -736,7 +745,8 @@ impl Storage for PostgresStorage {
             &[id, &e.village_code, &e.erased_at, &e.erased_by, &e.reason],
         )?;
         insert_access(&mut tx, access)?;
-        let workers: Vec<String> = tx.query("SELECT username FROM app_user WHERE beneficiary_id = $1", &[id])?.iter().map(|r| r.get(0)).collect();
+        let workers: Vec<String> =
+            tx.query("SELECT username FROM app_user WHERE beneficiary_id = $1", &[id])?.iter().map(|r| r.get(0)).collect();
         for username in workers {
             revoke_user_tokens(&mut tx, &username, e.erased_at)?;
         }

@@ -112,7 +112,10 @@ fn file_named<'a>(op: &'a Operation, current: Option<&'a Versioned>) -> Option<&
     if op.entity == EntityKind::Beneficiary {
         return Some(&op.entity_id);
     }
-    current.and_then(|s| s.fields.get("beneficiary_id")).or_else(|| op.fields.get("beneficiary_id").map(|c| &c.value)).and_then(Value::as_str)
+    current
+        .and_then(|s| s.fields.get("beneficiary_id"))
+        .or_else(|| op.fields.get("beneficiary_id").map(|c| &c.value))
+        .and_then(Value::as_str)
 }
 
 /// Decides a batch. Reads happen through `source`; nothing is written.

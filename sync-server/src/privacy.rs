@@ -95,7 +95,10 @@ pub fn check_may_answer(session: &Session, village_code: &str) -> Result<()> {
     if session.user.identity().can_supervise(village_code) {
         Ok(())
     } else {
-        Err(ServerError::forbidden("not_supervisor", "only the person's district supervisor or an administrator handles their data requests"))
+        Err(ServerError::forbidden(
+            "not_supervisor",
+            "only the person's district supervisor or an administrator handles their data requests",
+        ))
     }
 }
 
@@ -162,13 +165,8 @@ fn kind_title(kind: &str) -> &'static str {
 
 /// The export as a page a person can read (Indonesian first, English), every value escaped.
 pub fn export_html(x: &PersonExport) -> String {
-    let name = x
-        .records
-        .iter()
-        .find(|r| r.kind == "beneficiary")
-        .and_then(|r| r.fields.get("full_name"))
-        .map(value_text)
-        .unwrap_or_default();
+    let name =
+        x.records.iter().find(|r| r.kind == "beneficiary").and_then(|r| r.fields.get("full_name")).map(value_text).unwrap_or_default();
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
     h.push_str(&format!("<title>Data pribadi / Personal data — {}</title>", escape(&name)));

@@ -27,12 +27,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Numbered migrations: the reference and conflict tables the server shares with the phones
 /// (core's first migration), then the server's own.
-const MIGRATIONS: &[&str] = &[
-    schema::RECORDS,
-    include_str!("../sql/001_server.sql"),
-    include_str!("../sql/002_trust.sql"),
-    include_str!("../sql/003_privacy.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql"), include_str!("../sql/003_privacy.sql")];
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
@@ -534,7 +530,13 @@ impl Storage for SqliteStorage {
             c.prepare_cached("SELECT beneficiary_id, village_code, erased_at, erased_by, reason FROM erasure WHERE beneficiary_id = ?1")?;
         Ok(stmt
             .query_row([beneficiary_id], |r| {
-                Ok(Erasure { beneficiary_id: r.get(0)?, village_code: r.get(1)?, erased_at: r.get(2)?, erased_by: r.get(3)?, reason: r.get(4)? })
+                Ok(Erasure {
+                    beneficiary_id: r.get(0)?,
+                    village_code: r.get(1)?,
+                    erased_at: r.get(2)?,
+                    erased_by: r.get(3)?,
+                    reason: r.get(4)?,
+                })
             })
             .optional()?)
     }

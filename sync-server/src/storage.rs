@@ -144,7 +144,8 @@ pub trait Storage: Send + Sync + 'static {
 
     /// A person's data on request, by their district supervisor or an administrator: logged.
     fn export_person(&self, session: &Session, beneficiary_id: &str, now_ms: i64) -> Result<PersonExport> {
-        let file = self.read_person(beneficiary_id)?.ok_or_else(|| ServerError::NotFound(format!("beneficiary {beneficiary_id} not found")))?;
+        let file =
+            self.read_person(beneficiary_id)?.ok_or_else(|| ServerError::NotFound(format!("beneficiary {beneficiary_id} not found")))?;
         crate::privacy::check_may_answer(session, &file.village_code)?;
         let access_log = self.read_access(beneficiary_id)?;
         self.insert_access(&access_entry(session, beneficiary_id, Access::Export, now_ms))?;
@@ -172,7 +173,8 @@ pub trait Storage: Send + Sync + 'static {
             crate::privacy::check_may_answer(session, &done.village_code)?;
             return Ok(done);
         }
-        let file = self.read_person(beneficiary_id)?.ok_or_else(|| ServerError::NotFound(format!("beneficiary {beneficiary_id} not found")))?;
+        let file =
+            self.read_person(beneficiary_id)?.ok_or_else(|| ServerError::NotFound(format!("beneficiary {beneficiary_id} not found")))?;
         crate::privacy::check_may_answer(session, &file.village_code)?;
         let erasure = Erasure {
             beneficiary_id: beneficiary_id.to_string(),

@@ -195,7 +195,8 @@ fn the_server_serves_https_with_its_certificate() {
 }
 
 fn admin_keyed(db: &str, key_file: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN).arg("--database").arg(db).arg("--db-key-file").arg(key_file).args(args).output().expect("run server binary");
+    let out =
+        Command::new(BIN).arg("--database").arg(db).arg("--db-key-file").arg(key_file).args(args).output().expect("run server binary");
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 

@@ -66,7 +66,13 @@ fn an_erased_person_disappears_from_every_phone_after_one_sync_and_the_server_ke
     sri.store.update_beneficiary(&siti, edit).unwrap();
     assert_eq!(sri.store.outbox_counts().unwrap().pending, 1);
 
-    let (status, body) = call(&server, &budi, "POST", &format!("/v1/beneficiaries/{siti}/erasure"), Some(json!({"reason": "Permintaan tertulis no. 12/XII/2026"})));
+    let (status, body) = call(
+        &server,
+        &budi,
+        "POST",
+        &format!("/v1/beneficiaries/{siti}/erasure"),
+        Some(json!({"reason": "Permintaan tertulis no. 12/XII/2026"})),
+    );
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let tombstone = json_of(&body);
     assert_eq!(tombstone["beneficiary_id"], siti.as_str());
@@ -187,7 +193,9 @@ fn only_the_persons_district_supervisor_or_an_admin_may_export_erase_or_read_the
     assert!(server.storage.read_person(&siti).unwrap().is_some(), "nothing was erased");
     assert!(server.storage.read_access(&siti).unwrap().is_empty(), "refused reads are not reads");
     // No token, a bad id, a bad reason.
-    let (status, body) = reqwest::blocking::get(format!("{}/v1/beneficiaries/{siti}/export", server.url)).map(|r| (r.status().as_u16(), r.bytes().unwrap().to_vec())).unwrap();
+    let (status, body) = reqwest::blocking::get(format!("{}/v1/beneficiaries/{siti}/export", server.url))
+        .map(|r| (r.status().as_u16(), r.bytes().unwrap().to_vec()))
+        .unwrap();
     assert_eq!((status, error_code(&body)), (401, "missing_token".to_string()));
     let (status, body) = call(&server, &budi, "GET", "/v1/beneficiaries/..%2Fetc/export", None);
     assert_eq!((status, error_code(&body)), (400, "invalid_id".to_string()));

@@ -120,12 +120,21 @@ fn the_api_describes_itself_and_reports_liveness() {
     assert_eq!(health.status().as_u16(), 200);
     let doc: serde_json::Value = reqwest::blocking::get(format!("{}/v1/openapi.json", server.url)).unwrap().json().unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
-    for path in ["/v1/auth/login", "/v1/sync/push", "/v1/sync/pull", "/v1/reference", "/healthz"] {
+    for path in [
+        "/v1/auth/login",
+        "/v1/sync/push",
+        "/v1/sync/pull",
+        "/v1/reference",
+        "/healthz",
+        "/v1/beneficiaries/{id}/export",
+        "/v1/beneficiaries/{id}/erasure",
+        "/v1/beneficiaries/{id}/access-log",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
     // Every refusal a pushed operation can get is listed, and the login's throttling answer.
     let codes = doc["components"]["schemas"]["OpResult"]["properties"]["code"]["enum"].as_array().unwrap();
-    for code in ["wrong_author", "self_verification", "not_supervisor", "op_id_reused", "clock_ahead", "stale_clock", "consent_withdrawn"] {
+    for code in ["wrong_author", "self_verification", "not_supervisor", "op_id_reused", "clock_ahead", "stale_clock", "consent_withdrawn", "erased"] {
         assert!(codes.contains(&json!(code)), "{code} is documented");
     }
     assert!(doc["paths"]["/v1/auth/login"]["post"]["responses"]["429"].is_object());
