@@ -135,6 +135,7 @@ pub enum CapitalStage {
     Disbursed,
     Repaying,
     Repaid,
+    Used,
     Rejected,
     Withdrawn,
 }

@@ -179,7 +179,8 @@ impl FieldStore {
     }
 
     /// Adds (empty `id`) or updates a capital application; stage changes follow
-    /// interest → documents → submitted → approved → disbursed → repaying → repaid (or rejected
+    /// interest → documents → submitted → approved → disbursed → repaying → repaid for a loan,
+    /// → used for a grant (the programme's incentive, village-fund support) (or rejected
     /// with a reason, or withdrawn).
     pub fn save_capital_application(&self, record: CapitalApplication, note: Option<String>) -> Result<CapitalApplication> {
         self.save_child(record, note, |r, id| r.id = id)

@@ -505,6 +505,14 @@ pub enum CapitalSource {
     Other,
 }
 
+impl CapitalSource {
+    /// Capital that is paid back (KUR, a cooperative, other lenders); the programme's incentive
+    /// and village-fund support are grants.
+    pub fn is_loan(self) -> bool {
+        !matches!(self, CapitalSource::ProgrammeIncentive | CapitalSource::VillageFund)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bank {
@@ -611,7 +619,11 @@ impl Entity for CapitalApplication {
                 p.push("amount_disbursed", "out_of_range", "disbursed more than approved");
             }
         }
-        let approved_or_later = matches!(self.stage, Approved | Disbursed | Repaying | Repaid);
+        if !self.stage.applies_to(self.source) {
+            let why = if self.source.is_loan() { "a loan is repaid, not used" } else { "a grant is not a loan: it is used, not repaid" };
+            p.push("stage", "not_applicable", why);
+        }
+        let approved_or_later = matches!(self.stage, Approved | Disbursed | Repaying | Repaid | Used);
         if approved_or_later && self.amount_approved.is_none() {
             p.push("amount_approved", "required", "record the approved amount");
         }
@@ -638,6 +650,10 @@ impl Entity for CapitalApplication {
     }
     fn check_change(&self, old: &Self) -> Result<()> {
         check_transition("capital stage", old.stage, self.stage)?;
+        if old.stage != self.stage && !old.stage.next_for(self.source).contains(&self.stage) {
+            let kind = if self.source.is_loan() { "a loan" } else { "a grant" };
+            return Err(Error::StateConflict(format!("{kind} cannot move from `{}` to `{}`", old.stage.name(), self.stage.name())));
+        }
         if old.stage != CapitalStage::Interest && old.stage != CapitalStage::PreparingDocuments && self.source != old.source {
             return Err(Error::StateConflict("the source cannot change after submission".into()));
         }

@@ -244,7 +244,7 @@ impl FieldStore {
             };
             let (capital_count, capital_sum): (i64, i64) = c.prepare_cached(
                 "SELECT count(*), coalesce(sum(x.amount_disbursed), 0) FROM capital_application x JOIN beneficiary b ON b.id = x.beneficiary_id
-                 WHERE b.village_code = ?1 AND x.stage IN ('disbursed', 'repaying', 'repaid')",
+                 WHERE b.village_code = ?1 AND x.stage IN ('disbursed', 'repaying', 'repaid', 'used')",
             )?
             .query_row([village_code], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let visits: i64 = c

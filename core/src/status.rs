@@ -1,6 +1,7 @@
 //! Programme status machines: Kartu Prakerja steps, training, capital-application stages and
 //! business status, each with the transitions a facilitator may record.
 
+use crate::model::CapitalSource;
 use serde::{Deserialize, Serialize};
 
 /// A status with a fixed set of allowed next statuses.
@@ -74,7 +75,9 @@ impl Stage for TrainingStatus {
     }
 }
 
-/// Capital application stages: from first interest to money in hand and repaid.
+/// Capital application stages: from first interest to money in hand, then repaid (a loan) or
+/// used and reported (a grant). Which of the two applies is the source's
+/// ([`CapitalStage::next_for`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapitalStage {
@@ -85,11 +88,15 @@ pub enum CapitalStage {
     Disbursed,
     Repaying,
     Repaid,
+    /// A grant was spent on the business and reported.
+    Used,
     Rejected,
     Withdrawn,
 }
 
 impl Stage for CapitalStage {
+    /// Every next stage of either kind of capital; [`CapitalStage::next_for`] is the one for a
+    /// source.
     fn next(self) -> &'static [Self] {
         use CapitalStage::*;
         match self {
@@ -97,10 +104,9 @@ impl Stage for CapitalStage {
             PreparingDocuments => &[Submitted, Withdrawn],
             Submitted => &[Approved, Rejected, Withdrawn],
             Approved => &[Disbursed, Withdrawn],
-            // Grants (programme incentive, village fund) are not repaid; loans move on.
-            Disbursed => &[Repaying, Repaid],
+            Disbursed => &[Repaying, Repaid, Used],
             Repaying => &[Repaid],
-            Repaid | Rejected | Withdrawn => &[],
+            Repaid | Used | Rejected | Withdrawn => &[],
         }
     }
 }
@@ -108,7 +114,21 @@ impl Stage for CapitalStage {
 impl CapitalStage {
     /// Money has reached the beneficiary.
     pub fn is_disbursed(self) -> bool {
-        matches!(self, CapitalStage::Disbursed | CapitalStage::Repaying | CapitalStage::Repaid)
+        matches!(self, CapitalStage::Disbursed | CapitalStage::Repaying | CapitalStage::Repaid | CapitalStage::Used)
+    }
+
+    /// Whether capital from `source` ever reaches this stage: loans are repaid, grants used.
+    pub fn applies_to(self, source: CapitalSource) -> bool {
+        match self {
+            CapitalStage::Repaying | CapitalStage::Repaid => source.is_loan(),
+            CapitalStage::Used => !source.is_loan(),
+            _ => true,
+        }
+    }
+
+    /// The stages capital from `source` may move to next.
+    pub fn next_for(self, source: CapitalSource) -> Vec<CapitalStage> {
+        self.next().iter().copied().filter(|s| s.applies_to(source)).collect()
     }
 }
 
@@ -160,6 +180,20 @@ mod tests {
         assert!(Approved.can_move_to(Disbursed) && Disbursed.can_move_to(Repaying) && Repaying.can_move_to(Repaid));
         assert!(!Rejected.can_move_to(Submitted));
         assert!(!Disbursed.can_move_to(Withdrawn));
+    }
+
+    #[test]
+    fn loans_are_repaid_and_grants_are_used_never_the_other_way() {
+        use CapitalStage::*;
+        assert_eq!(Disbursed.next_for(CapitalSource::Kur), vec![Repaying, Repaid]);
+        assert_eq!(Disbursed.next_for(CapitalSource::Cooperative), vec![Repaying, Repaid]);
+        for grant in [CapitalSource::ProgrammeIncentive, CapitalSource::VillageFund] {
+            assert_eq!(Disbursed.next_for(grant), vec![Used], "{grant:?}");
+            assert!(!Repaying.applies_to(grant) && !Repaid.applies_to(grant));
+            assert_eq!(Approved.next_for(grant), vec![Disbursed, Withdrawn]);
+        }
+        assert!(!Used.applies_to(CapitalSource::Kur));
+        assert!(Used.is_disbursed());
     }
 
     #[test]

@@ -183,6 +183,37 @@ fn a_kur_application_goes_from_interest_to_repaid_and_cannot_skip_approval() {
 }
 
 #[test]
+fn a_village_fund_grant_is_used_and_reported_never_repaid() {
+    let dev = device(facilitator());
+    let b = dev.store.register_beneficiary(siti()).unwrap();
+    let grant = CapitalApplication {
+        source: CapitalSource::VillageFund,
+        bank: None,
+        kur_scheme: None,
+        stage: CapitalStage::Submitted,
+        ..kur(&b.id, 3_000_000)
+    };
+    let app = dev.store.save_capital_application(grant, Some("Usulan ke BUMDes".into())).unwrap();
+    dev.store.move_capital_stage(&app.id, CapitalStage::Approved, |c| c.amount_approved = Some(3_000_000), None).unwrap();
+    let disburse = |c: &mut CapitalApplication| {
+        c.amount_disbursed = Some(3_000_000);
+        c.disbursed_on = Some(d("2026-11-25"));
+    };
+    dev.store.move_capital_stage(&app.id, CapitalStage::Disbursed, disburse, None).unwrap();
+    let repay = dev.store.move_capital_stage(&app.id, CapitalStage::Repaying, |_| {}, None).unwrap_err();
+    assert!(matches!(&repay, Error::StateConflict(m) if m.contains("grant")), "{repay}");
+    let used = dev.store.move_capital_stage(&app.id, CapitalStage::Used, |_| {}, Some("Dibelikan oven dan bahan".into())).unwrap();
+    assert_eq!(used.stage, CapitalStage::Used);
+    // A grant is never stored as being repaid, and a loan is never "used".
+    let odd = CapitalApplication { source: CapitalSource::ProgrammeIncentive, bank: None, kur_scheme: None, stage: CapitalStage::Repaid, ..kur(&b.id, 1_000_000) };
+    let err = dev.store.save_capital_application(odd, None).unwrap_err();
+    assert!(field_codes(&err).contains(&("stage".to_string(), "not_applicable".to_string())), "{err}");
+    let loan = CapitalApplication { stage: CapitalStage::Used, ..kur(&b.id, 1_000_000) };
+    assert!(field_codes(&dev.store.save_capital_application(loan, None).unwrap_err()).contains(&("stage".to_string(), "not_applicable".to_string())));
+    assert_eq!(dev.store.village_indicators(VILLAGE, desmig_core::date::Month::parse("2026-11").unwrap()).unwrap().capital_disbursed_count, 1);
+}
+
+#[test]
 fn a_rejection_needs_a_reason() {
     let dev = device(facilitator());
     let b = dev.store.register_beneficiary(siti()).unwrap();

@@ -20,7 +20,7 @@ use desmig_core::FieldStore;
 use desmig_e2e::proxy::FaultProxy;
 use desmig_sync_server::sqlite::SqliteStorage;
 use desmig_sync_server::storage::{NewUser, Storage};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -218,7 +218,9 @@ fn main() {
     let proxy = FaultProxy::start(&url);
 
     let phone_path = dir.path().join("phone.db");
-    let phone = FieldStore::open(&phone_path).unwrap();
+    // Encrypted, as the apps open it (SQLCipher); the raw baseline below is encrypted too.
+    let key = desmig_core::cipher::DbKey::from_bytes(&[9; 32]).unwrap();
+    let phone = FieldStore::open_encrypted(&phone_path, &key).unwrap();
     let login = phone.login(&proxy.url, "koordinator", "rahasia-desa").unwrap();
     let mut settings = SyncSettings::new(&proxy.url, &login.token);
     settings.pull_page = 1000;
@@ -234,7 +236,7 @@ fn main() {
 
     // Baseline: the same documents inserted straight into SQLite, a transaction per 1000 rows.
     let docs: Vec<(String, String)> = {
-        let c = Connection::open(&phone_path).unwrap();
+        let c = desmig_core::cipher::open(&phone_path, Some(&key), rusqlite::OpenFlags::default()).unwrap();
         let mut all = Vec::new();
         for table in ["beneficiary", "visit"] {
             let mut stmt = c.prepare(&format!("SELECT id, doc FROM {table}")).unwrap();
@@ -242,7 +244,7 @@ fn main() {
         }
         all
     };
-    let mut raw = Connection::open(dir.path().join("raw.db")).unwrap();
+    let mut raw = desmig_core::cipher::open(&dir.path().join("raw.db"), Some(&key), rusqlite::OpenFlags::default()).unwrap();
     desmig_core::schema::configure(&raw).unwrap();
     raw.execute_batch("CREATE TABLE r (id TEXT PRIMARY KEY, doc TEXT NOT NULL)").unwrap();
     let base_start = Instant::now();
