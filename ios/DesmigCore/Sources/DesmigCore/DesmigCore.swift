@@ -4850,6 +4850,7 @@ public enum CapitalStage: Equatable, Hashable {
     case disbursed
     case repaying
     case repaid
+    case used
     case rejected
     case withdrawn
 
@@ -4887,9 +4888,11 @@ public struct FfiConverterTypeCapitalStage: FfiConverterRustBuffer {
         
         case 7: return .repaid
         
-        case 8: return .rejected
+        case 8: return .used
         
-        case 9: return .withdrawn
+        case 9: return .rejected
+        
+        case 10: return .withdrawn
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4927,12 +4930,16 @@ public struct FfiConverterTypeCapitalStage: FfiConverterRustBuffer {
             writeInt(&buf, Int32(7))
         
         
-        case .rejected:
+        case .used:
             writeInt(&buf, Int32(8))
         
         
-        case .withdrawn:
+        case .rejected:
             writeInt(&buf, Int32(9))
+        
+        
+        case .withdrawn:
+            writeInt(&buf, Int32(10))
         
         }
     }

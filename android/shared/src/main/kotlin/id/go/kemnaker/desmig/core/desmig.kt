@@ -5553,6 +5553,7 @@ enum class CapitalStage {
     DISBURSED,
     REPAYING,
     REPAID,
+    USED,
     REJECTED,
     WITHDRAWN;
 
