@@ -3,7 +3,7 @@
 
 use desmig_core::checklist::ItemKind;
 use desmig_core::model::{
-    Bank, BeneficiaryKind, BusinessSector, CapitalSource, ConsentMethod, JobSector, KurScheme, SalesChannel, SavingsBand, Sex,
+    Bank, BeneficiaryKind, BusinessSector, CapitalSource, ConsentMethod, JobSector, KurScheme, SaleMarket, SalesChannel, SavingsBand, Sex,
     StageSubject, TrainingKind, TrainingMode, VisitStatus,
 };
 use desmig_core::region::RegionLevel;
@@ -162,6 +162,15 @@ pub enum BusinessSector {
     Transport,
     Tourism,
     Other,
+}
+
+#[uniffi::remote(Enum)]
+pub enum SaleMarket {
+    OwnVillage,
+    OtherVillages,
+    DistrictCity,
+    OnlineMarketplace,
+    Export,
 }
 
 #[uniffi::remote(Enum)]

@@ -166,6 +166,7 @@ impl FieldStore {
             visits: f.visits.into_iter().map(|v| visit_out(&self.inner, v)).collect(),
             follow_ups: f.follow_ups.into_iter().map(Into::into).collect(),
             history: f.history,
+            product_sales: f.product_sales.into_iter().map(Into::into).collect(),
         })
     }
 
@@ -242,6 +243,11 @@ impl FieldStore {
     /// Adds (empty id) or updates a capital application; stage changes follow the programme.
     pub fn save_capital_application(&self, application: CapitalApplication, note: Option<String>) -> Result<CapitalApplication> {
         Ok(self.inner.save_capital_application(application.try_into()?, note)?.into())
+    }
+
+    /// Records (empty id) or corrects a sale of one of the beneficiary's businesses.
+    pub fn save_product_sale(&self, sale: records::ProductSale) -> Result<records::ProductSale> {
+        Ok(self.inner.save_product_sale(sale.try_into()?)?.into())
     }
 
     /// Adds (empty id) or updates a business.

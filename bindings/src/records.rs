@@ -96,6 +96,9 @@ pub struct VillageIndicators {
     pub capital_disbursed_rupiah: i64,
     pub running_businesses: u64,
     pub visits_this_month: u64,
+    pub businesses_selling_beyond_village: u64,
+    pub businesses_exporting: u64,
+    pub sales_revenue_this_month: i64,
 }
 
 #[uniffi::remote(Record)]
@@ -459,6 +462,68 @@ impl TryFrom<Business> for m::Business {
     }
 }
 
+/// One sale of a business's products.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ProductSale {
+    /// Empty for a new sale.
+    pub id: String,
+    pub beneficiary_id: String,
+    pub business_id: String,
+    /// YYYY-MM-DD.
+    pub sold_on: String,
+    pub product: String,
+    pub quantity: f64,
+    pub unit: String,
+    pub market: m::SaleMarket,
+    /// ISO country code of an export.
+    pub export_country: Option<String>,
+    pub buyer: Option<String>,
+    /// Whole rupiah.
+    pub revenue: i64,
+    /// Set by the core for a new sale.
+    pub recorded_by: String,
+}
+
+impl From<m::ProductSale> for ProductSale {
+    fn from(s: m::ProductSale) -> Self {
+        ProductSale {
+            id: s.id,
+            beneficiary_id: s.beneficiary_id,
+            business_id: s.business_id,
+            sold_on: s.sold_on.to_string(),
+            product: s.product,
+            quantity: s.quantity,
+            unit: s.unit,
+            market: s.market,
+            export_country: s.export_country,
+            buyer: s.buyer,
+            revenue: s.revenue,
+            recorded_by: s.recorded_by,
+        }
+    }
+}
+
+impl TryFrom<ProductSale> for m::ProductSale {
+    type Error = DesmigError;
+    fn try_from(s: ProductSale) -> Result<Self, DesmigError> {
+        Ok(m::ProductSale {
+            sold_on: date_in("sold_on", &Some(s.sold_on))?
+                .ok_or_else(|| DesmigError::invalid("sold_on", "required", "the sale date is required"))?,
+            id: s.id,
+            beneficiary_id: s.beneficiary_id,
+            business_id: s.business_id,
+            product: s.product,
+            quantity: s.quantity,
+            unit: s.unit,
+            market: s.market,
+            export_country: s.export_country,
+            buyer: s.buyer,
+            revenue: s.revenue,
+            recorded_by: s.recorded_by,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FollowUp {
     pub id: String,
@@ -684,6 +749,8 @@ pub struct BeneficiaryFile {
     pub follow_ups: Vec<FollowUp>,
     /// Every status change, oldest first.
     pub history: Vec<m::StageChange>,
+    /// The businesses' sales, newest first.
+    pub product_sales: Vec<ProductSale>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

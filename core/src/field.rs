@@ -198,6 +198,18 @@ impl FieldStore {
         self.write(|batch| batch.put_noted(record, note))
     }
 
+    /// Records (empty `id`) or corrects a product sale of one of the beneficiary's businesses.
+    /// A new sale names the user who records it.
+    pub fn save_product_sale(&self, mut record: ProductSale) -> Result<ProductSale> {
+        self.write(|batch| {
+            if record.id.is_empty() {
+                record.id = new_id();
+                record.recorded_by = batch.identity.user_id.clone();
+            }
+            batch.put(record)
+        })
+    }
+
     pub fn add_follow_up(&self, beneficiary_id: &str, visit_id: Option<&str>, action: &str, due_date: Date) -> Result<FollowUp> {
         self.write(|batch| {
             let f = FollowUp {

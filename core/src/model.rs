@@ -38,10 +38,11 @@ pub enum EntityKind {
     FollowUp,
     Visit,
     StageChange,
+    ProductSale,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 9] = [
         EntityKind::Beneficiary,
         EntityKind::Prakerja,
         EntityKind::Training,
@@ -50,6 +51,7 @@ impl EntityKind {
         EntityKind::FollowUp,
         EntityKind::Visit,
         EntityKind::StageChange,
+        EntityKind::ProductSale,
     ];
 
     pub fn table(self) -> &'static str {
@@ -62,6 +64,7 @@ impl EntityKind {
             EntityKind::FollowUp => "follow_up",
             EntityKind::Visit => "visit",
             EntityKind::StageChange => "stage_change",
+            EntityKind::ProductSale => "product_sale",
         }
     }
 
@@ -758,6 +761,103 @@ impl Entity for Business {
     }
     fn check_change(&self, old: &Self) -> Result<()> {
         check_transition("business status", old.status, self.status)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Product sales: what a business sold, where, for how much (the programme's aim is returning
+// workers who not only open a business but distribute their products)
+
+/// Where a sale went, from nearest to farthest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleMarket {
+    OwnVillage,
+    OtherVillages,
+    /// The district's or another district's town or city.
+    DistrictCity,
+    /// An online marketplace (Shopee, Tokopedia, …), whoever bought.
+    OnlineMarketplace,
+    /// Abroad: the country is recorded.
+    Export,
+}
+
+impl SaleMarket {
+    /// Sold outside the business's own village.
+    pub fn is_beyond_village(self) -> bool {
+        self != SaleMarket::OwnVillage
+    }
+}
+
+/// The largest quantity one sale may state.
+pub const MAX_SALE_QUANTITY: f64 = 1_000_000_000.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductSale {
+    #[serde(default)]
+    pub id: String,
+    pub beneficiary_id: String,
+    /// A business of the same beneficiary.
+    pub business_id: String,
+    pub sold_on: Date,
+    pub product: String,
+    pub quantity: f64,
+    /// `kg`, `pcs`, `liter`, `paket`, …
+    pub unit: String,
+    pub market: SaleMarket,
+    /// ISO 3166-1 alpha-2, for an export (not `ID`).
+    #[serde(default)]
+    pub export_country: Option<String>,
+    /// The buyer or the market's name, if the business wants it kept.
+    #[serde(default)]
+    pub buyer: Option<String>,
+    /// Whole rupiah.
+    pub revenue: i64,
+    /// The user who recorded the sale.
+    pub recorded_by: String,
+}
+
+impl Entity for ProductSale {
+    const KIND: EntityKind = EntityKind::ProductSale;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn beneficiary_id(&self) -> &str {
+        &self.beneficiary_id
+    }
+    fn validate(&mut self, ctx: &dyn Context) -> Result<()> {
+        let mut p = Problems::default();
+        check_id(&mut p, "id", &self.id);
+        check_id(&mut p, "beneficiary_id", &self.beneficiary_id);
+        check_id(&mut p, "business_id", &self.business_id);
+        if self.sold_on > ctx.today() {
+            p.push("sold_on", "in_future", "the sale date is in the future");
+        }
+        if let Some(n) = p.check(validate::required_text("product", &self.product, 150)) {
+            self.product = n;
+        }
+        if !(self.quantity.is_finite() && self.quantity > 0.0 && self.quantity <= MAX_SALE_QUANTITY) {
+            p.push("quantity", "out_of_range", "the quantity is more than 0 and at most 1,000,000,000");
+        }
+        if let Some(u) = p.check(validate::required_text("unit", &self.unit, 20)) {
+            self.unit = u;
+        }
+        p.check(validate::rupiah("revenue", self.revenue, true));
+        match (self.market, self.export_country.clone()) {
+            (SaleMarket::Export, None) => p.push("export_country", "required", "an export names the country it went to"),
+            (SaleMarket::Export, Some(c)) => {
+                self.export_country = p.check(validate::country("export_country", &c));
+                if self.export_country.as_deref() == Some("ID") {
+                    p.push("export_country", "not_applicable", "a sale in Indonesia is not an export");
+                }
+            }
+            (_, Some(_)) => p.push("export_country", "not_applicable", "only an export has a country"),
+            (_, None) => {}
+        }
+        if let Some(b) = p.check(validate::optional_text("buyer", self.buyer.as_deref(), 150)) {
+            self.buyer = b;
+        }
+        p.into_result()
     }
 }
 

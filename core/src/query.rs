@@ -57,6 +57,8 @@ pub struct BeneficiaryFile {
     pub follow_ups: Vec<FollowUp>,
     /// Every status change, oldest first.
     pub history: Vec<StageChange>,
+    /// The products the person's businesses sold, newest first.
+    pub product_sales: Vec<ProductSale>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +83,12 @@ pub struct VillageIndicators {
     /// New entrepreneurs: beneficiaries with a running business.
     pub running_businesses: u64,
     pub visits_this_month: u64,
+    /// Businesses that have sold outside their own village (ever).
+    pub businesses_selling_beyond_village: u64,
+    /// Businesses that have exported (ever).
+    pub businesses_exporting: u64,
+    /// Whole rupiah of product sales in the month.
+    pub sales_revenue_this_month: i64,
 }
 
 /// Turns what a user typed into an FTS5 query: each word a quoted prefix, all words required.
@@ -189,6 +197,7 @@ impl FieldStore {
                 visits: load_where(c, by, "started_at DESC", &[&id])?,
                 follow_ups: load_where(c, by, "due_date", &[&id])?,
                 history: load_where(c, by, "created", &[&id])?,
+                product_sales: load_where(c, by, "sold_on DESC, created DESC", &[&id])?,
                 beneficiary,
             })
         })
@@ -253,6 +262,13 @@ impl FieldStore {
                      WHERE b.village_code = ?1 AND v.status = 'completed' AND v.started_at >= ?2 AND v.started_at < ?3",
                 )?
                 .query_row(rusqlite::params![village_code, from, to], |r| r.get(0))?;
+            let (first, next) = (month.first_day().to_string(), month.first_day().first_of_next_month().to_string());
+            let revenue: i64 = c
+                .prepare_cached(
+                    "SELECT coalesce(sum(s.doc ->> '$.revenue'), 0) FROM product_sale s JOIN beneficiary b ON b.id = s.beneficiary_id
+                     WHERE b.village_code = ?1 AND s.sold_on >= ?2 AND s.sold_on < ?3",
+                )?
+                .query_row(rusqlite::params![village_code, first, next], |r| r.get(0))?;
             Ok(VillageIndicators {
                 beneficiaries: count("SELECT count(*) FROM beneficiary b WHERE b.village_code = ?1")?,
                 trained: count(
@@ -270,6 +286,15 @@ impl FieldStore {
                      WHERE b.village_code = ?1 AND x.status = 'running'",
                 )?,
                 visits_this_month: visits as u64,
+                businesses_selling_beyond_village: count(
+                    "SELECT count(DISTINCT s.business_id) FROM product_sale s JOIN beneficiary b ON b.id = s.beneficiary_id
+                     WHERE b.village_code = ?1 AND s.market <> 'own_village'",
+                )?,
+                businesses_exporting: count(
+                    "SELECT count(DISTINCT s.business_id) FROM product_sale s JOIN beneficiary b ON b.id = s.beneficiary_id
+                     WHERE b.village_code = ?1 AND s.market = 'export'",
+                )?,
+                sales_revenue_this_month: revenue,
             })
         })
     }

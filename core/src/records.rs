@@ -127,6 +127,7 @@ pub fn decide(
         EntityKind::FollowUp => decide_typed::<FollowUp>(id, current, incoming, ctx, lookup),
         EntityKind::Visit => decide_typed::<Visit>(id, current, incoming, ctx, lookup),
         EntityKind::StageChange => decide_typed::<StageChange>(id, current, incoming, ctx, lookup),
+        EntityKind::ProductSale => decide_typed::<ProductSale>(id, current, incoming, ctx, lookup),
     }
 }
 
@@ -212,6 +213,7 @@ fn decide_typed<T: Entity>(
     valid?;
     rules::check_family_link(&write, lookup)?;
     rules::check_nik_unique(&write, lookup)?;
+    rules::check_references(&write, lookup)?;
     let changed = !merged.changed.is_empty();
     let mut state = merged.state;
     if changed {
@@ -234,6 +236,11 @@ impl Lookup for StoreLookup<'_> {
             .prepare_cached("SELECT id FROM beneficiary WHERE nik = ?1 AND id <> ?2 LIMIT 1")?
             .query_row(params![nik, except], |r| r.get(0))
             .optional()?)
+    }
+
+    fn owner_of(&mut self, kind: EntityKind, id: &str) -> Result<Option<String>> {
+        let sql = format!("SELECT beneficiary_id FROM {} WHERE id = ?1", kind.table());
+        Ok(self.0.prepare_cached(&sql)?.query_row([id], |r| r.get(0)).optional()?)
     }
 }
 
@@ -285,6 +292,7 @@ pub fn insert_pulled(conn: &Connection, kind: EntityKind, id: &str, fields_json:
         EntityKind::FollowUp => typecheck::<FollowUp>(fields_json),
         EntityKind::Visit => typecheck::<Visit>(fields_json),
         EntityKind::StageChange => typecheck::<StageChange>(fields_json),
+        EntityKind::ProductSale => typecheck::<ProductSale>(fields_json),
     }?;
     let trimmed = fields_json.trim();
     let body = trimmed.strip_prefix('{').ok_or_else(|| Error::Corrupt(format!("{} {id} is not an object", kind.table())))?;

@@ -23,6 +23,8 @@ pub trait Lookup {
     fn file(&mut self, beneficiary_id: &str) -> Result<Option<FileInfo>>;
     /// A beneficiary other than `except` registered with this NIK.
     fn nik_holder(&mut self, nik: &str, except: &str) -> Result<Option<String>>;
+    /// The beneficiary whose file holds this record, if it is stored.
+    fn owner_of(&mut self, kind: EntityKind, id: &str) -> Result<Option<String>>;
 }
 
 /// The field of each kind that names the user who made the record: set by its creator to
@@ -33,6 +35,7 @@ pub fn author_field(kind: EntityKind) -> Option<&'static str> {
         EntityKind::Visit => Some("facilitator_id"),
         EntityKind::FollowUp => Some("created_by"),
         EntityKind::StageChange => Some("by"),
+        EntityKind::ProductSale => Some("recorded_by"),
         EntityKind::Prakerja | EntityKind::Training | EntityKind::CapitalApplication | EntityKind::Business => None,
     }
 }
@@ -172,6 +175,25 @@ pub fn check_family_link(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
         Some(family_of) if lookup.file(family_of)?.is_none() => Err(Error::not_found("beneficiary", family_of)),
         _ => Ok(()),
     }
+}
+
+/// Fields that name another record of the same file: a sale's (or a capital application's)
+/// business, a follow-up's visit.
+const REFERENCES: [(&str, EntityKind); 2] = [("business_id", EntityKind::Business), ("visit_id", EntityKind::Visit)];
+
+/// A record names only records of its own file: a sale cannot be booked to another person's
+/// business, a follow-up cannot hang on another person's visit.
+pub fn check_references(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
+    for (field, kind) in REFERENCES {
+        let Some(target) = w.new.get(field).and_then(Value::as_str) else { continue };
+        if w.old.and_then(|o| o.get(field)).and_then(Value::as_str) == Some(target) {
+            continue;
+        }
+        if lookup.owner_of(kind, target)?.as_deref() != Some(w.beneficiary_id) {
+            return Err(Error::not_found(kind.table(), target));
+        }
+    }
+    Ok(())
 }
 
 /// A NIK names one person: registering it again (on any phone, or on the server) is refused.

@@ -616,7 +616,10 @@ impl FieldStore {
             for change in &page.changes {
                 match change.kind.as_str() {
                     "record" => {
-                        let (kind, id, state) = (change.entity.ok_or_else(|| corrupt("entity"))?, change.id.as_deref().ok_or_else(|| corrupt("id"))?, change.state.as_ref().ok_or_else(|| corrupt("state"))?);
+                        let entity = change.entity.as_deref().ok_or_else(|| corrupt("entity"))?;
+                        // A kind of record a newer server knows and this app does not: skipped.
+                        let Some(kind) = EntityKind::parse(entity) else { continue };
+                        let (kind, id, state) = (kind, change.id.as_deref().ok_or_else(|| corrupt("id"))?, change.state.as_ref().ok_or_else(|| corrupt("state"))?);
                         let stored = if records::exists(tx, kind, id)? {
                             let state = state.parse()?;
                             let last = state.last_changed().clone();

@@ -205,12 +205,22 @@ fn a_village_fund_grant_is_used_and_reported_never_repaid() {
     let used = dev.store.move_capital_stage(&app.id, CapitalStage::Used, |_| {}, Some("Dibelikan oven dan bahan".into())).unwrap();
     assert_eq!(used.stage, CapitalStage::Used);
     // A grant is never stored as being repaid, and a loan is never "used".
-    let odd = CapitalApplication { source: CapitalSource::ProgrammeIncentive, bank: None, kur_scheme: None, stage: CapitalStage::Repaid, ..kur(&b.id, 1_000_000) };
+    let odd = CapitalApplication {
+        source: CapitalSource::ProgrammeIncentive,
+        bank: None,
+        kur_scheme: None,
+        stage: CapitalStage::Repaid,
+        ..kur(&b.id, 1_000_000)
+    };
     let err = dev.store.save_capital_application(odd, None).unwrap_err();
     assert!(field_codes(&err).contains(&("stage".to_string(), "not_applicable".to_string())), "{err}");
     let loan = CapitalApplication { stage: CapitalStage::Used, ..kur(&b.id, 1_000_000) };
-    assert!(field_codes(&dev.store.save_capital_application(loan, None).unwrap_err()).contains(&("stage".to_string(), "not_applicable".to_string())));
-    assert_eq!(dev.store.village_indicators(VILLAGE, desmig_core::date::Month::parse("2026-11").unwrap()).unwrap().capital_disbursed_count, 1);
+    assert!(field_codes(&dev.store.save_capital_application(loan, None).unwrap_err())
+        .contains(&("stage".to_string(), "not_applicable".to_string())));
+    assert_eq!(
+        dev.store.village_indicators(VILLAGE, desmig_core::date::Month::parse("2026-11").unwrap()).unwrap().capital_disbursed_count,
+        1
+    );
 }
 
 #[test]

@@ -234,6 +234,22 @@ impl BatchSource for Source<'_, '_> {
             .collect())
     }
 
+    fn owners(&mut self, keys: &[Key]) -> Result<HashMap<Key, String>> {
+        let kinds: Vec<String> = keys.iter().map(|(k, _)| k.table().to_string()).collect();
+        let ids: Vec<String> = keys.iter().map(|(_, id)| id.clone()).collect();
+        let mut out = HashMap::new();
+        for r in self.0.query(
+            "SELECT r.kind, r.id, r.beneficiary_id FROM record r JOIN UNNEST($1::TEXT[], $2::TEXT[]) AS k (kind, id) ON r.kind = k.kind AND r.id = k.id",
+            &[&kinds, &ids],
+        )? {
+            let kind: String = r.get(0);
+            if let Some(kind) = EntityKind::parse(&kind) {
+                out.insert((kind, r.get(1)), r.get(2));
+            }
+        }
+        Ok(out)
+    }
+
     fn erased(&mut self, beneficiary_ids: &[String]) -> Result<HashSet<String>> {
         Ok(self
             .0

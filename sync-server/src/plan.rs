@@ -29,6 +29,8 @@ pub trait BatchSource {
     fn files(&mut self, beneficiary_ids: &[String]) -> Result<HashMap<String, FileInfo>>;
     /// Which beneficiary holds each of these NIKs, for those registered.
     fn nik_holders(&mut self, niks: &[String]) -> Result<HashMap<String, String>>;
+    /// The file (beneficiary id) of each of these records that is stored; read without locking.
+    fn owners(&mut self, keys: &[Key]) -> Result<HashMap<Key, String>>;
     /// The beneficiaries among these whose files were erased on request.
     fn erased(&mut self, beneficiary_ids: &[String]) -> Result<HashSet<String>>;
     /// For each of these conflict ids that exists and is unresolved: the record it is about.
@@ -90,6 +92,8 @@ struct BatchLookup<'a> {
     files: HashMap<String, FileInfo>,
     /// NIK → who holds it now (`None`: released by an operation of this batch).
     niks: HashMap<String, Option<String>>,
+    /// Record → its file, as read or as made by this batch.
+    owners: HashMap<Key, String>,
     source: &'a mut dyn BatchSource,
 }
 
@@ -104,6 +108,15 @@ impl Lookup for BatchLookup<'_> {
             self.niks.insert(nik.to_string(), stored.get(nik).cloned());
         }
         Ok(self.niks.get(nik).cloned().flatten().filter(|id| id.as_str() != except))
+    }
+
+    fn owner_of(&mut self, kind: EntityKind, id: &str) -> desmig_core::Result<Option<String>> {
+        let key = (kind, id.to_string());
+        if !self.owners.contains_key(&key) {
+            let stored = self.source.owners(std::slice::from_ref(&key)).map_err(|e| desmig_core::Error::Corrupt(e.to_string()))?;
+            self.owners.extend(stored);
+        }
+        Ok(self.owners.get(&key).cloned())
     }
 }
 
@@ -148,7 +161,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     let erased = source.erased(&beneficiaries)?;
     let resolve_ids: Vec<String> = ops.iter().flat_map(|o| o.resolves.iter().cloned()).collect();
     let mut open_conflicts = if resolve_ids.is_empty() { HashMap::new() } else { source.open_conflicts(&resolve_ids)? };
-    let mut lookup = BatchLookup { files, niks: HashMap::new(), source };
+    let mut lookup = BatchLookup { files, niks: HashMap::new(), owners: HashMap::new(), source };
 
     let who = session.user.identity();
     let mut plan = Plan::default();
@@ -218,6 +231,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
                     previous_village: previous.clone(),
                 });
             }
+            lookup.owners.insert(key.clone(), decision.beneficiary_id.clone());
             let write = RecordWrite {
                 kind: op.entity,
                 id: op.entity_id.clone(),

@@ -202,6 +202,17 @@ impl BatchSource for Source<'_> {
         Ok(out)
     }
 
+    fn owners(&mut self, keys: &[Key]) -> Result<HashMap<Key, String>> {
+        let mut stmt = self.0.prepare_cached("SELECT beneficiary_id FROM record WHERE kind = ?1 AND id = ?2")?;
+        let mut out = HashMap::new();
+        for (kind, id) in keys {
+            if let Some(owner) = stmt.query_row(params![kind.table(), id], |r| r.get::<_, String>(0)).optional()? {
+                out.insert((*kind, id.clone()), owner);
+            }
+        }
+        Ok(out)
+    }
+
     fn erased(&mut self, beneficiary_ids: &[String]) -> Result<HashSet<String>> {
         let mut stmt = self.0.prepare_cached("SELECT 1 FROM erasure WHERE beneficiary_id = ?1")?;
         let mut out = HashSet::new();

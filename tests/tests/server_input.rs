@@ -134,7 +134,9 @@ fn the_api_describes_itself_and_reports_liveness() {
     }
     // Every refusal a pushed operation can get is listed, and the login's throttling answer.
     let codes = doc["components"]["schemas"]["OpResult"]["properties"]["code"]["enum"].as_array().unwrap();
-    for code in ["wrong_author", "self_verification", "not_supervisor", "op_id_reused", "clock_ahead", "stale_clock", "consent_withdrawn", "erased"] {
+    for code in
+        ["wrong_author", "self_verification", "not_supervisor", "op_id_reused", "clock_ahead", "stale_clock", "consent_withdrawn", "erased"]
+    {
         assert!(codes.contains(&json!(code)), "{code} is documented");
     }
     assert!(doc["paths"]["/v1/auth/login"]["post"]["responses"]["429"].is_object());

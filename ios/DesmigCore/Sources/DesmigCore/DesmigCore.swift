@@ -725,6 +725,11 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func savePrakerja(prakerja: Prakerja, note: String?) throws  -> Prakerja
     
     /**
+     * Records (empty id) or corrects a sale of one of the beneficiary's businesses.
+     */
+    func saveProductSale(sale: ProductSale) throws  -> ProductSale
+    
+    /**
      * Adds (empty id) or updates a training.
      */
     func saveTraining(training: Training, note: String?) throws  -> Training
@@ -1125,6 +1130,19 @@ open func savePrakerja(prakerja: Prakerja, note: String?)throws  -> Prakerja  {
             self.uniffiCloneHandle(),
         FfiConverterTypePrakerja_lower(prakerja),
         FfiConverterOptionString.lower(note),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records (empty id) or corrects a sale of one of the beneficiary's businesses.
+     */
+open func saveProductSale(sale: ProductSale)throws  -> ProductSale  {
+    return try  FfiConverterTypeProductSale_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_save_product_sale(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProductSale_lower(sale),uniffiCallStatus
     )
 })
 }
@@ -1812,6 +1830,10 @@ public struct BeneficiaryFile: Equatable, Hashable {
      * Every status change, oldest first.
      */
     public var history: [StageChange]
+    /**
+     * The businesses' sales, newest first.
+     */
+    public var productSales: [ProductSale]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1821,7 +1843,10 @@ public struct BeneficiaryFile: Equatable, Hashable {
          */visits: [Visit], followUps: [FollowUp], 
         /**
          * Every status change, oldest first.
-         */history: [StageChange]) {
+         */history: [StageChange], 
+        /**
+         * The businesses' sales, newest first.
+         */productSales: [ProductSale]) {
         self.beneficiary = beneficiary
         self.villageName = villageName
         self.prakerja = prakerja
@@ -1831,6 +1856,7 @@ public struct BeneficiaryFile: Equatable, Hashable {
         self.visits = visits
         self.followUps = followUps
         self.history = history
+        self.productSales = productSales
     }
 
     
@@ -1857,7 +1883,8 @@ public struct FfiConverterTypeBeneficiaryFile: FfiConverterRustBuffer {
                 businesses: FfiConverterSequenceTypeBusiness.read(from: &buf), 
                 visits: FfiConverterSequenceTypeVisit.read(from: &buf), 
                 followUps: FfiConverterSequenceTypeFollowUp.read(from: &buf), 
-                history: FfiConverterSequenceTypeStageChange.read(from: &buf)
+                history: FfiConverterSequenceTypeStageChange.read(from: &buf), 
+                productSales: FfiConverterSequenceTypeProductSale.read(from: &buf)
         )
     }
 
@@ -1871,6 +1898,7 @@ public struct FfiConverterTypeBeneficiaryFile: FfiConverterRustBuffer {
         FfiConverterSequenceTypeVisit.write(value.visits, into: &buf)
         FfiConverterSequenceTypeFollowUp.write(value.followUps, into: &buf)
         FfiConverterSequenceTypeStageChange.write(value.history, into: &buf)
+        FfiConverterSequenceTypeProductSale.write(value.productSales, into: &buf)
     }
 }
 
@@ -3304,6 +3332,133 @@ public func FfiConverterTypePrakerja_lower(_ value: Prakerja) -> RustBuffer {
 }
 
 
+/**
+ * One sale of a business's products.
+ */
+public struct ProductSale: Equatable, Hashable {
+    /**
+     * Empty for a new sale.
+     */
+    public var id: String
+    public var beneficiaryId: String
+    public var businessId: String
+    /**
+     * YYYY-MM-DD.
+     */
+    public var soldOn: String
+    public var product: String
+    public var quantity: Double
+    public var unit: String
+    public var market: SaleMarket
+    /**
+     * ISO country code of an export.
+     */
+    public var exportCountry: String?
+    public var buyer: String?
+    /**
+     * Whole rupiah.
+     */
+    public var revenue: Int64
+    /**
+     * Set by the core for a new sale.
+     */
+    public var recordedBy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Empty for a new sale.
+         */id: String, beneficiaryId: String, businessId: String, 
+        /**
+         * YYYY-MM-DD.
+         */soldOn: String, product: String, quantity: Double, unit: String, market: SaleMarket, 
+        /**
+         * ISO country code of an export.
+         */exportCountry: String?, buyer: String?, 
+        /**
+         * Whole rupiah.
+         */revenue: Int64, 
+        /**
+         * Set by the core for a new sale.
+         */recordedBy: String) {
+        self.id = id
+        self.beneficiaryId = beneficiaryId
+        self.businessId = businessId
+        self.soldOn = soldOn
+        self.product = product
+        self.quantity = quantity
+        self.unit = unit
+        self.market = market
+        self.exportCountry = exportCountry
+        self.buyer = buyer
+        self.revenue = revenue
+        self.recordedBy = recordedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProductSale: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProductSale: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProductSale {
+        return
+            try ProductSale(
+                id: FfiConverterString.read(from: &buf), 
+                beneficiaryId: FfiConverterString.read(from: &buf), 
+                businessId: FfiConverterString.read(from: &buf), 
+                soldOn: FfiConverterString.read(from: &buf), 
+                product: FfiConverterString.read(from: &buf), 
+                quantity: FfiConverterDouble.read(from: &buf), 
+                unit: FfiConverterString.read(from: &buf), 
+                market: FfiConverterTypeSaleMarket.read(from: &buf), 
+                exportCountry: FfiConverterOptionString.read(from: &buf), 
+                buyer: FfiConverterOptionString.read(from: &buf), 
+                revenue: FfiConverterInt64.read(from: &buf), 
+                recordedBy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProductSale, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.beneficiaryId, into: &buf)
+        FfiConverterString.write(value.businessId, into: &buf)
+        FfiConverterString.write(value.soldOn, into: &buf)
+        FfiConverterString.write(value.product, into: &buf)
+        FfiConverterDouble.write(value.quantity, into: &buf)
+        FfiConverterString.write(value.unit, into: &buf)
+        FfiConverterTypeSaleMarket.write(value.market, into: &buf)
+        FfiConverterOptionString.write(value.exportCountry, into: &buf)
+        FfiConverterOptionString.write(value.buyer, into: &buf)
+        FfiConverterInt64.write(value.revenue, into: &buf)
+        FfiConverterString.write(value.recordedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductSale_lift(_ buf: RustBuffer) throws -> ProductSale {
+    return try FfiConverterTypeProductSale.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductSale_lower(_ value: ProductSale) -> RustBuffer {
+    return FfiConverterTypeProductSale.lower(value)
+}
+
+
 public struct Region: Equatable, Hashable {
     public var code: String
     public var name: String
@@ -3889,10 +4044,13 @@ public struct VillageIndicators: Equatable, Hashable {
     public var capitalDisbursedRupiah: Int64
     public var runningBusinesses: UInt64
     public var visitsThisMonth: UInt64
+    public var businessesSellingBeyondVillage: UInt64
+    public var businessesExporting: UInt64
+    public var salesRevenueThisMonth: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(beneficiaries: UInt64, trained: UInt64, prakerjaIncentiveReceived: UInt64, capitalDisbursedCount: UInt64, capitalDisbursedRupiah: Int64, runningBusinesses: UInt64, visitsThisMonth: UInt64) {
+    public init(beneficiaries: UInt64, trained: UInt64, prakerjaIncentiveReceived: UInt64, capitalDisbursedCount: UInt64, capitalDisbursedRupiah: Int64, runningBusinesses: UInt64, visitsThisMonth: UInt64, businessesSellingBeyondVillage: UInt64, businessesExporting: UInt64, salesRevenueThisMonth: Int64) {
         self.beneficiaries = beneficiaries
         self.trained = trained
         self.prakerjaIncentiveReceived = prakerjaIncentiveReceived
@@ -3900,6 +4058,9 @@ public struct VillageIndicators: Equatable, Hashable {
         self.capitalDisbursedRupiah = capitalDisbursedRupiah
         self.runningBusinesses = runningBusinesses
         self.visitsThisMonth = visitsThisMonth
+        self.businessesSellingBeyondVillage = businessesSellingBeyondVillage
+        self.businessesExporting = businessesExporting
+        self.salesRevenueThisMonth = salesRevenueThisMonth
     }
 
     
@@ -3924,7 +4085,10 @@ public struct FfiConverterTypeVillageIndicators: FfiConverterRustBuffer {
                 capitalDisbursedCount: FfiConverterUInt64.read(from: &buf), 
                 capitalDisbursedRupiah: FfiConverterInt64.read(from: &buf), 
                 runningBusinesses: FfiConverterUInt64.read(from: &buf), 
-                visitsThisMonth: FfiConverterUInt64.read(from: &buf)
+                visitsThisMonth: FfiConverterUInt64.read(from: &buf), 
+                businessesSellingBeyondVillage: FfiConverterUInt64.read(from: &buf), 
+                businessesExporting: FfiConverterUInt64.read(from: &buf), 
+                salesRevenueThisMonth: FfiConverterInt64.read(from: &buf)
         )
     }
 
@@ -3936,6 +4100,9 @@ public struct FfiConverterTypeVillageIndicators: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.capitalDisbursedRupiah, into: &buf)
         FfiConverterUInt64.write(value.runningBusinesses, into: &buf)
         FfiConverterUInt64.write(value.visitsThisMonth, into: &buf)
+        FfiConverterUInt64.write(value.businessesSellingBeyondVillage, into: &buf)
+        FfiConverterUInt64.write(value.businessesExporting, into: &buf)
+        FfiConverterInt64.write(value.salesRevenueThisMonth, into: &buf)
     }
 }
 
@@ -5863,6 +6030,93 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
 
 
 
+public enum SaleMarket: Equatable, Hashable {
+    
+    case ownVillage
+    case otherVillages
+    case districtCity
+    case onlineMarketplace
+    case export
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SaleMarket: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaleMarket: FfiConverterRustBuffer {
+    typealias SwiftType = SaleMarket
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaleMarket {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ownVillage
+        
+        case 2: return .otherVillages
+        
+        case 3: return .districtCity
+        
+        case 4: return .onlineMarketplace
+        
+        case 5: return .export
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SaleMarket, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ownVillage:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .otherVillages:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .districtCity:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .onlineMarketplace:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .export:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaleMarket_lift(_ buf: RustBuffer) throws -> SaleMarket {
+    return try FfiConverterTypeSaleMarket.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaleMarket_lower(_ value: SaleMarket) -> RustBuffer {
+    return FfiConverterTypeSaleMarket.lower(value)
+}
+
+
+
+
 public enum SalesChannel: Equatable, Hashable {
     
     case shop
@@ -7259,6 +7513,31 @@ fileprivate struct FfiConverterSequenceTypeNewFollowUp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeProductSale: FfiConverterRustBuffer {
+    typealias SwiftType = [ProductSale]
+
+    public static func write(_ value: [ProductSale], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProductSale.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProductSale] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProductSale]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProductSale.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRegion: FfiConverterRustBuffer {
     typealias SwiftType = [Region]
 
@@ -7561,6 +7840,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_save_prakerja() != 56028) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_save_product_sale() != 62915) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_save_training() != 61088) {

@@ -384,6 +384,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_save_capital_application(uint64_t 
 RustBuffer uniffi_desmig_fn_method_fieldstore_save_prakerja(uint64_t ptr, RustBuffer prakerja, RustBuffer note, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SAVE_PRODUCT_SALE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SAVE_PRODUCT_SALE
+RustBuffer uniffi_desmig_fn_method_fieldstore_save_product_sale(uint64_t ptr, RustBuffer sale, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SAVE_TRAINING
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SAVE_TRAINING
 RustBuffer uniffi_desmig_fn_method_fieldstore_save_training(uint64_t ptr, RustBuffer training, RustBuffer note, RustCallStatus *_Nonnull out_status
@@ -878,6 +883,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_save_capital_application(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_PRAKERJA
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_PRAKERJA
 uint16_t uniffi_desmig_checksum_method_fieldstore_save_prakerja(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_PRODUCT_SALE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_PRODUCT_SALE
+uint16_t uniffi_desmig_checksum_method_fieldstore_save_product_sale(void
     
 );
 #endif

@@ -741,6 +741,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_save_prakerja(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_save_product_sale(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_save_training(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_save_visit_draft(
@@ -849,6 +851,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_method_fieldstore_save_capital_application(`ptr`: Long,`application`: RustBuffer.ByValue,`note`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_save_prakerja(`ptr`: Long,`prakerja`: RustBuffer.ByValue,`note`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_save_product_sale(`ptr`: Long,`sale`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_save_training(`ptr`: Long,`training`: RustBuffer.ByValue,`note`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1075,6 +1079,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_save_prakerja() and 0xFFFF) != 56028) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_save_product_sale() and 0xFFFF) != 62915) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_save_training() and 0xFFFF) != 61088) {
@@ -1722,6 +1729,11 @@ public interface FieldStoreInterface {
     fun `savePrakerja`(`prakerja`: Prakerja, `note`: kotlin.String?): Prakerja
     
     /**
+     * Records (empty id) or corrects a sale of one of the beneficiary's businesses.
+     */
+    fun `saveProductSale`(`sale`: ProductSale): ProductSale
+    
+    /**
      * Adds (empty id) or updates a training.
      */
     fun `saveTraining`(`training`: Training, `note`: kotlin.String?): Training
@@ -2262,6 +2274,24 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
         
         FfiConverterTypePrakerja.lower(`prakerja`),
         FfiConverterOptionalString.lower(`note`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Records (empty id) or corrects a sale of one of the beneficiary's businesses.
+     */
+    @Throws(DesmigException::class)override fun `saveProductSale`(`sale`: ProductSale): ProductSale {
+            return FfiConverterTypeProductSale.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_save_product_sale(
+        it,
+        
+        FfiConverterTypeProductSale.lower(`sale`),_status)
 }
     }
     )
@@ -3151,6 +3181,11 @@ data class BeneficiaryFile (
      * Every status change, oldest first.
      */
     var `history`: List<StageChange>
+    , 
+    /**
+     * The businesses' sales, newest first.
+     */
+    var `productSales`: List<ProductSale>
     
 ){
     
@@ -3176,6 +3211,7 @@ public object FfiConverterTypeBeneficiaryFile: FfiConverterRustBuffer<Beneficiar
             FfiConverterSequenceTypeVisit.read(buf),
             FfiConverterSequenceTypeFollowUp.read(buf),
             FfiConverterSequenceTypeStageChange.read(buf),
+            FfiConverterSequenceTypeProductSale.read(buf),
         )
     }
 
@@ -3188,7 +3224,8 @@ public object FfiConverterTypeBeneficiaryFile: FfiConverterRustBuffer<Beneficiar
             FfiConverterSequenceTypeBusiness.allocationSize(value.`businesses`) +
             FfiConverterSequenceTypeVisit.allocationSize(value.`visits`) +
             FfiConverterSequenceTypeFollowUp.allocationSize(value.`followUps`) +
-            FfiConverterSequenceTypeStageChange.allocationSize(value.`history`)
+            FfiConverterSequenceTypeStageChange.allocationSize(value.`history`) +
+            FfiConverterSequenceTypeProductSale.allocationSize(value.`productSales`)
     )
 
     override fun write(value: BeneficiaryFile, buf: ByteBuffer) {
@@ -3201,6 +3238,7 @@ public object FfiConverterTypeBeneficiaryFile: FfiConverterRustBuffer<Beneficiar
             FfiConverterSequenceTypeVisit.write(value.`visits`, buf)
             FfiConverterSequenceTypeFollowUp.write(value.`followUps`, buf)
             FfiConverterSequenceTypeStageChange.write(value.`history`, buf)
+            FfiConverterSequenceTypeProductSale.write(value.`productSales`, buf)
     }
 }
 
@@ -4371,6 +4409,112 @@ public object FfiConverterTypePrakerja: FfiConverterRustBuffer<Prakerja> {
 
 
 
+/**
+ * One sale of a business's products.
+ */
+data class ProductSale (
+    /**
+     * Empty for a new sale.
+     */
+    var `id`: kotlin.String
+    , 
+    var `beneficiaryId`: kotlin.String
+    , 
+    var `businessId`: kotlin.String
+    , 
+    /**
+     * YYYY-MM-DD.
+     */
+    var `soldOn`: kotlin.String
+    , 
+    var `product`: kotlin.String
+    , 
+    var `quantity`: kotlin.Double
+    , 
+    var `unit`: kotlin.String
+    , 
+    var `market`: SaleMarket
+    , 
+    /**
+     * ISO country code of an export.
+     */
+    var `exportCountry`: kotlin.String?
+    , 
+    var `buyer`: kotlin.String?
+    , 
+    /**
+     * Whole rupiah.
+     */
+    var `revenue`: kotlin.Long
+    , 
+    /**
+     * Set by the core for a new sale.
+     */
+    var `recordedBy`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProductSale: FfiConverterRustBuffer<ProductSale> {
+    override fun read(buf: ByteBuffer): ProductSale {
+        return ProductSale(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSaleMarket.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProductSale) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`beneficiaryId`) +
+            FfiConverterString.allocationSize(value.`businessId`) +
+            FfiConverterString.allocationSize(value.`soldOn`) +
+            FfiConverterString.allocationSize(value.`product`) +
+            FfiConverterDouble.allocationSize(value.`quantity`) +
+            FfiConverterString.allocationSize(value.`unit`) +
+            FfiConverterTypeSaleMarket.allocationSize(value.`market`) +
+            FfiConverterOptionalString.allocationSize(value.`exportCountry`) +
+            FfiConverterOptionalString.allocationSize(value.`buyer`) +
+            FfiConverterLong.allocationSize(value.`revenue`) +
+            FfiConverterString.allocationSize(value.`recordedBy`)
+    )
+
+    override fun write(value: ProductSale, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`beneficiaryId`, buf)
+            FfiConverterString.write(value.`businessId`, buf)
+            FfiConverterString.write(value.`soldOn`, buf)
+            FfiConverterString.write(value.`product`, buf)
+            FfiConverterDouble.write(value.`quantity`, buf)
+            FfiConverterString.write(value.`unit`, buf)
+            FfiConverterTypeSaleMarket.write(value.`market`, buf)
+            FfiConverterOptionalString.write(value.`exportCountry`, buf)
+            FfiConverterOptionalString.write(value.`buyer`, buf)
+            FfiConverterLong.write(value.`revenue`, buf)
+            FfiConverterString.write(value.`recordedBy`, buf)
+    }
+}
+
+
+
 data class Region (
     var `code`: kotlin.String
     , 
@@ -4865,6 +5009,12 @@ data class VillageIndicators (
     var `runningBusinesses`: kotlin.ULong
     , 
     var `visitsThisMonth`: kotlin.ULong
+    , 
+    var `businessesSellingBeyondVillage`: kotlin.ULong
+    , 
+    var `businessesExporting`: kotlin.ULong
+    , 
+    var `salesRevenueThisMonth`: kotlin.Long
     
 ){
     
@@ -4888,6 +5038,9 @@ public object FfiConverterTypeVillageIndicators: FfiConverterRustBuffer<VillageI
             FfiConverterLong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
         )
     }
 
@@ -4898,7 +5051,10 @@ public object FfiConverterTypeVillageIndicators: FfiConverterRustBuffer<VillageI
             FfiConverterULong.allocationSize(value.`capitalDisbursedCount`) +
             FfiConverterLong.allocationSize(value.`capitalDisbursedRupiah`) +
             FfiConverterULong.allocationSize(value.`runningBusinesses`) +
-            FfiConverterULong.allocationSize(value.`visitsThisMonth`)
+            FfiConverterULong.allocationSize(value.`visitsThisMonth`) +
+            FfiConverterULong.allocationSize(value.`businessesSellingBeyondVillage`) +
+            FfiConverterULong.allocationSize(value.`businessesExporting`) +
+            FfiConverterLong.allocationSize(value.`salesRevenueThisMonth`)
     )
 
     override fun write(value: VillageIndicators, buf: ByteBuffer) {
@@ -4909,6 +5065,9 @@ public object FfiConverterTypeVillageIndicators: FfiConverterRustBuffer<VillageI
             FfiConverterLong.write(value.`capitalDisbursedRupiah`, buf)
             FfiConverterULong.write(value.`runningBusinesses`, buf)
             FfiConverterULong.write(value.`visitsThisMonth`, buf)
+            FfiConverterULong.write(value.`businessesSellingBeyondVillage`, buf)
+            FfiConverterULong.write(value.`businessesExporting`, buf)
+            FfiConverterLong.write(value.`salesRevenueThisMonth`, buf)
     }
 }
 
@@ -6176,6 +6335,43 @@ public object FfiConverterTypeRole: FfiConverterRustBuffer<Role> {
 
 
 
+enum class SaleMarket {
+    
+    OWN_VILLAGE,
+    OTHER_VILLAGES,
+    DISTRICT_CITY,
+    ONLINE_MARKETPLACE,
+    EXPORT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSaleMarket: FfiConverterRustBuffer<SaleMarket> {
+    override fun read(buf: ByteBuffer) = try {
+        SaleMarket.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SaleMarket) = 4UL
+
+    override fun write(value: SaleMarket, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
 enum class SalesChannel {
     
     SHOP,
@@ -7307,6 +7503,34 @@ public object FfiConverterSequenceTypeNewFollowUp: FfiConverterRustBuffer<List<N
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNewFollowUp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProductSale: FfiConverterRustBuffer<List<ProductSale>> {
+    override fun read(buf: ByteBuffer): List<ProductSale> {
+        val len = buf.getInt()
+        return List<ProductSale>(len) {
+            FfiConverterTypeProductSale.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ProductSale>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProductSale.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ProductSale>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProductSale.write(it, buf)
         }
     }
 }
