@@ -116,6 +116,12 @@ impl FieldStore {
         self.inner.identity()
     }
 
+    /// The phone's time zone in minutes east of UTC (WIB 420): "today", months and overdue
+    /// follow-ups are local. Call at start and when the zone changes.
+    pub fn set_utc_offset_minutes(&self, minutes: i32) -> Result<()> {
+        Ok(self.inner.set_utc_offset_minutes(minutes)?)
+    }
+
     /// Logs in; returns the token for the app's secure storage.
     pub fn login(&self, server_url: String, username: String, password: String) -> Result<LoginResult> {
         let r = self.inner.login(&server_url, &username, &password)?;
@@ -399,4 +405,39 @@ impl FieldStore {
             })
             .collect())
     }
+}
+
+// ---- The status machines, as the screens offer them: only the next steps the core allows.
+
+use desmig_core::model::CapitalSource;
+use desmig_core::status::{BusinessStatus, CapitalStage, PrakerjaStage, Stage, TrainingStatus};
+
+/// The Kartu Prakerja steps that may follow `stage`.
+#[uniffi::export]
+pub fn prakerja_next_stages(stage: PrakerjaStage) -> Vec<PrakerjaStage> {
+    stage.next().to_vec()
+}
+
+/// The training statuses that may follow `status`.
+#[uniffi::export]
+pub fn training_next_statuses(status: TrainingStatus) -> Vec<TrainingStatus> {
+    status.next().to_vec()
+}
+
+/// The stages that may follow `stage` for capital from `source`: a loan is repaid, a grant used.
+#[uniffi::export]
+pub fn capital_next_stages(source: CapitalSource, stage: CapitalStage) -> Vec<CapitalStage> {
+    stage.next_for(source)
+}
+
+/// Whether capital from `source` is paid back (KUR, a cooperative) or a grant.
+#[uniffi::export]
+pub fn capital_is_loan(source: CapitalSource) -> bool {
+    source.is_loan()
+}
+
+/// The business statuses that may follow `status`.
+#[uniffi::export]
+pub fn business_next_statuses(status: BusinessStatus) -> Vec<BusinessStatus> {
+    status.next().to_vec()
 }

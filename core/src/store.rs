@@ -37,6 +37,8 @@ pub struct FieldStore {
     /// The server's clock minus this device's, learned at every exchange with the server: the
     /// device stamps its changes with its own clock corrected by it.
     clock_offset_ms: AtomicI64,
+    /// The phone's time zone, minutes east of UTC: "today" is the local date (WIB is +420).
+    utc_offset_minutes: AtomicI64,
     /// Tests only: how wrong this device's own clock is.
     clock_skew_ms: AtomicI64,
 }
@@ -95,6 +97,7 @@ impl FieldStore {
         let identity = meta_get(&tx, "identity")?.map(|j| serde_json::from_str::<Identity>(&j)).transpose()?;
         let last = meta_get(&tx, "hlc")?.and_then(|h| Hlc::parse(&h));
         let offset = meta_get(&tx, "clock_offset_ms")?.and_then(|o| o.parse().ok()).unwrap_or(0);
+        let zone = meta_get(&tx, "utc_offset_minutes")?.and_then(|o| o.parse().ok()).unwrap_or(0);
         tx.commit()?;
         let reader = cipher::open(&path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         reader.pragma_update(None, "busy_timeout", 5000)?;
@@ -108,6 +111,7 @@ impl FieldStore {
             identity: RwLock::new(identity),
             today_override: RwLock::new(None),
             clock_offset_ms: AtomicI64::new(offset),
+            utc_offset_minutes: AtomicI64::new(zone),
             clock_skew_ms: AtomicI64::new(0),
         })
     }
@@ -149,10 +153,24 @@ impl FieldStore {
         *self.today_override.write().unwrap_or_else(|e| e.into_inner()) = today;
     }
 
-    /// Today (UTC) on this device's clock corrected by the server's, or the pinned day in tests.
+    /// Today in the phone's time zone ([`FieldStore::set_utc_offset_minutes`]) on its clock
+    /// corrected by the server's, or the pinned day in tests.
     pub fn today(&self) -> Date {
         let pinned = *self.today_override.read().unwrap_or_else(|e| e.into_inner());
-        pinned.unwrap_or_else(|| Date::from_unix_ms(self.now_ms()))
+        pinned.unwrap_or_else(|| Date::from_unix_ms(self.now_ms() + self.utc_offset_minutes.load(Ordering::Relaxed) * 60_000))
+    }
+
+    /// The phone's time zone, in minutes east of UTC (WIB 420, WITA 480, WIT 540), from the
+    /// platform's zone at start and whenever it changes: dates the phone records and shows
+    /// ("today", the month, what is overdue) are local ones.
+    pub fn set_utc_offset_minutes(&self, minutes: i32) -> Result<()> {
+        if !(-720..=840).contains(&minutes) {
+            return Err(Error::field("utc_offset_minutes", "out_of_range", "a time zone is UTC-12:00 to UTC+14:00"));
+        }
+        let w = lock(&self.writer);
+        meta_set(&w.conn, "utc_offset_minutes", &minutes.to_string())?;
+        self.utc_offset_minutes.store(i64::from(minutes), Ordering::Relaxed);
+        Ok(())
     }
 
     /// "Now" in Unix ms: this device's clock corrected by the server's time, or noon of the

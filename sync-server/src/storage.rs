@@ -359,6 +359,9 @@ fn access_entry(session: &Session, beneficiary_id: &str, action: Access, now_ms:
     }
 }
 
+/// The easternmost time zone's lead on UTC (Kiribati, UTC+14).
+pub const LATEST_ZONE_MS: i64 = 14 * 3600 * 1000;
+
 pub fn invalid_cursor() -> ServerError {
     ServerError::bad("invalid_cursor", "the cursor is not one this server issued; pull again from the start")
 }
@@ -660,9 +663,12 @@ impl ReferenceCache {
     /// The validation context of now, on the server's clock.
     pub fn ctx(&self) -> Reference {
         let r = self.0.read().unwrap_or_else(|e| e.into_inner());
+        let now_ms = desmig_core::date::now_unix_ms();
         Reference {
-            today: Date::today_utc(),
-            now_ms: desmig_core::date::now_unix_ms(),
+            // The writer's "today" is their phone's local date, in a zone this server does not
+            // know: a date is in the future only once it is in the future everywhere (UTC+14).
+            today: Date::from_unix_ms(now_ms + LATEST_ZONE_MS),
+            now_ms,
             clock_bound_ms: self.1.load(Ordering::Relaxed),
             regions: r.regions.clone(),
             templates: r.templates.clone(),
@@ -767,6 +773,20 @@ mod tests {
     use super::*;
     use desmig_core::merge::{FieldClock, Versioned};
     use desmig_core::protocol::Change;
+
+    #[test]
+    fn a_date_is_in_the_future_only_once_it_is_everywhere() {
+        let cache = ReferenceCache::new(ReferenceData {
+            version: 1,
+            regions: Arc::new(RegionCatalog::builtin()),
+            templates: Arc::new(Default::default()),
+        });
+        let now = desmig_core::date::now_unix_ms();
+        let today = cache.ctx().today;
+        // A facilitator in WIT (UTC+9) at 08:00 local time, when UTC is still on yesterday.
+        assert!(today >= Date::from_unix_ms(now + 9 * 3600 * 1000));
+        assert!(today <= Date::from_unix_ms(now + LATEST_ZONE_MS + 60_000));
+    }
 
     #[test]
     fn the_fast_record_json_is_the_change_json() {

@@ -503,6 +503,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -740,6 +756,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     func searchBeneficiaries(text: String, limit: UInt32) throws  -> [BeneficiarySummary]
+    
+    /**
+     * The phone's time zone in minutes east of UTC (WIB 420): "today", months and overdue
+     * follow-ups are local. Call at start and when the zone changes.
+     */
+    func setUtcOffsetMinutes(minutes: Int32) throws 
     
     /**
      * Forgets who is signed in. Unsent changes stay, and go with the next sync of that user.
@@ -1186,6 +1208,19 @@ open func searchBeneficiaries(text: String, limit: UInt32)throws  -> [Beneficiar
         FfiConverterUInt32.lower(limit),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The phone's time zone in minutes east of UTC (WIB 420): "today", months and overdue
+     * follow-ups are local. Call at start and when the zone changes.
+     */
+open func setUtcOffsetMinutes(minutes: Int32)throws   {try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_set_utc_offset_minutes(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(minutes),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -7713,6 +7748,81 @@ fileprivate struct FfiConverterSequenceTypeVisitToVerify: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBusinessStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [BusinessStatus]
+
+    public static func write(_ value: [BusinessStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBusinessStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BusinessStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BusinessStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBusinessStatus.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCapitalStage: FfiConverterRustBuffer {
+    typealias SwiftType = [CapitalStage]
+
+    public static func write(_ value: [CapitalStage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCapitalStage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CapitalStage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CapitalStage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCapitalStage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePrakerjaStage: FfiConverterRustBuffer {
+    typealias SwiftType = [PrakerjaStage]
+
+    public static func write(_ value: [PrakerjaStage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePrakerjaStage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PrakerjaStage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PrakerjaStage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePrakerjaStage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSalesChannel: FfiConverterRustBuffer {
     typealias SwiftType = [SalesChannel]
 
@@ -7730,6 +7840,31 @@ fileprivate struct FfiConverterSequenceTypeSalesChannel: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSalesChannel.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTrainingStatus: FfiConverterRustBuffer {
+    typealias SwiftType = [TrainingStatus]
+
+    public static func write(_ value: [TrainingStatus], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTrainingStatus.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TrainingStatus] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TrainingStatus]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTrainingStatus.read(from: &buf))
         }
         return seq
     }
@@ -7760,6 +7895,62 @@ fileprivate struct FfiConverterDictionaryStringTypeAnswerValue: FfiConverterRust
         return dict
     }
 }
+/**
+ * The business statuses that may follow `status`.
+ */
+public func businessNextStatuses(status: BusinessStatus) -> [BusinessStatus]  {
+    return try!  FfiConverterSequenceTypeBusinessStatus.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_business_next_statuses(
+        FfiConverterTypeBusinessStatus_lower(status),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether capital from `source` is paid back (KUR, a cooperative) or a grant.
+ */
+public func capitalIsLoan(source: CapitalSource) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_capital_is_loan(
+        FfiConverterTypeCapitalSource_lower(source),uniffiCallStatus
+    )
+})
+}
+/**
+ * The stages that may follow `stage` for capital from `source`: a loan is repaid, a grant used.
+ */
+public func capitalNextStages(source: CapitalSource, stage: CapitalStage) -> [CapitalStage]  {
+    return try!  FfiConverterSequenceTypeCapitalStage.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_capital_next_stages(
+        FfiConverterTypeCapitalSource_lower(source),
+        FfiConverterTypeCapitalStage_lower(stage),uniffiCallStatus
+    )
+})
+}
+/**
+ * The Kartu Prakerja steps that may follow `stage`.
+ */
+public func prakerjaNextStages(stage: PrakerjaStage) -> [PrakerjaStage]  {
+    return try!  FfiConverterSequenceTypePrakerjaStage.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_prakerja_next_stages(
+        FfiConverterTypePrakerjaStage_lower(stage),uniffiCallStatus
+    )
+})
+}
+/**
+ * The training statuses that may follow `status`.
+ */
+public func trainingNextStatuses(status: TrainingStatus) -> [TrainingStatus]  {
+    return try!  FfiConverterSequenceTypeTrainingStatus.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_training_next_statuses(
+        FfiConverterTypeTrainingStatus_lower(status),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -7775,6 +7966,21 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_desmig_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_desmig_checksum_func_business_next_statuses() != 18880) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_capital_is_loan() != 29815) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_capital_next_stages() != 57145) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_prakerja_next_stages() != 20601) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_training_next_statuses() != 62411) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_add_follow_up() != 9484) {
         return InitializationResult.apiChecksumMismatch
@@ -7852,6 +8058,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_search_beneficiaries() != 38410) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_set_utc_offset_minutes() != 62516) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_sign_out() != 8464) {

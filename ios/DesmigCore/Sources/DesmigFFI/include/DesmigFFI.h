@@ -404,6 +404,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_save_visit_draft(uint64_t ptr, Rus
 RustBuffer uniffi_desmig_fn_method_fieldstore_search_beneficiaries(uint64_t ptr, RustBuffer text, uint32_t limit, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SET_UTC_OFFSET_MINUTES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SET_UTC_OFFSET_MINUTES
+void uniffi_desmig_fn_method_fieldstore_set_utc_offset_minutes(uint64_t ptr, int32_t minutes, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SIGN_OUT
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SIGN_OUT
 void uniffi_desmig_fn_method_fieldstore_sign_out(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -492,6 +497,31 @@ void uniffi_desmig_fn_init_callback_vtable_syncprogresslistener(const UniffiVTab
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_SYNCPROGRESSLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_SYNCPROGRESSLISTENER_ON_PROGRESS
 void uniffi_desmig_fn_method_syncprogresslistener_on_progress(uint64_t ptr, RustBuffer progress, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_BUSINESS_NEXT_STATUSES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_BUSINESS_NEXT_STATUSES
+RustBuffer uniffi_desmig_fn_func_business_next_statuses(RustBuffer status, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CAPITAL_IS_LOAN
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CAPITAL_IS_LOAN
+int8_t uniffi_desmig_fn_func_capital_is_loan(RustBuffer source, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CAPITAL_NEXT_STAGES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CAPITAL_NEXT_STAGES
+RustBuffer uniffi_desmig_fn_func_capital_next_stages(RustBuffer source, RustBuffer stage, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_PRAKERJA_NEXT_STAGES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_PRAKERJA_NEXT_STAGES
+RustBuffer uniffi_desmig_fn_func_prakerja_next_stages(RustBuffer stage, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_TRAINING_NEXT_STATUSES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_TRAINING_NEXT_STATUSES
+RustBuffer uniffi_desmig_fn_func_training_next_statuses(RustBuffer status, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_DESMIG_RUSTBUFFER_ALLOC
@@ -754,6 +784,36 @@ void ffi_desmig_rust_future_free_void(uint64_t handle
 void ffi_desmig_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_BUSINESS_NEXT_STATUSES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_BUSINESS_NEXT_STATUSES
+uint16_t uniffi_desmig_checksum_func_business_next_statuses(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CAPITAL_IS_LOAN
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CAPITAL_IS_LOAN
+uint16_t uniffi_desmig_checksum_func_capital_is_loan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CAPITAL_NEXT_STAGES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CAPITAL_NEXT_STAGES
+uint16_t uniffi_desmig_checksum_func_capital_next_stages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_PRAKERJA_NEXT_STAGES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_PRAKERJA_NEXT_STAGES
+uint16_t uniffi_desmig_checksum_func_prakerja_next_stages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_TRAINING_NEXT_STATUSES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_TRAINING_NEXT_STATUSES
+uint16_t uniffi_desmig_checksum_func_training_next_statuses(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_ADD_FOLLOW_UP
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_ADD_FOLLOW_UP
 uint16_t uniffi_desmig_checksum_method_fieldstore_add_follow_up(void
@@ -907,6 +967,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_save_visit_draft(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SEARCH_BENEFICIARIES
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SEARCH_BENEFICIARIES
 uint16_t uniffi_desmig_checksum_method_fieldstore_search_beneficiaries(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SET_UTC_OFFSET_MINUTES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SET_UTC_OFFSET_MINUTES
+uint16_t uniffi_desmig_checksum_method_fieldstore_set_utc_offset_minutes(void
     
 );
 #endif

@@ -697,6 +697,16 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_desmig_checksum_func_business_next_statuses(
+    ): Int
+    external fun uniffi_desmig_checksum_func_capital_is_loan(
+    ): Int
+    external fun uniffi_desmig_checksum_func_capital_next_stages(
+    ): Int
+    external fun uniffi_desmig_checksum_func_prakerja_next_stages(
+    ): Int
+    external fun uniffi_desmig_checksum_func_training_next_statuses(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_add_follow_up(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_amend_visit(
@@ -748,6 +758,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_desmig_checksum_method_fieldstore_save_visit_draft(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_search_beneficiaries(
+    ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_set_utc_offset_minutes(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_sign_out(
     ): Int
@@ -860,6 +872,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_search_beneficiaries(`ptr`: Long,`text`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_set_utc_offset_minutes(`ptr`: Long,`minutes`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_desmig_fn_method_fieldstore_sign_out(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_desmig_fn_method_fieldstore_start_visit(`ptr`: Long,`beneficiaryId`: RustBuffer.ByValue,`templateId`: RustBuffer.ByValue,`location`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -896,6 +910,16 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_desmig_fn_method_syncprogresslistener_on_progress(`ptr`: Long,`progress`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_desmig_fn_func_business_next_statuses(`status`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_capital_is_loan(`source`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_desmig_fn_func_capital_next_stages(`source`: RustBuffer.ByValue,`stage`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_prakerja_next_stages(`stage`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_training_next_statuses(`status`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_desmig_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_desmig_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1015,6 +1039,21 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_desmig_checksum_func_business_next_statuses() and 0xFFFF) != 18880) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_capital_is_loan() and 0xFFFF) != 29815) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_capital_next_stages() and 0xFFFF) != 57145) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_prakerja_next_stages() and 0xFFFF) != 20601) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_training_next_statuses() and 0xFFFF) != 62411) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_add_follow_up() and 0xFFFF) != 9484) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1091,6 +1130,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_search_beneficiaries() and 0xFFFF) != 38410) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_set_utc_offset_minutes() and 0xFFFF) != 62516) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_sign_out() and 0xFFFF) != 8464) {
@@ -1376,6 +1418,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 
     override fun write(value: UInt, buf: ByteBuffer) {
         buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
@@ -1744,6 +1809,12 @@ public interface FieldStoreInterface {
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     fun `searchBeneficiaries`(`text`: kotlin.String, `limit`: kotlin.UInt): List<BeneficiarySummary>
+    
+    /**
+     * The phone's time zone in minutes east of UTC (WIB 420): "today", months and overdue
+     * follow-ups are local. Call at start and when the zone changes.
+     */
+    fun `setUtcOffsetMinutes`(`minutes`: kotlin.Int)
     
     /**
      * Forgets who is signed in. Unsent changes stay, and go with the next sync of that user.
@@ -2352,6 +2423,24 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     }
     )
     }
+    
+
+    
+    /**
+     * The phone's time zone in minutes east of UTC (WIB 420): "today", months and overdue
+     * follow-ups are local. Call at start and when the zone changes.
+     */
+    @Throws(DesmigException::class)override fun `setUtcOffsetMinutes`(`minutes`: kotlin.Int)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_set_utc_offset_minutes(
+        it,
+        
+        FfiConverterInt.lower(`minutes`),_status)
+}
+    }
+    
     
 
     
@@ -7737,6 +7826,90 @@ public object FfiConverterSequenceTypeVisitToVerify: FfiConverterRustBuffer<List
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeBusinessStatus: FfiConverterRustBuffer<List<BusinessStatus>> {
+    override fun read(buf: ByteBuffer): List<BusinessStatus> {
+        val len = buf.getInt()
+        return List<BusinessStatus>(len) {
+            FfiConverterTypeBusinessStatus.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BusinessStatus>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBusinessStatus.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BusinessStatus>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBusinessStatus.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCapitalStage: FfiConverterRustBuffer<List<CapitalStage>> {
+    override fun read(buf: ByteBuffer): List<CapitalStage> {
+        val len = buf.getInt()
+        return List<CapitalStage>(len) {
+            FfiConverterTypeCapitalStage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CapitalStage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCapitalStage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CapitalStage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCapitalStage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePrakerjaStage: FfiConverterRustBuffer<List<PrakerjaStage>> {
+    override fun read(buf: ByteBuffer): List<PrakerjaStage> {
+        val len = buf.getInt()
+        return List<PrakerjaStage>(len) {
+            FfiConverterTypePrakerjaStage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PrakerjaStage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePrakerjaStage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PrakerjaStage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePrakerjaStage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeSalesChannel: FfiConverterRustBuffer<List<SalesChannel>> {
     override fun read(buf: ByteBuffer): List<SalesChannel> {
         val len = buf.getInt()
@@ -7755,6 +7928,34 @@ public object FfiConverterSequenceTypeSalesChannel: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSalesChannel.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTrainingStatus: FfiConverterRustBuffer<List<TrainingStatus>> {
+    override fun read(buf: ByteBuffer): List<TrainingStatus> {
+        val len = buf.getInt()
+        return List<TrainingStatus>(len) {
+            FfiConverterTypeTrainingStatus.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TrainingStatus>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTrainingStatus.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TrainingStatus>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTrainingStatus.write(it, buf)
         }
     }
 }
@@ -7797,4 +7998,75 @@ public object FfiConverterMapStringTypeAnswerValue: FfiConverterRustBuffer<Map<k
         }
     }
 }
+        /**
+         * The business statuses that may follow `status`.
+         */ fun `businessNextStatuses`(`status`: BusinessStatus): List<BusinessStatus> {
+            return FfiConverterSequenceTypeBusinessStatus.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_business_next_statuses(
+    
+        
+        FfiConverterTypeBusinessStatus.lower(`status`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Whether capital from `source` is paid back (KUR, a cooperative) or a grant.
+         */ fun `capitalIsLoan`(`source`: CapitalSource): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_capital_is_loan(
+    
+        
+        FfiConverterTypeCapitalSource.lower(`source`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The stages that may follow `stage` for capital from `source`: a loan is repaid, a grant used.
+         */ fun `capitalNextStages`(`source`: CapitalSource, `stage`: CapitalStage): List<CapitalStage> {
+            return FfiConverterSequenceTypeCapitalStage.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_capital_next_stages(
+    
+        
+        FfiConverterTypeCapitalSource.lower(`source`),
+        FfiConverterTypeCapitalStage.lower(`stage`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The Kartu Prakerja steps that may follow `stage`.
+         */ fun `prakerjaNextStages`(`stage`: PrakerjaStage): List<PrakerjaStage> {
+            return FfiConverterSequenceTypePrakerjaStage.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_prakerja_next_stages(
+    
+        
+        FfiConverterTypePrakerjaStage.lower(`stage`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The training statuses that may follow `status`.
+         */ fun `trainingNextStatuses`(`status`: TrainingStatus): List<TrainingStatus> {
+            return FfiConverterSequenceTypeTrainingStatus.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_training_next_statuses(
+    
+        
+        FfiConverterTypeTrainingStatus.lower(`status`),_status)
+}
+    )
+    }
+    
+
 
