@@ -241,6 +241,12 @@ impl FieldStore {
         Ok(self.inner.save_prakerja(prakerja.try_into()?, note)?.into())
     }
 
+    /// The status cards of a beneficiary's file: titles, stages, lines and warnings as keys
+    /// for the app's strings, and only the next steps the core allows.
+    pub fn status_cards(&self, beneficiary_id: String) -> Result<Vec<desmig_core::present::StatusCard>> {
+        Ok(self.inner.status_cards(&beneficiary_id)?)
+    }
+
     /// Adds (empty id) or updates a training.
     pub fn save_training(&self, training: Training, note: Option<String>) -> Result<Training> {
         Ok(self.inner.save_training(training.try_into()?, note)?.into())

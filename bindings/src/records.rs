@@ -9,6 +9,7 @@ use desmig_core::date::{Date, Month};
 use desmig_core::field::BeneficiaryInput;
 use desmig_core::model::{self as m, GeoPoint, StageChange};
 use desmig_core::outbox::OutboxCounts;
+use desmig_core::present::{CardAction, CardKind, CardLine, StatusCard};
 use desmig_core::query::{BeneficiarySummary, VillageIndicators, VillageOverview};
 use desmig_core::region::Region;
 use desmig_core::scope::Identity;
@@ -99,6 +100,48 @@ pub struct VillageIndicators {
     pub businesses_selling_beyond_village: u64,
     pub businesses_exporting: u64,
     pub sales_revenue_this_month: i64,
+}
+
+#[uniffi::remote(Enum)]
+pub enum CardKind {
+    Prakerja,
+    Training,
+    Capital,
+    Business,
+}
+
+#[uniffi::remote(Enum)]
+pub enum CardLine {
+    Wave { wave: u32 },
+    PurchaseDeadline { date: String, days_left: i64 },
+    Incentive { instalments: u8, rupiah: i64 },
+    Provider { text: String },
+    Dates { start: Option<String>, end: Option<String> },
+    Certificate { number: String },
+    Source { source_key: String, loan: bool },
+    Amount { key: String, rupiah: i64 },
+    Rejection { reason: String },
+    Revenue { rupiah: i64 },
+    Workers { count: u32 },
+    SalesThisMonth { rupiah: i64, count: u32 },
+    FurthestMarket { market_key: String, country: Option<String> },
+}
+
+#[uniffi::remote(Record)]
+pub struct CardAction {
+    pub stage_key: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct StatusCard {
+    pub kind: CardKind,
+    pub subject_id: String,
+    pub title_key: String,
+    pub title: Option<String>,
+    pub stage_key: String,
+    pub lines: Vec<CardLine>,
+    pub warnings: Vec<String>,
+    pub actions: Vec<CardAction>,
 }
 
 #[uniffi::remote(Record)]

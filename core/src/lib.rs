@@ -13,6 +13,7 @@ pub mod merge;
 pub mod model;
 pub mod nik;
 pub mod outbox;
+pub mod present;
 pub mod protocol;
 pub mod query;
 pub mod records;

@@ -299,6 +299,12 @@ impl FieldStore {
         })
     }
 
+    /// The status cards of a beneficiary's file: what each says and which next steps it offers
+    /// ([`crate::present`]).
+    pub fn status_cards(&self, beneficiary_id: &str) -> Result<Vec<crate::present::StatusCard>> {
+        Ok(crate::present::status_cards(&self.beneficiary_file(beneficiary_id)?, self.today()))
+    }
+
     /// Today's month, for the indicators screen.
     pub fn this_month(&self) -> Month {
         Month::of(self.today())

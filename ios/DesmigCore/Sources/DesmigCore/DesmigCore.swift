@@ -771,6 +771,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func startVisit(beneficiaryId: String, templateId: String, location: GeoPoint?) throws  -> Visit
     
     /**
+     * The status cards of a beneficiary's file: titles, stages, lines and warnings as keys
+     * for the app's strings, and only the next steps the core allows.
+     */
+    func statusCards(beneficiaryId: String) throws  -> [StatusCard]
+    
+    /**
      * Pushes local changes and pulls the user's scope. Local edits go on while it runs.
      */
     func syncNow(config: SyncConfig, listener: SyncProgressListener?) throws  -> SyncReport
@@ -1242,6 +1248,20 @@ open func startVisit(beneficiaryId: String, templateId: String, location: GeoPoi
         FfiConverterString.lower(beneficiaryId),
         FfiConverterString.lower(templateId),
         FfiConverterOptionTypeGeoPoint.lower(location),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The status cards of a beneficiary's file: titles, stages, lines and warnings as keys
+     * for the app's strings, and only the next steps the core allows.
+     */
+open func statusCards(beneficiaryId: String)throws  -> [StatusCard]  {
+    return try  FfiConverterSequenceTypeStatusCard.lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_status_cards(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(beneficiaryId),uniffiCallStatus
     )
 })
 }
@@ -2466,6 +2486,56 @@ public func FfiConverterTypeCapitalProgress_lift(_ buf: RustBuffer) throws -> Ca
 #endif
 public func FfiConverterTypeCapitalProgress_lower(_ value: CapitalProgress) -> RustBuffer {
     return FfiConverterTypeCapitalProgress.lower(value)
+}
+
+
+public struct CardAction: Equatable, Hashable {
+    public var stageKey: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(stageKey: String) {
+        self.stageKey = stageKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CardAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardAction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardAction {
+        return
+            try CardAction(
+                stageKey: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardAction, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.stageKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardAction_lift(_ buf: RustBuffer) throws -> CardAction {
+    return try FfiConverterTypeCardAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardAction_lower(_ value: CardAction) -> RustBuffer {
+    return FfiConverterTypeCardAction.lower(value)
 }
 
 
@@ -3704,6 +3774,84 @@ public func FfiConverterTypeStageChange_lift(_ buf: RustBuffer) throws -> StageC
 #endif
 public func FfiConverterTypeStageChange_lower(_ value: StageChange) -> RustBuffer {
     return FfiConverterTypeStageChange.lower(value)
+}
+
+
+public struct StatusCard: Equatable, Hashable {
+    public var kind: CardKind
+    public var subjectId: String
+    public var titleKey: String
+    public var title: String?
+    public var stageKey: String
+    public var lines: [CardLine]
+    public var warnings: [String]
+    public var actions: [CardAction]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(kind: CardKind, subjectId: String, titleKey: String, title: String?, stageKey: String, lines: [CardLine], warnings: [String], actions: [CardAction]) {
+        self.kind = kind
+        self.subjectId = subjectId
+        self.titleKey = titleKey
+        self.title = title
+        self.stageKey = stageKey
+        self.lines = lines
+        self.warnings = warnings
+        self.actions = actions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusCard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusCard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusCard {
+        return
+            try StatusCard(
+                kind: FfiConverterTypeCardKind.read(from: &buf), 
+                subjectId: FfiConverterString.read(from: &buf), 
+                titleKey: FfiConverterString.read(from: &buf), 
+                title: FfiConverterOptionString.read(from: &buf), 
+                stageKey: FfiConverterString.read(from: &buf), 
+                lines: FfiConverterSequenceTypeCardLine.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf), 
+                actions: FfiConverterSequenceTypeCardAction.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusCard, into buf: inout [UInt8]) {
+        FfiConverterTypeCardKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.subjectId, into: &buf)
+        FfiConverterString.write(value.titleKey, into: &buf)
+        FfiConverterOptionString.write(value.title, into: &buf)
+        FfiConverterString.write(value.stageKey, into: &buf)
+        FfiConverterSequenceTypeCardLine.write(value.lines, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+        FfiConverterSequenceTypeCardAction.write(value.actions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusCard_lift(_ buf: RustBuffer) throws -> StatusCard {
+    return try FfiConverterTypeStatusCard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusCard_lower(_ value: StatusCard) -> RustBuffer {
+    return FfiConverterTypeStatusCard.lower(value)
 }
 
 
@@ -5160,6 +5308,275 @@ public func FfiConverterTypeCapitalStage_lift(_ buf: RustBuffer) throws -> Capit
 #endif
 public func FfiConverterTypeCapitalStage_lower(_ value: CapitalStage) -> RustBuffer {
     return FfiConverterTypeCapitalStage.lower(value)
+}
+
+
+
+
+public enum CardKind: Equatable, Hashable {
+    
+    case prakerja
+    case training
+    case capital
+    case business
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CardKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardKind: FfiConverterRustBuffer {
+    typealias SwiftType = CardKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .prakerja
+        
+        case 2: return .training
+        
+        case 3: return .capital
+        
+        case 4: return .business
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CardKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .prakerja:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .training:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .capital:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .business:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardKind_lift(_ buf: RustBuffer) throws -> CardKind {
+    return try FfiConverterTypeCardKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardKind_lower(_ value: CardKind) -> RustBuffer {
+    return FfiConverterTypeCardKind.lower(value)
+}
+
+
+
+
+public enum CardLine: Equatable, Hashable {
+    
+    case wave(wave: UInt32
+    )
+    case purchaseDeadline(date: String, daysLeft: Int64
+    )
+    case incentive(instalments: UInt8, rupiah: Int64
+    )
+    case provider(text: String
+    )
+    case dates(start: String?, end: String?
+    )
+    case certificate(number: String
+    )
+    case source(sourceKey: String, loan: Bool
+    )
+    case amount(key: String, rupiah: Int64
+    )
+    case rejection(reason: String
+    )
+    case revenue(rupiah: Int64
+    )
+    case workers(count: UInt32
+    )
+    case salesThisMonth(rupiah: Int64, count: UInt32
+    )
+    case furthestMarket(marketKey: String, country: String?
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CardLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardLine: FfiConverterRustBuffer {
+    typealias SwiftType = CardLine
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardLine {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .wave(wave: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 2: return .purchaseDeadline(date: try FfiConverterString.read(from: &buf), daysLeft: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 3: return .incentive(instalments: try FfiConverterUInt8.read(from: &buf), rupiah: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 4: return .provider(text: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .dates(start: try FfiConverterOptionString.read(from: &buf), end: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 6: return .certificate(number: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .source(sourceKey: try FfiConverterString.read(from: &buf), loan: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 8: return .amount(key: try FfiConverterString.read(from: &buf), rupiah: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 9: return .rejection(reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 10: return .revenue(rupiah: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 11: return .workers(count: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 12: return .salesThisMonth(rupiah: try FfiConverterInt64.read(from: &buf), count: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 13: return .furthestMarket(marketKey: try FfiConverterString.read(from: &buf), country: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CardLine, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .wave(wave):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt32.write(wave, into: &buf)
+            
+        
+        case let .purchaseDeadline(date,daysLeft):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(date, into: &buf)
+            FfiConverterInt64.write(daysLeft, into: &buf)
+            
+        
+        case let .incentive(instalments,rupiah):
+            writeInt(&buf, Int32(3))
+            FfiConverterUInt8.write(instalments, into: &buf)
+            FfiConverterInt64.write(rupiah, into: &buf)
+            
+        
+        case let .provider(text):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(text, into: &buf)
+            
+        
+        case let .dates(start,end):
+            writeInt(&buf, Int32(5))
+            FfiConverterOptionString.write(start, into: &buf)
+            FfiConverterOptionString.write(end, into: &buf)
+            
+        
+        case let .certificate(number):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(number, into: &buf)
+            
+        
+        case let .source(sourceKey,loan):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(sourceKey, into: &buf)
+            FfiConverterBool.write(loan, into: &buf)
+            
+        
+        case let .amount(key,rupiah):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterInt64.write(rupiah, into: &buf)
+            
+        
+        case let .rejection(reason):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .revenue(rupiah):
+            writeInt(&buf, Int32(10))
+            FfiConverterInt64.write(rupiah, into: &buf)
+            
+        
+        case let .workers(count):
+            writeInt(&buf, Int32(11))
+            FfiConverterUInt32.write(count, into: &buf)
+            
+        
+        case let .salesThisMonth(rupiah,count):
+            writeInt(&buf, Int32(12))
+            FfiConverterInt64.write(rupiah, into: &buf)
+            FfiConverterUInt32.write(count, into: &buf)
+            
+        
+        case let .furthestMarket(marketKey,country):
+            writeInt(&buf, Int32(13))
+            FfiConverterString.write(marketKey, into: &buf)
+            FfiConverterOptionString.write(country, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardLine_lift(_ buf: RustBuffer) throws -> CardLine {
+    return try FfiConverterTypeCardLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardLine_lower(_ value: CardLine) -> RustBuffer {
+    return FfiConverterTypeCardLine.lower(value)
 }
 
 
@@ -7348,6 +7765,31 @@ fileprivate struct FfiConverterSequenceTypeCapitalProgress: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCardAction: FfiConverterRustBuffer {
+    typealias SwiftType = [CardAction]
+
+    public static func write(_ value: [CardAction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardAction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardAction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardAction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardAction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeChecklistItem: FfiConverterRustBuffer {
     typealias SwiftType = [ChecklistItem]
 
@@ -7648,6 +8090,31 @@ fileprivate struct FfiConverterSequenceTypeStageChange: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStatusCard: FfiConverterRustBuffer {
+    typealias SwiftType = [StatusCard]
+
+    public static func write(_ value: [StatusCard], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStatusCard.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StatusCard] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StatusCard]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStatusCard.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTraining: FfiConverterRustBuffer {
     typealias SwiftType = [Training]
 
@@ -7790,6 +8257,31 @@ fileprivate struct FfiConverterSequenceTypeCapitalStage: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCapitalStage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCardLine: FfiConverterRustBuffer {
+    typealias SwiftType = [CardLine]
+
+    public static func write(_ value: [CardLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardLine.read(from: &buf))
         }
         return seq
     }
@@ -8067,6 +8559,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_start_visit() != 20980) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_status_cards() != 51928) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_sync_now() != 6841) {

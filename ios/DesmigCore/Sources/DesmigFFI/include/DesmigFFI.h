@@ -419,6 +419,11 @@ void uniffi_desmig_fn_method_fieldstore_sign_out(uint64_t ptr, RustCallStatus *_
 RustBuffer uniffi_desmig_fn_method_fieldstore_start_visit(uint64_t ptr, RustBuffer beneficiary_id, RustBuffer template_id, RustBuffer location, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_STATUS_CARDS
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_STATUS_CARDS
+RustBuffer uniffi_desmig_fn_method_fieldstore_status_cards(uint64_t ptr, RustBuffer beneficiary_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SYNC_NOW
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SYNC_NOW
 RustBuffer uniffi_desmig_fn_method_fieldstore_sync_now(uint64_t ptr, RustBuffer config, RustBuffer listener, RustCallStatus *_Nonnull out_status
@@ -985,6 +990,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_sign_out(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_START_VISIT
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_START_VISIT
 uint16_t uniffi_desmig_checksum_method_fieldstore_start_visit(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_STATUS_CARDS
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_STATUS_CARDS
+uint16_t uniffi_desmig_checksum_method_fieldstore_status_cards(void
     
 );
 #endif

@@ -765,6 +765,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_start_visit(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_status_cards(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_sync_now(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_team_overview(
@@ -877,6 +879,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_method_fieldstore_sign_out(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_desmig_fn_method_fieldstore_start_visit(`ptr`: Long,`beneficiaryId`: RustBuffer.ByValue,`templateId`: RustBuffer.ByValue,`location`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_status_cards(`ptr`: Long,`beneficiaryId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_sync_now(`ptr`: Long,`config`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1139,6 +1143,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_start_visit() and 0xFFFF) != 20980) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_status_cards() and 0xFFFF) != 51928) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_sync_now() and 0xFFFF) != 6841) {
@@ -1824,6 +1831,12 @@ public interface FieldStoreInterface {
     fun `startVisit`(`beneficiaryId`: kotlin.String, `templateId`: kotlin.String, `location`: GeoPoint?): Visit
     
     /**
+     * The status cards of a beneficiary's file: titles, stages, lines and warnings as keys
+     * for the app's strings, and only the next steps the core allows.
+     */
+    fun `statusCards`(`beneficiaryId`: kotlin.String): List<StatusCard>
+    
+    /**
      * Pushes local changes and pulls the user's scope. Local edits go on while it runs.
      */
     fun `syncNow`(`config`: SyncConfig, `listener`: SyncProgressListener?): SyncReport
@@ -2470,6 +2483,25 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
         FfiConverterString.lower(`beneficiaryId`),
         FfiConverterString.lower(`templateId`),
         FfiConverterOptionalTypeGeoPoint.lower(`location`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The status cards of a beneficiary's file: titles, stages, lines and warnings as keys
+     * for the app's strings, and only the next steps the core allows.
+     */
+    @Throws(DesmigException::class)override fun `statusCards`(`beneficiaryId`: kotlin.String): List<StatusCard> {
+            return FfiConverterSequenceTypeStatusCard.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_status_cards(
+        it,
+        
+        FfiConverterString.lower(`beneficiaryId`),_status)
 }
     }
     )
@@ -3783,6 +3815,39 @@ public object FfiConverterTypeCapitalProgress: FfiConverterRustBuffer<CapitalPro
 
 
 
+data class CardAction (
+    var `stageKey`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardAction: FfiConverterRustBuffer<CardAction> {
+    override fun read(buf: ByteBuffer): CardAction {
+        return CardAction(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CardAction) = (
+            FfiConverterString.allocationSize(value.`stageKey`)
+    )
+
+    override fun write(value: CardAction, buf: ByteBuffer) {
+            FfiConverterString.write(value.`stageKey`, buf)
+    }
+}
+
+
+
 data class ChecklistItem (
     var `id`: kotlin.String
     , 
@@ -4776,6 +4841,74 @@ public object FfiConverterTypeStageChange: FfiConverterRustBuffer<StageChange> {
             FfiConverterLong.write(value.`at`, buf)
             FfiConverterString.write(value.`by`, buf)
             FfiConverterOptionalString.write(value.`note`, buf)
+    }
+}
+
+
+
+data class StatusCard (
+    var `kind`: CardKind
+    , 
+    var `subjectId`: kotlin.String
+    , 
+    var `titleKey`: kotlin.String
+    , 
+    var `title`: kotlin.String?
+    , 
+    var `stageKey`: kotlin.String
+    , 
+    var `lines`: List<CardLine>
+    , 
+    var `warnings`: List<kotlin.String>
+    , 
+    var `actions`: List<CardAction>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatusCard: FfiConverterRustBuffer<StatusCard> {
+    override fun read(buf: ByteBuffer): StatusCard {
+        return StatusCard(
+            FfiConverterTypeCardKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeCardLine.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeCardAction.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatusCard) = (
+            FfiConverterTypeCardKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`subjectId`) +
+            FfiConverterString.allocationSize(value.`titleKey`) +
+            FfiConverterOptionalString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`stageKey`) +
+            FfiConverterSequenceTypeCardLine.allocationSize(value.`lines`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`) +
+            FfiConverterSequenceTypeCardAction.allocationSize(value.`actions`)
+    )
+
+    override fun write(value: StatusCard, buf: ByteBuffer) {
+            FfiConverterTypeCardKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`subjectId`, buf)
+            FfiConverterString.write(value.`titleKey`, buf)
+            FfiConverterOptionalString.write(value.`title`, buf)
+            FfiConverterString.write(value.`stageKey`, buf)
+            FfiConverterSequenceTypeCardLine.write(value.`lines`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
+            FfiConverterSequenceTypeCardAction.write(value.`actions`, buf)
     }
 }
 
@@ -5826,6 +5959,417 @@ public object FfiConverterTypeCapitalStage: FfiConverterRustBuffer<CapitalStage>
 
     override fun write(value: CapitalStage, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+enum class CardKind {
+    
+    PRAKERJA,
+    TRAINING,
+    CAPITAL,
+    BUSINESS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardKind: FfiConverterRustBuffer<CardKind> {
+    override fun read(buf: ByteBuffer) = try {
+        CardKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CardKind) = 4UL
+
+    override fun write(value: CardKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+sealed class CardLine {
+    
+    data class Wave(
+        val `wave`: kotlin.UInt) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class PurchaseDeadline(
+        val `date`: kotlin.String, 
+        val `daysLeft`: kotlin.Long) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Incentive(
+        val `instalments`: kotlin.UByte, 
+        val `rupiah`: kotlin.Long) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Provider(
+        val `text`: kotlin.String) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Dates(
+        val `start`: kotlin.String?, 
+        val `end`: kotlin.String?) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Certificate(
+        val `number`: kotlin.String) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Source(
+        val `sourceKey`: kotlin.String, 
+        val `loan`: kotlin.Boolean) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Amount(
+        val `key`: kotlin.String, 
+        val `rupiah`: kotlin.Long) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Rejection(
+        val `reason`: kotlin.String) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Revenue(
+        val `rupiah`: kotlin.Long) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Workers(
+        val `count`: kotlin.UInt) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class SalesThisMonth(
+        val `rupiah`: kotlin.Long, 
+        val `count`: kotlin.UInt) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class FurthestMarket(
+        val `marketKey`: kotlin.String, 
+        val `country`: kotlin.String?) : CardLine()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardLine : FfiConverterRustBuffer<CardLine>{
+    override fun read(buf: ByteBuffer): CardLine {
+        return when(buf.getInt()) {
+            1 -> CardLine.Wave(
+                FfiConverterUInt.read(buf),
+                )
+            2 -> CardLine.PurchaseDeadline(
+                FfiConverterString.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            3 -> CardLine.Incentive(
+                FfiConverterUByte.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            4 -> CardLine.Provider(
+                FfiConverterString.read(buf),
+                )
+            5 -> CardLine.Dates(
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            6 -> CardLine.Certificate(
+                FfiConverterString.read(buf),
+                )
+            7 -> CardLine.Source(
+                FfiConverterString.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            8 -> CardLine.Amount(
+                FfiConverterString.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            9 -> CardLine.Rejection(
+                FfiConverterString.read(buf),
+                )
+            10 -> CardLine.Revenue(
+                FfiConverterLong.read(buf),
+                )
+            11 -> CardLine.Workers(
+                FfiConverterUInt.read(buf),
+                )
+            12 -> CardLine.SalesThisMonth(
+                FfiConverterLong.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            13 -> CardLine.FurthestMarket(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CardLine): ULong = when(value) {
+        is CardLine.Wave -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`wave`)
+            )
+        }
+        is CardLine.PurchaseDeadline -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`date`)
+                + FfiConverterLong.allocationSize(value.`daysLeft`)
+            )
+        }
+        is CardLine.Incentive -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUByte.allocationSize(value.`instalments`)
+                + FfiConverterLong.allocationSize(value.`rupiah`)
+            )
+        }
+        is CardLine.Provider -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`text`)
+            )
+        }
+        is CardLine.Dates -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalString.allocationSize(value.`start`)
+                + FfiConverterOptionalString.allocationSize(value.`end`)
+            )
+        }
+        is CardLine.Certificate -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`number`)
+            )
+        }
+        is CardLine.Source -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`sourceKey`)
+                + FfiConverterBoolean.allocationSize(value.`loan`)
+            )
+        }
+        is CardLine.Amount -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`key`)
+                + FfiConverterLong.allocationSize(value.`rupiah`)
+            )
+        }
+        is CardLine.Rejection -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+        is CardLine.Revenue -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`rupiah`)
+            )
+        }
+        is CardLine.Workers -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`count`)
+            )
+        }
+        is CardLine.SalesThisMonth -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`rupiah`)
+                + FfiConverterUInt.allocationSize(value.`count`)
+            )
+        }
+        is CardLine.FurthestMarket -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`marketKey`)
+                + FfiConverterOptionalString.allocationSize(value.`country`)
+            )
+        }
+    }
+
+    override fun write(value: CardLine, buf: ByteBuffer) {
+        when(value) {
+            is CardLine.Wave -> {
+                buf.putInt(1)
+                FfiConverterUInt.write(value.`wave`, buf)
+                Unit
+            }
+            is CardLine.PurchaseDeadline -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`date`, buf)
+                FfiConverterLong.write(value.`daysLeft`, buf)
+                Unit
+            }
+            is CardLine.Incentive -> {
+                buf.putInt(3)
+                FfiConverterUByte.write(value.`instalments`, buf)
+                FfiConverterLong.write(value.`rupiah`, buf)
+                Unit
+            }
+            is CardLine.Provider -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`text`, buf)
+                Unit
+            }
+            is CardLine.Dates -> {
+                buf.putInt(5)
+                FfiConverterOptionalString.write(value.`start`, buf)
+                FfiConverterOptionalString.write(value.`end`, buf)
+                Unit
+            }
+            is CardLine.Certificate -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`number`, buf)
+                Unit
+            }
+            is CardLine.Source -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`sourceKey`, buf)
+                FfiConverterBoolean.write(value.`loan`, buf)
+                Unit
+            }
+            is CardLine.Amount -> {
+                buf.putInt(8)
+                FfiConverterString.write(value.`key`, buf)
+                FfiConverterLong.write(value.`rupiah`, buf)
+                Unit
+            }
+            is CardLine.Rejection -> {
+                buf.putInt(9)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is CardLine.Revenue -> {
+                buf.putInt(10)
+                FfiConverterLong.write(value.`rupiah`, buf)
+                Unit
+            }
+            is CardLine.Workers -> {
+                buf.putInt(11)
+                FfiConverterUInt.write(value.`count`, buf)
+                Unit
+            }
+            is CardLine.SalesThisMonth -> {
+                buf.putInt(12)
+                FfiConverterLong.write(value.`rupiah`, buf)
+                FfiConverterUInt.write(value.`count`, buf)
+                Unit
+            }
+            is CardLine.FurthestMarket -> {
+                buf.putInt(13)
+                FfiConverterString.write(value.`marketKey`, buf)
+                FfiConverterOptionalString.write(value.`country`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -7378,6 +7922,34 @@ public object FfiConverterSequenceTypeCapitalProgress: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCardAction: FfiConverterRustBuffer<List<CardAction>> {
+    override fun read(buf: ByteBuffer): List<CardAction> {
+        val len = buf.getInt()
+        return List<CardAction>(len) {
+            FfiConverterTypeCardAction.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CardAction>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCardAction.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CardAction>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCardAction.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeChecklistItem: FfiConverterRustBuffer<List<ChecklistItem>> {
     override fun read(buf: ByteBuffer): List<ChecklistItem> {
         val len = buf.getInt()
@@ -7714,6 +8286,34 @@ public object FfiConverterSequenceTypeStageChange: FfiConverterRustBuffer<List<S
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeStatusCard: FfiConverterRustBuffer<List<StatusCard>> {
+    override fun read(buf: ByteBuffer): List<StatusCard> {
+        val len = buf.getInt()
+        return List<StatusCard>(len) {
+            FfiConverterTypeStatusCard.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StatusCard>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStatusCard.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StatusCard>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStatusCard.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeTraining: FfiConverterRustBuffer<List<Training>> {
     override fun read(buf: ByteBuffer): List<Training> {
         val len = buf.getInt()
@@ -7872,6 +8472,34 @@ public object FfiConverterSequenceTypeCapitalStage: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCapitalStage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCardLine: FfiConverterRustBuffer<List<CardLine>> {
+    override fun read(buf: ByteBuffer): List<CardLine> {
+        val len = buf.getInt()
+        return List<CardLine>(len) {
+            FfiConverterTypeCardLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CardLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCardLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CardLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCardLine.write(it, buf)
         }
     }
 }

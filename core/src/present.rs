@@ -1,0 +1,232 @@
+//! What the apps show of a beneficiary's statuses, decided once: each card's title, its stage,
+//! its lines and warnings, and the next steps the status machines allow. Everything a person
+//! reads is a key (`card_capital`, `capital_disbursed`, `prakerja_deadline_soon`) that Kotlin and
+//! Swift map to their own strings in Indonesian and English; numbers and dates travel as values.
+
+use crate::date::Date;
+use crate::model::{Business, CapitalApplication, Prakerja, ProductSale, SaleMarket, Training};
+use crate::query::BeneficiaryFile;
+use crate::status::{PrakerjaStage, Stage};
+use serde::{Deserialize, Serialize};
+
+/// Days before the Prakerja purchase deadline from which the card warns.
+pub const DEADLINE_WARNING_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardKind {
+    Prakerja,
+    Training,
+    Capital,
+    Business,
+}
+
+/// One line of a card: a key, and its value when it has one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "line", rename_all = "snake_case")]
+pub enum CardLine {
+    /// `line_wave`: selected in wave N.
+    Wave { wave: u32 },
+    /// `line_purchase_deadline`: buy a training by this date (YYYY-MM-DD), in so many days.
+    PurchaseDeadline { date: String, days_left: i64 },
+    /// `line_incentive`: instalments received and their total.
+    Incentive { instalments: u8, rupiah: i64 },
+    /// `line_provider`.
+    Provider { text: String },
+    /// `line_dates` (YYYY-MM-DD).
+    Dates { start: Option<String>, end: Option<String> },
+    /// `line_certificate`.
+    Certificate { number: String },
+    /// `line_source` with the source's key (`source_kur`, `source_village_fund`, …) and whether
+    /// it is a loan or a grant.
+    Source { source_key: String, loan: bool },
+    /// `line_requested`, `line_approved`, `line_disbursed`: rupiah.
+    Amount { key: String, rupiah: i64 },
+    /// `line_rejection`: the reason given.
+    Rejection { reason: String },
+    /// `line_revenue`: monthly revenue.
+    Revenue { rupiah: i64 },
+    /// `line_workers`.
+    Workers { count: u32 },
+    /// `line_sales_this_month`: the business's sales in the current month.
+    SalesThisMonth { rupiah: i64, count: u32 },
+    /// `line_furthest_market` with the market's key (`market_export`, …) and an export's country.
+    FurthestMarket { market_key: String, country: Option<String> },
+}
+
+/// A next step the screen may offer: the stage to move to, as a key (`capital_approved`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardAction {
+    pub stage_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusCard {
+    pub kind: CardKind,
+    /// The record the card is about (empty for a Prakerja card not started yet).
+    pub subject_id: String,
+    /// `card_prakerja`, `card_training`, `card_capital`, `card_business`.
+    pub title_key: String,
+    /// The record's name, when it has one (a training's title, a business's name).
+    pub title: Option<String>,
+    /// The stage, as a key: `prakerja_selected`, `training_completed`, `capital_used`, …
+    pub stage_key: String,
+    pub lines: Vec<CardLine>,
+    /// `prakerja_deadline_soon`, `prakerja_deadline_passed`.
+    pub warnings: Vec<String>,
+    /// Only what the status machine allows next (empty when the status is final).
+    pub actions: Vec<CardAction>,
+}
+
+fn key<S: Stage>(prefix: &str, s: S) -> String {
+    format!("{prefix}_{}", s.name())
+}
+
+fn enum_key<T: Serialize>(prefix: &str, v: T) -> String {
+    let name = serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    format!("{prefix}_{name}")
+}
+
+fn actions<S: Stage>(prefix: &str, next: impl IntoIterator<Item = S>) -> Vec<CardAction> {
+    next.into_iter().map(|s| CardAction { stage_key: key(prefix, s) }).collect()
+}
+
+/// The cards of a beneficiary's file, in the order the file shows them: Prakerja (always, so
+/// that registering is offered), each training, each capital application, each business.
+pub fn status_cards(file: &BeneficiaryFile, today: Date) -> Vec<StatusCard> {
+    let mut cards = vec![prakerja_card(file.prakerja.as_ref(), today)];
+    cards.extend(file.trainings.iter().map(training_card));
+    cards.extend(file.capital_applications.iter().map(capital_card));
+    cards.extend(file.businesses.iter().map(|b| business_card(b, &file.product_sales, today)));
+    cards
+}
+
+fn prakerja_card(p: Option<&Prakerja>, today: Date) -> StatusCard {
+    let Some(p) = p else {
+        return StatusCard {
+            kind: CardKind::Prakerja,
+            subject_id: String::new(),
+            title_key: "card_prakerja".into(),
+            title: None,
+            stage_key: "prakerja_none".into(),
+            lines: vec![],
+            warnings: vec![],
+            actions: actions("prakerja", [PrakerjaStage::Registered]),
+        };
+    };
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    if let Some(wave) = p.wave {
+        lines.push(CardLine::Wave { wave });
+    }
+    if let (PrakerjaStage::Selected, Some(deadline)) = (p.stage, p.purchase_deadline) {
+        let days_left = deadline.days_since_epoch() - today.days_since_epoch();
+        lines.push(CardLine::PurchaseDeadline { date: deadline.to_string(), days_left });
+        if days_left < 0 {
+            warnings.push("prakerja_deadline_passed".into());
+        } else if days_left <= DEADLINE_WARNING_DAYS {
+            warnings.push("prakerja_deadline_soon".into());
+        }
+    }
+    if p.incentive_instalments > 0 {
+        lines.push(CardLine::Incentive { instalments: p.incentive_instalments, rupiah: p.incentive_received });
+    }
+    if let Some(c) = &p.certificate_no {
+        lines.push(CardLine::Certificate { number: c.clone() });
+    }
+    StatusCard {
+        kind: CardKind::Prakerja,
+        subject_id: p.id.clone(),
+        title_key: "card_prakerja".into(),
+        title: None,
+        stage_key: key("prakerja", p.stage),
+        lines,
+        warnings,
+        actions: actions("prakerja", p.stage.next().iter().copied()),
+    }
+}
+
+fn training_card(t: &Training) -> StatusCard {
+    let mut lines = vec![CardLine::Provider { text: t.provider.clone() }];
+    if t.start_date.is_some() || t.end_date.is_some() {
+        lines.push(CardLine::Dates { start: t.start_date.map(|d| d.to_string()), end: t.end_date.map(|d| d.to_string()) });
+    }
+    if let Some(c) = &t.certificate_no {
+        lines.push(CardLine::Certificate { number: c.clone() });
+    }
+    StatusCard {
+        kind: CardKind::Training,
+        subject_id: t.id.clone(),
+        title_key: "card_training".into(),
+        title: Some(t.title.clone()),
+        stage_key: key("training", t.status),
+        lines,
+        warnings: vec![],
+        actions: actions("training", t.status.next().iter().copied()),
+    }
+}
+
+fn capital_card(c: &CapitalApplication) -> StatusCard {
+    let mut lines = vec![
+        CardLine::Source { source_key: enum_key("source", c.source), loan: c.source.is_loan() },
+        CardLine::Amount { key: "line_requested".into(), rupiah: c.amount_requested },
+    ];
+    if let Some(a) = c.amount_approved {
+        lines.push(CardLine::Amount { key: "line_approved".into(), rupiah: a });
+    }
+    if let Some(d) = c.amount_disbursed {
+        lines.push(CardLine::Amount { key: "line_disbursed".into(), rupiah: d });
+    }
+    if let Some(r) = &c.rejection_reason {
+        lines.push(CardLine::Rejection { reason: r.clone() });
+    }
+    StatusCard {
+        kind: CardKind::Capital,
+        subject_id: c.id.clone(),
+        title_key: "card_capital".into(),
+        title: None,
+        stage_key: key("capital", c.stage),
+        lines,
+        warnings: vec![],
+        actions: actions("capital", c.stage.next_for(c.source)),
+    }
+}
+
+fn market_rank(m: SaleMarket) -> u8 {
+    match m {
+        SaleMarket::OwnVillage => 0,
+        SaleMarket::OtherVillages => 1,
+        SaleMarket::DistrictCity => 2,
+        SaleMarket::OnlineMarketplace => 3,
+        SaleMarket::Export => 4,
+    }
+}
+
+fn business_card(b: &Business, sales: &[ProductSale], today: Date) -> StatusCard {
+    let mut lines = Vec::new();
+    if let Some(r) = b.monthly_revenue {
+        lines.push(CardLine::Revenue { rupiah: r });
+    }
+    if b.workers > 0 {
+        lines.push(CardLine::Workers { count: b.workers });
+    }
+    let own: Vec<&ProductSale> = sales.iter().filter(|s| s.business_id == b.id).collect();
+    let month = today.first_of_month();
+    let this_month: Vec<&&ProductSale> = own.iter().filter(|s| s.sold_on.first_of_month() == month).collect();
+    if !this_month.is_empty() {
+        lines.push(CardLine::SalesThisMonth { rupiah: this_month.iter().map(|s| s.revenue).sum(), count: this_month.len() as u32 });
+    }
+    if let Some(far) = own.iter().max_by_key(|s| market_rank(s.market)) {
+        lines.push(CardLine::FurthestMarket { market_key: enum_key("market", far.market), country: far.export_country.clone() });
+    }
+    StatusCard {
+        kind: CardKind::Business,
+        subject_id: b.id.clone(),
+        title_key: "card_business".into(),
+        title: Some(b.name.clone()),
+        stage_key: key("business", b.status),
+        lines,
+        warnings: vec![],
+        actions: actions("business", b.status.next().iter().copied()),
+    }
+}

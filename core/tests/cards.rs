@@ -1,0 +1,124 @@
+//! The status cards of a file, decided in the core: what each says (as keys and values) and
+//! only the next steps its status machine allows — the same on Android and iOS.
+
+mod common;
+use common::*;
+use desmig_core::date::Date;
+use desmig_core::model::*;
+use desmig_core::present::{CardKind, CardLine};
+use desmig_core::status::*;
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn capital(beneficiary_id: &str, source: CapitalSource) -> CapitalApplication {
+    let kur = source == CapitalSource::Kur;
+    CapitalApplication {
+        id: String::new(),
+        beneficiary_id: beneficiary_id.into(),
+        source,
+        bank: kur.then_some(Bank::Bri),
+        kur_scheme: kur.then_some(KurScheme::SuperMikro),
+        business_id: None,
+        purpose: None,
+        amount_requested: 5_000_000,
+        amount_approved: Some(5_000_000),
+        amount_disbursed: Some(5_000_000),
+        stage: CapitalStage::Disbursed,
+        submitted_on: Some(d("2026-11-01")),
+        disbursed_on: Some(d("2026-11-20")),
+        rejection_reason: None,
+    }
+}
+
+#[test]
+fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
+    let dev = device(facilitator());
+    let b = dev.store.register_beneficiary(siti()).unwrap();
+    let cards = dev.store.status_cards(&b.id).unwrap();
+    assert_eq!(cards.len(), 1, "Prakerja's card is always there, to start");
+    assert_eq!((cards[0].stage_key.as_str(), cards[0].actions[0].stage_key.as_str()), ("prakerja_none", "prakerja_registered"));
+
+    dev.store
+        .save_prakerja(
+            Prakerja {
+                id: String::new(),
+                beneficiary_id: b.id.clone(),
+                stage: PrakerjaStage::Selected,
+                wave: Some(72),
+                selected_on: Some(d("2026-11-10")),
+                purchase_deadline: None,
+                training_id: None,
+                certificate_no: None,
+                incentive_instalments: 0,
+                incentive_received: 0,
+            },
+            None,
+        )
+        .unwrap();
+    dev.store.save_capital_application(capital(&b.id, CapitalSource::Kur), None).unwrap();
+    dev.store.save_capital_application(capital(&b.id, CapitalSource::VillageFund), None).unwrap();
+    let biz = dev
+        .store
+        .save_business(
+            Business {
+                id: String::new(),
+                beneficiary_id: b.id.clone(),
+                name: "Keripik Tempe Bu Siti".into(),
+                sector: BusinessSector::FoodBeverage,
+                status: BusinessStatus::Running,
+                started_on: None,
+                monthly_revenue: Some(4_500_000),
+                workers: 2,
+                products: vec![],
+                sales_channels: vec![],
+                export_ready: true,
+            },
+            None,
+        )
+        .unwrap();
+    for (market, country, revenue) in [(SaleMarket::OwnVillage, None, 300_000), (SaleMarket::Export, Some("TW"), 2_000_000)] {
+        dev.store
+            .save_product_sale(ProductSale {
+                id: String::new(),
+                beneficiary_id: b.id.clone(),
+                business_id: biz.id.clone(),
+                sold_on: d("2026-11-25"),
+                product: "Keripik".into(),
+                quantity: 10.0,
+                unit: "kg".into(),
+                market,
+                export_country: country.map(str::to_string),
+                buyer: None,
+                revenue,
+                recorded_by: String::new(),
+            })
+            .unwrap();
+    }
+
+    let cards = dev.store.status_cards(&b.id).unwrap();
+    let kinds: Vec<CardKind> = cards.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [CardKind::Prakerja, CardKind::Capital, CardKind::Capital, CardKind::Business]);
+    let prakerja = &cards[0];
+    assert_eq!(prakerja.stage_key, "prakerja_selected");
+    assert!(prakerja.lines.contains(&CardLine::Wave { wave: 72 }));
+    assert!(prakerja.lines.contains(&CardLine::PurchaseDeadline { date: "2026-12-10".into(), days_left: 12 }));
+    assert!(prakerja.warnings.is_empty(), "12 days left");
+    let keys = |i: usize| cards[i].actions.iter().map(|a| a.stage_key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(0), ["prakerja_training_purchased", "prakerja_revoked"]);
+    assert_eq!(keys(1), ["capital_repaying", "capital_repaid"], "a KUR loan is repaid");
+    assert_eq!(keys(2), ["capital_used"], "a village-fund grant is used, never repaid");
+    assert!(cards[2].lines.contains(&CardLine::Source { source_key: "source_village_fund".into(), loan: false }));
+    let business = &cards[3];
+    assert_eq!((business.title.as_deref(), business.stage_key.as_str()), (Some("Keripik Tempe Bu Siti"), "business_running"));
+    assert!(business.lines.contains(&CardLine::SalesThisMonth { rupiah: 2_300_000, count: 2 }));
+    assert!(business.lines.contains(&CardLine::FurthestMarket { market_key: "market_export".into(), country: Some("TW".into()) }));
+    assert_eq!(keys(3), ["business_paused", "business_closed"]);
+
+    // A week before the deadline the card warns; after it, it says the deadline passed.
+    dev.store.set_today(Some(d("2026-12-05")));
+    assert_eq!(dev.store.status_cards(&b.id).unwrap()[0].warnings, ["prakerja_deadline_soon"]);
+    dev.store.set_today(Some(d("2026-12-11")));
+    assert_eq!(dev.store.status_cards(&b.id).unwrap()[0].warnings, ["prakerja_deadline_passed"]);
+}
