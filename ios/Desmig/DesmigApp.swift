@@ -14,6 +14,9 @@ struct DesmigApp: App {
         // Background tasks must be registered before the app finishes launching.
         if case .ready(let session) = startup {
             BackgroundSync.register(session: session)
+        } else {
+            // No store to sync: tasks scheduled earlier end at once, and none is scheduled.
+            BackgroundSync.registerIdle()
         }
     }
 
@@ -22,6 +25,8 @@ struct DesmigApp: App {
             switch startup {
             case .ready(let session):
                 RootView(session: session)
+            case .locked(let reason):
+                StoreLockedView(reason: reason)
             case .failed(let reason):
                 StartupFailureView(reason: reason)
             }

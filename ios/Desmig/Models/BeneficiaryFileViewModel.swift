@@ -15,6 +15,16 @@ struct BeneficiaryFileState: Equatable {
     /// The checklists a visit can follow (the newest version of each).
     var templates: [ChecklistTemplate] = []
     var error: UiMessage?
+
+    /// When the person withdrew consent (Unix milliseconds, as the core recorded it), or nil.
+    var consentWithdrawnAt: Int64? { file?.beneficiary.consentWithdrawnAt }
+
+    /// Whether the screen offers new records for the person (a visit, a correction). After a
+    /// withdrawal it does not: the core refuses them (`consent_withdrawn`).
+    var canAddRecords: Bool { file != nil && consentWithdrawnAt == nil }
+
+    /// Whether "withdraw consent" is offered: once, while consent stands.
+    var canWithdrawConsent: Bool { file != nil && consentWithdrawnAt == nil }
 }
 
 /// A beneficiary's file: status cards for Prakerja, trainings, the capital pipeline, business;
@@ -41,6 +51,24 @@ final class BeneficiaryFileViewModel: ObservableObject {
             state.error = nil
         } catch {
             state.error = uiMessage(for: error)
+        }
+    }
+
+    /// The person withdraws consent (after the user confirmed it in the view): the core stamps the
+    /// moment and refuses new records for them from then on, here and on the server. The file is
+    /// reloaded. False when the core refused (the error says why).
+    @discardableResult
+    func withdrawConsent() async -> Bool {
+        guard state.canWithdrawConsent else { return false }
+        let store = self.store
+        let id = beneficiaryId
+        do {
+            _ = try await Core.run { try store.withdrawConsent(id: id) }
+            await load()
+            return true
+        } catch {
+            state.error = uiMessage(for: error)
+            return false
         }
     }
 

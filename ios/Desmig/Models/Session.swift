@@ -34,7 +34,8 @@ final class AppSession: Sendable {
         tokens.load().map { SyncConfig(serverUrl: serverUrl, token: $0) }
     }
 
-    /// Forgets the token and who is signed in. Unsent changes stay, for that user's next sync.
+    /// Forgets the token and who is signed in. Unsent changes stay, for that user's next sync;
+    /// the store's key (`KeychainStoreKey`, its own Keychain item) is never touched.
     func signOut() throws {
         tokens.clear()
         try store.signOut()
@@ -51,14 +52,33 @@ final class AppSession: Sendable {
 /// How the app started: with its store, or with the reason it could not open it.
 enum Startup {
     case ready(AppSession)
+    /// The store's key is lost or does not open it. The app shows why and nothing else: it never
+    /// deletes or recreates the store, whose changes not yet sent exist nowhere else.
+    case locked(UiMessage)
+    /// The store could not be opened for another reason (a full disk); the next launch tries again.
     case failed(UiMessage)
 
     /// Opens the device's store once, in Application Support (kept out of backups: it holds NIKs
-    /// and the device's identity), with the token in the Keychain and the server of Info.plist.
+    /// and the device's identity), encrypted with its key from the Keychain (`KeychainStoreKey`;
+    /// a plain store of an older version is encrypted once, inside `open`), with the token in the
+    /// Keychain and the server of Info.plist.
     static func open() -> Startup {
+        let key: Data
         do {
-            let store = try FieldStore.open(path: try databasePath())
+            key = try KeychainStoreKey().key()
+        } catch let error as StoreKeyError {
+            return error.locksStore ? .locked(error.message) : .failed(error.message)
+        } catch {
+            return .failed(uiMessage(for: error))
+        }
+        do {
+            let store = try FieldStore.open(path: try databasePath(), key: key)
+            // "Today", months and what is overdue follow the phone's own zone (WIB, WITA, WIT).
+            try store.setUtcOffsetMinutes(minutes: Int32(TimeZone.current.secondsFromGMT() / 60))
             return .ready(AppSession(store: store, tokens: KeychainTokenStore(), serverUrl: serverUrl()))
+        } catch DesmigError.StoreKey(let code, _) {
+            // `wrong_key` (this key does not open the store) or `invalid_key`: nothing was changed.
+            return .locked(UiMessage("error_store_locked", [code]))
         } catch {
             return .failed(uiMessage(for: error))
         }

@@ -23,6 +23,18 @@ enum BackgroundSync {
         }
     }
 
+    /// When the store cannot be opened (its key is lost, the disk is full): a task that iOS
+    /// launches the app for ends at once, and nothing more is scheduled.
+    static func registerIdle() {
+        BGTaskScheduler.shared.cancelAllTaskRequests()
+        for identifier in [refreshIdentifier, processingIdentifier] {
+            let registered = BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
+                task.setTaskCompleted(success: false)
+            }
+            if !registered { log.error("could not register \(identifier, privacy: .public)") }
+        }
+    }
+
     /// Asks iOS for the next background syncs (it decides when, by how the phone is used).
     static func schedule() {
         let refresh = BGAppRefreshTaskRequest(identifier: refreshIdentifier)

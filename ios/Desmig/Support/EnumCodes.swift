@@ -141,6 +141,7 @@ extension CapitalStage {
         case .disbursed: return "disbursed"
         case .repaying: return "repaying"
         case .repaid: return "repaid"
+        case .used: return "used"
         case .rejected: return "rejected"
         case .withdrawn: return "withdrawn"
         }

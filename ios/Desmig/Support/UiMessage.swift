@@ -35,12 +35,15 @@ extension FieldError {
 
 /// What the user can do about an error from the core, in words a facilitator understands.
 func uiMessage(for error: Error) -> UiMessage {
+    if let error = error as? StoreKeyError { return error.message }
     guard let error = error as? DesmigError else {
         return UiMessage("error_unexpected", [String(describing: error)])
     }
     switch error {
     case .Validation(let errors): return UiMessage("error_validation", [String(errors.count)])
     case .NotFound: return UiMessage("error_not_found")
+    // The person withdrew consent: nothing new is recorded for them (the core's stable code).
+    case .NotAllowed("consent_withdrawn", _): return UiMessage("error_consent_withdrawn")
     case .NotAllowed(_, let reason): return UiMessage("error_not_allowed", [reason])
     case .Conflict(let reason): return UiMessage("error_conflict", [reason])
     case .Storage(let reason): return UiMessage("error_storage", [reason])
@@ -48,5 +51,7 @@ func uiMessage(for error: Error) -> UiMessage {
     case .LoginRequired: return UiMessage("error_login_required")
     case .Sync(let code, _): return UiMessage("error_sync_refused", [code])
     case .Cancelled: return UiMessage("sync_cancelled")
+    // The store's key does not open it (`wrong_key`, `invalid_key`): locked, never deleted.
+    case .StoreKey(let code, _): return UiMessage("error_store_locked", [code])
     }
 }

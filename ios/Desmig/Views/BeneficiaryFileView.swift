@@ -2,12 +2,15 @@ import SwiftUI
 import DesmigCore
 
 /// A beneficiary's file: who they are, status cards (Prakerja, trainings, the capital pipeline,
-/// business), follow-ups, visits and the history of status changes; starts a visit.
+/// business), follow-ups, visits, the history of status changes and their consent; starts a
+/// visit. Once consent is withdrawn, a banner says since when and the actions that make new
+/// records (a visit, a correction) are gone: the core refuses them.
 struct BeneficiaryFileView: View {
     let store: FieldStore
     @EnvironmentObject private var sync: SyncViewModel
     @StateObject private var model: BeneficiaryFileViewModel
     @State private var choosingTemplate = false
+    @State private var confirmingWithdrawal = false
     @State private var editing = false
     @State private var showNik = false
     @EnvironmentObject private var navigator: FacilitatorNavigator
@@ -22,6 +25,9 @@ struct BeneficiaryFileView: View {
             if model.state.error != nil {
                 Section { ErrorBanner(message: model.state.error) }
             }
+            if let at = model.state.consentWithdrawnAt {
+                Section { ConsentWithdrawnBanner(withdrawnAt: at) }
+            }
             if let file = model.state.file {
                 person(file)
                 Section("file_status") {
@@ -32,6 +38,7 @@ struct BeneficiaryFileView: View {
                 followUps(file)
                 visits(file)
                 history(file)
+                consent(file)
             } else if model.state.error == nil {
                 ProgressView().frame(maxWidth: .infinity)
             }
@@ -39,12 +46,15 @@ struct BeneficiaryFileView: View {
         .navigationTitle(Text(model.state.file?.beneficiary.fullName ?? ""))
         .toolbar {
             ToolbarItem(placement: .primaryAction) {
-                Button {
-                    choosingTemplate = true
-                } label: {
-                    Label("visit_start", systemImage: "square.and.pencil")
+                // No new visit once consent is withdrawn (nor before the file is loaded).
+                if model.state.canAddRecords {
+                    Button {
+                        choosingTemplate = true
+                    } label: {
+                        Label("visit_start", systemImage: "square.and.pencil")
+                    }
+                    .disabled(model.state.templates.isEmpty)
                 }
-                .disabled(model.state.file == nil || model.state.templates.isEmpty)
             }
             ToolbarItem(placement: .secondaryAction) {
                 Button("registration_title_edit") { editing = true }
@@ -57,6 +67,18 @@ struct BeneficiaryFileView: View {
                     navigator.path.append(.newVisit(beneficiaryId: model.beneficiaryId, templateId: template.id))
                 }
             }
+        }
+        .confirmationDialog(
+            Text(L10n.format("withdraw_consent_title", [model.state.file?.beneficiary.fullName ?? ""])),
+            isPresented: $confirmingWithdrawal,
+            titleVisibility: .visible
+        ) {
+            Button("withdraw_consent_action", role: .destructive) {
+                Task { await model.withdrawConsent() }
+            }
+            Button("action_cancel", role: .cancel) {}
+        } message: {
+            Text("withdraw_consent_message")
         }
         .sheet(isPresented: $editing, onDismiss: { Task { await model.load() } }) {
             if let beneficiary = model.state.file?.beneficiary {
@@ -93,8 +115,22 @@ struct BeneficiaryFileView: View {
             if let birth = b.birthDate { ValueRow("field_birth_date", Format.day(birth)) }
             if let phone = b.phone { ValueRow("field_phone", phone) }
             if let country = b.lastCountry { ValueRow("field_last_country", country) }
-            if b.consentWithdrawnAt != nil {
-                Text("consent_withdrawn").foregroundStyle(.red)
+        }
+    }
+
+    /// How and when consent was given; "withdraw consent" while it stands (confirmed first).
+    private func consent(_ file: BeneficiaryFile) -> some View {
+        let b = file.beneficiary
+        return Section {
+            Text(L10n.format("file_consent_given", [Format.timestamp(b.consentGivenAt), b.consentMethod.label]))
+            if model.state.canWithdrawConsent {
+                Button("withdraw_consent_action", role: .destructive) { confirmingWithdrawal = true }
+            }
+        } header: {
+            Text("registration_section_consent")
+        } footer: {
+            if model.state.canWithdrawConsent {
+                Text("file_consent_withdraw_hint")
             }
         }
     }
@@ -126,7 +162,7 @@ struct BeneficiaryFileView: View {
                     VisitRow(visit: visit, title: title(of: visit))
                 }
                 .swipeActions {
-                    if visit.status == .completed {
+                    if visit.status == .completed && model.state.canAddRecords {
                         Button("visit_amend") {
                             Task {
                                 if let draft = await model.amend(visit) { navigator.path.append(.visit(draft)) }
@@ -156,6 +192,22 @@ struct BeneficiaryFileView: View {
 
     private func title(of visit: Visit) -> String {
         model.state.templates.first(where: { $0.id == visit.templateId })?.title.localized ?? visit.templateId
+    }
+}
+
+/// Since when the person has withdrawn consent, and what that means for the file.
+struct ConsentWithdrawnBanner: View {
+    let withdrawnAt: Int64
+
+    var body: some View {
+        Label {
+            Text(L10n.format("file_consent_withdrawn", [Format.timestamp(withdrawnAt)]))
+        } icon: {
+            Image(systemName: "hand.raised.fill")
+        }
+        .font(.callout)
+        .foregroundStyle(.red)
+        .accessibilityElement(children: .combine)
     }
 }
 

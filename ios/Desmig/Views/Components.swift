@@ -113,6 +113,30 @@ struct StartupFailureView: View {
     }
 }
 
+/// Shown when the store's key is lost or does not open it: the store stays as it is (its
+/// changes not yet sent are in it), and the app offers nothing that could delete it.
+struct StoreLockedView: View {
+    let reason: UiMessage
+
+    var body: some View {
+        ScrollView {
+            VStack(spacing: 16) {
+                Image(systemName: "lock.fill")
+                    .font(.largeTitle)
+                    .foregroundStyle(.red)
+                Text("store_locked_title").font(.headline)
+                Text(reason.text)
+                    .multilineTextAlignment(.center)
+                Text("store_locked_keep")
+                    .multilineTextAlignment(.center)
+                    .foregroundStyle(.red)
+            }
+            .padding()
+            .frame(maxWidth: .infinity)
+        }
+    }
+}
+
 /// A placeholder row for an empty list.
 struct EmptyRow: View {
     let text: LocalizedStringKey

@@ -9,6 +9,7 @@ import androidx.compose.ui.unit.Density
 import androidx.compose.runtime.Composable
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileScreen
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListScreen
+import id.go.kemnaker.desmig.app.ui.screens.StoreUnavailableScreen
 import id.go.kemnaker.desmig.core.BeneficiaryFile
 import id.go.kemnaker.desmig.core.Business
 import id.go.kemnaker.desmig.core.BusinessSector
@@ -69,12 +70,15 @@ import id.go.kemnaker.desmig.state.VisitFormState
 import id.go.kemnaker.desmig.state.byField
 import java.io.File
 import java.nio.file.Files
+import java.security.SecureRandom
 import org.jetbrains.skia.EncodedImageFormat
 
 fun main(args: Array<String>) {
     val resDir = File(args.getOrElse(0) { "../app/src/main/res" })
     val outDir = File(args.getOrElse(1) { "target/screens" })
-    val store = FieldStore.open(File(Files.createTempDirectory("desmig-render").toFile(), "field.db").absolutePath)
+    // A throwaway store with a throwaway key (the app's key comes from StoreKeyVault).
+    val key = ByteArray(32).also(SecureRandom()::nextBytes)
+    val store = FieldStore.open(File(Files.createTempDirectory("desmig-render").toFile(), "field.db").absolutePath, key)
     val screens = screens(store)
     var written = 0
     for (language in listOf("id", "en")) {
@@ -118,7 +122,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     val overview = SupervisorState(
         month = "2026-11",
-        villages = villages.map { VillageOverview(it.code, it.name, VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL), 3uL) },
+        villages = villages.map { VillageOverview(it.code, it.name, VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000), 3uL) },
     )
     val siti = Beneficiary(
         "b0", BeneficiaryKind.RETURNING_WORKER, null, "3212015708900001", "Siti Aminah", Sex.FEMALE, "1990-08-17", "+6281234567890", villages[0].code, null,
@@ -138,7 +142,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         ),
     )
     val village = VillageState(
-        villages[0].code, "2026-11", VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL),
+        villages[0].code, "2026-11", VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000),
         listOf(DueFollowUp(next.copy(dueDate = "2026-11-20"), "Siti Aminah", villages[0].code, 8), DueFollowUp(next.copy(id = "f2", action = "Kunjungan monitoring usaha"), "Warsini", villages[0].code, -5)),
     )
     val registration = RegistrationState(
@@ -150,8 +154,10 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         error = UiMessage("error_validation", listOf("2")),
     )
     val warung = Business("w1", "b0", "Warung Siti", BusinessSector.FOOD_BEVERAGE, BusinessStatus.RUNNING, "2026-11-15", 4_500_000, 1u, listOf("Nasi uduk"), listOf(SalesChannel.SHOP), false)
-    val file = BeneficiaryFile(siti, "Haurkolot", worker.status!!.prakerja, worker.status!!.trainings, listOf(kur), listOf(warung), emptyList(), listOf(next), history)
+    val file = BeneficiaryFile(siti, "Haurkolot", worker.status!!.prakerja, worker.status!!.trainings, listOf(kur), listOf(warung), emptyList(), listOf(next), history, emptyList())
     val fileState = BeneficiaryFileState(file, statusCards(file), null)
+    val withdrawn = file.copy(beneficiary = siti.copy(consentWithdrawnAt = 1_795_950_000_000))
+    val withdrawnState = BeneficiaryFileState(withdrawn, statusCards(withdrawn), null)
     return listOf(
         "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
         "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
@@ -159,7 +165,10 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         "sync" to { SyncScreen(sync, 5f / 12f, false, emptyList(), {}, {}, {}, {}) },
         "supervisor" to { SupervisorScreen(overview, 0, {}, {}, { _, _ -> }, {}, {}, {}) },
         "worker_status" to { WorkerStatusScreen(worker, {}, {}) },
-        "beneficiary_file" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}) },
+        "beneficiary_file" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
+        "beneficiary_file_withdraw_confirm" to { BeneficiaryFileScreen(fileState.copy(confirmingWithdrawal = true), store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
+        "beneficiary_file_consent_withdrawn" to { BeneficiaryFileScreen(withdrawnState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
+        "store_locked" to { StoreUnavailableScreen(UiMessage("error_store_locked", listOf("wrong_key")), locked = true) },
         "village" to { VillageScreen(village, "Haurkolot", {}, {}, {}, {}) },
         "registration" to { RegistrationScreen(registration, villages, false, {}, {}, {}) },
     )

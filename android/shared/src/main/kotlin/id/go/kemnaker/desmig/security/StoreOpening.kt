@@ -32,7 +32,10 @@ fun openFieldStore(path: String, vault: StoreKeyVault): StoreOpening {
         return if (e.locked) StoreOpening.Locked(e.toUiMessage()) else StoreOpening.Failed(e.toUiMessage())
     }
     return try {
-        StoreOpening.Ready(FieldStore.open(path, key))
+        val store = FieldStore.open(path, key)
+        // "Today", months and what is overdue follow the phone's own zone (WIB, WITA, WIT).
+        store.setUtcOffsetMinutes(java.util.TimeZone.getDefault().getOffset(System.currentTimeMillis()) / 60_000)
+        StoreOpening.Ready(store)
     } catch (e: DesmigException.StoreKey) {
         StoreOpening.Locked(e.toUiMessage())
     } catch (e: DesmigException) {

@@ -6,6 +6,7 @@ import id.go.kemnaker.desmig.core.FieldStore
 import id.go.kemnaker.desmig.core.ItemKind
 import java.io.File
 import java.nio.file.Files
+import java.security.SecureRandom
 import java.util.concurrent.TimeUnit
 
 const val PASSWORD = "rahasia-desa"
@@ -43,11 +44,14 @@ class TestServer : AutoCloseable {
     }
 }
 
-/** A phone: its own database file and token store, signed in to nobody yet. */
-fun phone(server: TestServer): AppSession {
+/** A random store key, as a phone's first run makes it (StoreKeyVault). */
+fun storeKey(): ByteArray = ByteArray(32).also(SecureRandom()::nextBytes)
+
+/** A phone: its own encrypted database file and token store, signed in to nobody yet. */
+fun phone(server: TestServer, key: ByteArray = storeKey()): AppSession {
     val dir = Files.createTempDirectory("desmig-phone").toFile()
     dir.deleteOnExit()
-    return AppSession(FieldStore.open(File(dir, "field.db").absolutePath), InMemoryTokenStore(), server.url)
+    return AppSession(FieldStore.open(File(dir, "field.db").absolutePath, key), InMemoryTokenStore(), server.url)
 }
 
 fun AppSession.logIn(username: String): AppSession = apply {

@@ -40,10 +40,13 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
 
     override suspend fun doWork(): Result {
         val app = DesmigApplication.from(applicationContext)
+        // The store opens off the main thread at process start: wait for it. A locked store (its
+        // key lost) or one that failed to open has nothing to sync; the app's screen says why.
+        val ready = app.awaitReady() ?: return Result.failure()
         // Another sync is running (the periodic one and "sync now" met): that one does the work.
         if (!app.syncLock.tryLock()) return Result.success()
         try {
-            val model = app.sync
+            val model = ready.sync
             val report = coroutineScope {
                 val running = async(Dispatchers.IO) { model.syncNow() }
                 try {

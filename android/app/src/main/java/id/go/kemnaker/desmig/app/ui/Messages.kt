@@ -34,11 +34,14 @@ import id.go.kemnaker.desmig.core.Text as CoreText
 @StringRes
 fun messageRes(key: String): Int? = when (key) {
     "error_conflict" -> R.string.error_conflict
+    "error_consent_withdrawn" -> R.string.error_consent_withdrawn
+    "error_device_revoked" -> R.string.error_device_revoked
     "error_login_required" -> R.string.error_login_required
     "error_network" -> R.string.error_network
     "error_not_allowed" -> R.string.error_not_allowed
     "error_not_found" -> R.string.error_not_found
     "error_storage" -> R.string.error_storage
+    "error_store_locked" -> R.string.error_store_locked
     "error_sync_refused" -> R.string.error_sync_refused
     "error_unexpected" -> R.string.error_unexpected
     "error_validation" -> R.string.error_validation
@@ -122,6 +125,7 @@ fun capitalStageRes(stage: CapitalStage): Int = when (stage) {
     CapitalStage.DISBURSED -> R.string.capital_disbursed
     CapitalStage.REPAYING -> R.string.capital_repaying
     CapitalStage.REPAID -> R.string.capital_repaid
+    CapitalStage.USED -> R.string.capital_used
     CapitalStage.REJECTED -> R.string.capital_rejected
     CapitalStage.WITHDRAWN -> R.string.capital_withdrawn
 }

@@ -16,8 +16,11 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Add
 import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.Edit
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.ButtonDefaults
 import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.DropdownMenu
 import androidx.compose.material3.DropdownMenuItem
 import androidx.compose.material3.Icon
@@ -27,6 +30,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
@@ -44,6 +48,7 @@ import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.SectionTitle
 import id.go.kemnaker.desmig.app.ui.beneficiaryKindRes
 import id.go.kemnaker.desmig.app.ui.capitalStageRes
+import id.go.kemnaker.desmig.app.ui.consentMethodRes
 import id.go.kemnaker.desmig.app.ui.cardDetailText
 import id.go.kemnaker.desmig.app.ui.formatIsoDate
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
@@ -96,10 +101,18 @@ fun BeneficiaryFileRoute(
         onNewVisit = onNewVisit,
         onOpenVisit = onOpenVisit,
         onSync = onSync,
+        // Asking and cancelling only change the holder's state; the withdrawal itself is a core write.
+        onWithdrawConsent = model::askToWithdrawConsent,
+        onConfirmWithdrawal = { actions.io { model.confirmWithdrawal() } },
+        onCancelWithdrawal = model::cancelWithdrawal,
     )
 }
 
-/** A beneficiary's file: who they are, status cards, visits and follow-ups. */
+/**
+ * A beneficiary's file: who they are, status cards, visits and follow-ups, and their consent.
+ * Once consent is withdrawn, a banner says since when, and the actions that make new records
+ * (a visit, a family member, carrying on with a draft) are gone: the core refuses them.
+ */
 @Composable
 fun BeneficiaryFileScreen(
     state: BeneficiaryFileState,
@@ -110,6 +123,9 @@ fun BeneficiaryFileScreen(
     onNewVisit: (templateId: String) -> Unit,
     onOpenVisit: (visitId: String) -> Unit,
     onSync: () -> Unit,
+    onWithdrawConsent: () -> Unit,
+    onConfirmWithdrawal: () -> Unit,
+    onCancelWithdrawal: () -> Unit,
 ) {
     val file = state.file
     Scaffold(
@@ -138,11 +154,14 @@ fun BeneficiaryFileScreen(
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
             item { ErrorBanner(state.error) }
+            state.consentWithdrawnAt?.let { at -> item { ConsentWithdrawnBanner(at) } }
             item { IdentityCard(file.beneficiary, file.villageName) }
-            item {
-                Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    NewVisitButton(templates, onNewVisit)
-                    OutlinedButton(onClick = onRegisterFamily) { Text(stringResource(R.string.file_register_family)) }
+            if (state.canAddRecords) {
+                item {
+                    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                        NewVisitButton(templates, onNewVisit)
+                        OutlinedButton(onClick = onRegisterFamily) { Text(stringResource(R.string.file_register_family)) }
+                    }
                 }
             }
             item { SectionTitle(stringResource(R.string.file_status)) }
@@ -159,12 +178,72 @@ fun BeneficiaryFileScreen(
             item { SectionTitle(stringResource(R.string.file_visits)) }
             if (file.visits.isEmpty()) item { Text(stringResource(R.string.file_no_visits)) }
             items(file.visits, key = { it.id }) { visit ->
-                VisitRow(visit, templates.firstOrNull { it.id == visit.templateId }, onOpen = { onOpenVisit(visit.id) })
+                VisitRow(visit, templates.firstOrNull { it.id == visit.templateId }, canContinue = state.canAddRecords, onOpen = { onOpenVisit(visit.id) })
             }
 
             item { SectionTitle(stringResource(R.string.file_follow_ups)) }
             if (file.followUps.isEmpty()) item { Text(stringResource(R.string.file_no_follow_ups)) }
             items(file.followUps, key = { it.id }) { FollowUpRow(it) }
+
+            item { SectionTitle(stringResource(R.string.file_consent)) }
+            item { ConsentSection(file.beneficiary, state.canWithdrawConsent, onWithdrawConsent) }
+        }
+    }
+
+    if (state.confirmingWithdrawal && file != null) {
+        AlertDialog(
+            onDismissRequest = onCancelWithdrawal,
+            title = { Text(stringResource(R.string.withdraw_consent_title, file.beneficiary.fullName)) },
+            text = { Text(stringResource(R.string.withdraw_consent_message)) },
+            confirmButton = {
+                TextButton(
+                    onClick = onConfirmWithdrawal,
+                    colors = ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.error),
+                ) { Text(stringResource(R.string.file_withdraw_consent)) }
+            },
+            dismissButton = {
+                TextButton(onClick = onCancelWithdrawal) { Text(stringResource(R.string.action_cancel)) }
+            },
+        )
+    }
+}
+
+/** Since when the person has withdrawn consent, and what that means for the file. */
+@Composable
+private fun ConsentWithdrawnBanner(withdrawnAt: Long) {
+    Card(
+        modifier = Modifier.fillMaxWidth(),
+        colors = CardDefaults.cardColors(
+            containerColor = MaterialTheme.colorScheme.errorContainer,
+            contentColor = MaterialTheme.colorScheme.onErrorContainer,
+        ),
+    ) {
+        Text(
+            stringResource(R.string.file_consent_withdrawn, formatTimestamp(withdrawnAt)),
+            modifier = Modifier.padding(16.dp),
+            style = MaterialTheme.typography.bodyMedium,
+        )
+    }
+}
+
+/** How and when consent was given; "withdraw consent" while it stands (confirmed in a dialog). */
+@Composable
+private fun ConsentSection(b: Beneficiary, canWithdraw: Boolean, onWithdraw: () -> Unit) {
+    Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        Text(
+            stringResource(R.string.file_consent_given, formatTimestamp(b.consentGivenAt), stringResource(consentMethodRes(b.consentMethod))),
+            style = MaterialTheme.typography.bodyMedium,
+        )
+        if (canWithdraw) {
+            Text(
+                stringResource(R.string.file_consent_withdraw_hint),
+                style = MaterialTheme.typography.bodySmall,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+            )
+            OutlinedButton(
+                onClick = onWithdraw,
+                colors = ButtonDefaults.outlinedButtonColors(contentColor = MaterialTheme.colorScheme.error),
+            ) { Text(stringResource(R.string.file_withdraw_consent)) }
         }
     }
 }
@@ -185,13 +264,6 @@ private fun IdentityCard(b: Beneficiary, villageName: String) {
             LabeledValue(stringResource(R.string.field_village), villageName)
             b.address?.let { LabeledValue(stringResource(R.string.field_address), it) }
             b.lastCountry?.let { LabeledValue(stringResource(R.string.field_last_country), it) }
-            if (b.consentWithdrawnAt != null) {
-                Text(
-                    stringResource(R.string.file_consent_withdrawn),
-                    color = MaterialTheme.colorScheme.error,
-                    style = MaterialTheme.typography.bodyMedium,
-                )
-            }
         }
     }
 }
@@ -255,8 +327,9 @@ private fun StatusCardView(card: StatusCard, capitalStages: List<StageChange>) {
 }
 
 @Composable
-private fun VisitRow(visit: Visit, template: ChecklistTemplate?, onOpen: () -> Unit) {
-    val draft = visit.status == VisitStatus.DRAFT
+private fun VisitRow(visit: Visit, template: ChecklistTemplate?, canContinue: Boolean, onOpen: () -> Unit) {
+    // A draft is carried on only while new records may be made (not after consent is withdrawn).
+    val draft = visit.status == VisitStatus.DRAFT && canContinue
     ListItem(
         headlineContent = { Text(template?.title?.localized() ?: visit.templateId) },
         supportingContent = {
