@@ -6,9 +6,13 @@ use crate::error::{Result, ServerError};
 use crate::storage::{NewUser, Storage};
 use desmig_core::date::now_unix_ms;
 use desmig_core::field::{BeneficiaryInput, NewFollowUp};
-use desmig_core::model::{JobSector, SavingsBand, Sex};
+use desmig_core::model::{
+    Bank, Business, BusinessSector, CapitalApplication, CapitalSource, JobSector, KurScheme, Prakerja, ProductSale, SaleMarket,
+    SalesChannel, SavingsBand, Sex, Training, TrainingKind, TrainingMode,
+};
 use desmig_core::protocol::LoginRequest;
 use desmig_core::scope::Role;
+use desmig_core::status::{BusinessStatus, CapitalStage, PrakerjaStage, TrainingStatus};
 use desmig_core::FieldStore;
 
 pub const DEMO_PASSWORD: &str = "desmig-demo";
@@ -30,6 +34,99 @@ fn user(username: &str, name: &str, role: Role) -> NewUser {
         districts: vec![],
         beneficiary_id: None,
     }
+}
+
+/// Siti's file shows every kind of status a new user should see: Kartu Prakerja selected in a
+/// wave, a completed training, a KUR loan being repaid and a village-fund grant used, a running
+/// business, and its sales in the district town and abroad.
+fn programme_statuses(device: &FieldStore, siti: &str) -> Result<()> {
+    let today = device.today();
+    device.save_prakerja(
+        Prakerja {
+            id: String::new(),
+            beneficiary_id: siti.into(),
+            stage: PrakerjaStage::Selected,
+            wave: Some(72),
+            selected_on: Some(today.add_days(-10)),
+            purchase_deadline: None,
+            training_id: None,
+            certificate_no: None,
+            incentive_instalments: 0,
+            incentive_received: 0,
+        },
+        Some("Lolos gelombang 72".into()),
+    )?;
+    device.save_training(
+        Training {
+            id: String::new(),
+            beneficiary_id: siti.into(),
+            title: "Pengolahan makanan ringan".into(),
+            provider: "BLK Indramayu".into(),
+            kind: TrainingKind::Vocational,
+            mode: TrainingMode::Offline,
+            via_prakerja: false,
+            start_date: Some(today.add_days(-60)),
+            end_date: Some(today.add_days(-45)),
+            status: TrainingStatus::Completed,
+            certificate_no: Some("BLK/IM/2026/0193".into()),
+        },
+        None,
+    )?;
+    let business = device.save_business(
+        Business {
+            id: String::new(),
+            beneficiary_id: siti.into(),
+            name: "Keripik Tempe Bu Siti".into(),
+            sector: BusinessSector::FoodBeverage,
+            status: BusinessStatus::Running,
+            started_on: Some(today.add_days(-40)),
+            monthly_revenue: Some(4_500_000),
+            workers: 2,
+            products: vec!["Keripik tempe".into()],
+            sales_channels: vec![SalesChannel::Market, SalesChannel::Export],
+            export_ready: true,
+        },
+        None,
+    )?;
+    for (source, stage) in [(CapitalSource::Kur, CapitalStage::Repaying), (CapitalSource::VillageFund, CapitalStage::Used)] {
+        let kur = source == CapitalSource::Kur;
+        device.save_capital_application(
+            CapitalApplication {
+                id: String::new(),
+                beneficiary_id: siti.into(),
+                source,
+                bank: kur.then_some(Bank::Bri),
+                kur_scheme: kur.then_some(KurScheme::SuperMikro),
+                business_id: Some(business.id.clone()),
+                purpose: Some("Peralatan produksi".into()),
+                amount_requested: if kur { 10_000_000 } else { 3_000_000 },
+                amount_approved: Some(if kur { 8_000_000 } else { 3_000_000 }),
+                amount_disbursed: Some(if kur { 8_000_000 } else { 3_000_000 }),
+                stage,
+                submitted_on: Some(today.add_days(-35)),
+                disbursed_on: Some(today.add_days(-20)),
+                rejection_reason: None,
+            },
+            None,
+        )?;
+    }
+    for (market, country, revenue) in [(SaleMarket::DistrictCity, None, 1_200_000), (SaleMarket::Export, Some("MY"), 3_600_000)] {
+        device.save_product_sale(ProductSale {
+            id: String::new(),
+            beneficiary_id: siti.into(),
+            business_id: business.id.clone(),
+            sold_on: today,
+            product: "Keripik tempe 250 g".into(),
+            quantity: 120.0,
+            unit: "pcs".into(),
+            market,
+            export_country: country.map(str::to_string),
+            buyer: None,
+            revenue,
+            recorded_by: String::new(),
+        })?;
+    }
+    Ok(())
 }
 
 pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
@@ -75,6 +172,7 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
         first.get_or_insert(b.id);
     }
     let worker_of = first.ok_or_else(|| ServerError::Internal("no demo beneficiary".into()))?;
+    programme_statuses(&device, &worker_of)?;
     storage.add_user(&NewUser { beneficiary_id: Some(worker_of), ..user("pmi", "Siti Aminah", Role::Worker) }, now)?;
 
     let login = storage.login(

@@ -35,8 +35,17 @@ fn the_demo_server_serves_a_real_sync() {
     let report = phone.sync(&SyncSettings::new(&url, &login.token), None, &CancelToken::new()).unwrap();
     server.kill().unwrap();
     let _ = server.wait();
-    assert_eq!(report.pulled, 15, "5 beneficiaries, their 5 visits and 5 follow-ups: {report:?}");
+    assert_eq!(
+        report.pulled, 27,
+        "5 beneficiaries, their 5 visits and 5 follow-ups; Siti's Prakerja, training, 2 capital applications, business, 2 sales and 5 history entries: {report:?}"
+    );
     assert_eq!(phone.list_beneficiaries("32.12.01.2007", 0, 50).unwrap().items.len(), 3);
+    let siti = phone.search_beneficiaries("siti", 1).unwrap().remove(0);
+    let cards: Vec<String> = phone.status_cards(&siti.id).unwrap().into_iter().map(|c| c.stage_key).collect();
+    assert_eq!(cards, ["prakerja_selected", "training_completed", "capital_repaying", "capital_used", "business_running"]);
+    let month = phone.this_month();
+    let shown = phone.village_indicators("32.12.01.2007", month).unwrap();
+    assert_eq!((shown.businesses_exporting, shown.sales_revenue_this_month), (1, 4_800_000));
     assert_eq!(phone.follow_ups_due(30).unwrap().len(), 5, "both villages are hers");
 }
 
@@ -212,7 +221,7 @@ fn the_servers_sqlite_store_can_be_encrypted_with_a_key_file() {
     let key_file = dir.path().join("db.key");
     std::fs::write(&key_file, format!("{}\n", "3c".repeat(32))).unwrap();
     let (ok, out) = admin_keyed(&db, &key_file, &["stats"]);
-    assert!(ok && out.contains("\"records\": 15"), "{out}");
+    assert!(ok && out.contains("\"records\": 27"), "{out}");
     let bytes = std::fs::read(&path).unwrap();
     assert!(!bytes.windows(11).any(|w| w == b"Siti Aminah") && !bytes.starts_with(b"SQLite format 3"), "encrypted on disk");
 
@@ -250,5 +259,5 @@ fn the_servers_sqlite_store_can_be_encrypted_with_a_key_file() {
     let report = phone.sync(&SyncSettings::new(&url, &login.token), None, &CancelToken::new()).unwrap();
     server.kill().unwrap();
     let _ = server.wait();
-    assert_eq!(report.pulled, 15, "{report:?}");
+    assert_eq!(report.pulled, 27, "{report:?}");
 }
