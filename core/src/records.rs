@@ -340,7 +340,7 @@ pub fn erase_beneficiary(conn: &Connection, beneficiary_id: &str) -> Result<usiz
     }
     // Changes whose record never reached this table (refused at creation) name the file only in
     // their operation.
-    conn.prepare_cached("DELETE FROM outbox WHERE entity_id = ?1 OR (op ->> '$.fields.beneficiary_id.value') = ?1")?
+    conn.prepare_cached("DELETE FROM outbox WHERE entity_id = ?1 OR (op ->> '$.fields.beneficiary_id.v') = ?1")?
         .execute([beneficiary_id])?;
     delete_records(conn, &ids)?;
     if !ids.is_empty() {

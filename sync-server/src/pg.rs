@@ -761,6 +761,14 @@ impl Storage for PostgresStorage {
             &[id, &e.village_code, &e.erased_at, &e.erased_by, &e.reason],
         )?;
         insert_access(&mut tx, access)?;
+        // A worker account of the person: its phones hold nothing but this file, so they are
+        // revoked (each wipes itself at its next contact).
+        tx.execute(
+            "INSERT INTO revoked_device (device_id, revoked_at)
+             SELECT DISTINCT t.device_id, $2::BIGINT FROM device_token t JOIN app_user u ON u.id = t.user_id WHERE u.beneficiary_id = $1
+             ON CONFLICT DO NOTHING",
+            &[id, &e.erased_at],
+        )?;
         let workers: Vec<String> =
             tx.query("SELECT username FROM app_user WHERE beneficiary_id = $1", &[id])?.iter().map(|r| r.get(0)).collect();
         for username in workers {

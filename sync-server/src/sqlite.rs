@@ -575,7 +575,14 @@ impl Storage for SqliteStorage {
                 "INSERT OR REPLACE INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![f.kind, f.entity, f.entity_id, f.beneficiary_id, f.village, f.district(), f.body],
             )?;
-            // A worker account of the person: its sessions end and it no longer names them.
+            // A worker account of the person: its phones hold nothing but this file, so they are
+            // revoked (each wipes itself at its next contact); the account is disabled and no
+            // longer names the person.
+            tx.execute(
+                "INSERT OR IGNORE INTO revoked_device (device_id, revoked_at)
+                 SELECT DISTINCT t.device_id, ?2 FROM device_token t JOIN app_user u ON u.id = t.user_id WHERE u.beneficiary_id = ?1",
+                params![id, e.erased_at],
+            )?;
             let workers: Vec<String> = tx
                 .prepare("SELECT username FROM app_user WHERE beneficiary_id = ?1")?
                 .query_map([id], |r| r.get(0))?

@@ -111,9 +111,12 @@ fn an_erased_person_disappears_from_every_phone_after_one_sync_and_the_server_ke
     }
     assert!(sri.store.pending_operations(10).unwrap().is_empty() && sri.store.rejected_operations().unwrap().is_empty());
     assert_eq!(count(&sri.path, "outbox"), 0, "the refused change to Siti went with her file");
-    // Her own account ended with her file.
+    // Her own phone held nothing but her file: it is revoked, and wipes itself at its next sync.
+    assert!(worker.store.beneficiary(&siti).is_ok(), "until it syncs");
     let err = worker.sync().unwrap_err();
-    assert_eq!(err.code(), "login_required", "{err}");
+    assert_eq!(err.code(), "device_revoked", "{err}");
+    assert_eq!(count(&worker.path, "beneficiary"), 0);
+    assert!(worker.store.identity().is_none());
 
     // A phone that still holds the file (offline all along) cannot bring it back.
     let (stale, raw) = raw_client(&server, "sri");
