@@ -130,6 +130,7 @@ pub enum CardLine {
 #[uniffi::remote(Record)]
 pub struct CardAction {
     pub stage_key: String,
+    pub fields: Vec<String>,
 }
 
 #[uniffi::remote(Record)]

@@ -54,10 +54,32 @@ pub enum CardLine {
     FurthestMarket { market_key: String, country: Option<String> },
 }
 
-/// A next step the screen may offer: the stage to move to, as a key (`capital_approved`).
+/// A next step the screen may offer: the stage to move to, as a key (`capital_approved`), and
+/// the record's fields the move asks for (`amount_disbursed`, `disbursed_on`): what that stage's
+/// validation requires, or what is worth recording then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardAction {
     pub stage_key: String,
+    pub fields: Vec<String>,
+}
+
+/// The fields a move to `stage_key` asks for.
+fn move_fields(stage_key: &str) -> Vec<String> {
+    let fields: &[&str] = match stage_key {
+        "prakerja_selected" => &["wave", "selected_on"],
+        "prakerja_certified" => &["certificate_no"],
+        // One more instalment: its amount is added to what was received before.
+        "prakerja_incentive_paid" => &["incentive_received"],
+        "training_enrolled" | "training_ongoing" => &["start_date"],
+        "training_completed" => &["end_date", "certificate_no"],
+        "capital_submitted" => &["submitted_on"],
+        "capital_approved" => &["amount_approved"],
+        "capital_disbursed" => &["amount_disbursed", "disbursed_on"],
+        "capital_rejected" => &["rejection_reason"],
+        "business_running" => &["started_on", "monthly_revenue", "workers"],
+        _ => &[],
+    };
+    fields.iter().map(|f| f.to_string()).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,7 +110,12 @@ fn enum_key<T: Serialize>(prefix: &str, v: T) -> String {
 }
 
 fn actions<S: Stage>(prefix: &str, next: impl IntoIterator<Item = S>) -> Vec<CardAction> {
-    next.into_iter().map(|s| CardAction { stage_key: key(prefix, s) }).collect()
+    next.into_iter()
+        .map(|s| {
+            let stage_key = key(prefix, s);
+            CardAction { fields: move_fields(&stage_key), stage_key }
+        })
+        .collect()
 }
 
 /// The cards of a beneficiary's file, in the order the file shows them: Prakerja (always, so

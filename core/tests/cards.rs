@@ -109,6 +109,27 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     assert_eq!(keys(0), ["prakerja_training_purchased", "prakerja_revoked"]);
     assert_eq!(keys(1), ["capital_repaying", "capital_repaid"], "a KUR loan is repaid");
     assert_eq!(keys(2), ["capital_used"], "a village-fund grant is used, never repaid");
+    assert!(cards[0].actions[0].fields.is_empty(), "buying a training asks for nothing more");
+    // What each move asks for is the core's too: a submitted application's approval asks the
+    // amount, its rejection the reason.
+    let submitted = CapitalApplication {
+        stage: CapitalStage::Submitted,
+        amount_approved: None,
+        amount_disbursed: None,
+        disbursed_on: None,
+        ..capital(&b.id, CapitalSource::Kur)
+    };
+    let app = dev.store.save_capital_application(submitted, None).unwrap();
+    let card = dev.store.status_cards(&b.id).unwrap().into_iter().find(|c| c.subject_id == app.id).unwrap();
+    let asks: Vec<(String, Vec<String>)> = card.actions.into_iter().map(|a| (a.stage_key, a.fields)).collect();
+    assert_eq!(
+        asks,
+        [
+            ("capital_approved".to_string(), vec!["amount_approved".to_string()]),
+            ("capital_rejected".to_string(), vec!["rejection_reason".to_string()]),
+            ("capital_withdrawn".to_string(), vec![]),
+        ]
+    );
     assert!(cards[2].lines.contains(&CardLine::Source { source_key: "source_village_fund".into(), loan: false }));
     let business = &cards[3];
     assert_eq!((business.title.as_deref(), business.stage_key.as_str()), (Some("Keripik Tempe Bu Siti"), "business_running"));

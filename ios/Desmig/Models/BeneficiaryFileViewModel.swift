@@ -1,16 +1,10 @@
 import Foundation
 import DesmigCore
 
-/// One status card of a beneficiary's file: a title key, the status in words, and details.
-/// The same cards as the Android app's `StatusCard`, with each detail as a message.
-struct StatusCard: Hashable {
-    let title: String
-    let status: UiMessage
-    let detail: [UiMessage]
-}
-
 struct BeneficiaryFileState: Equatable {
     var file: BeneficiaryFile?
+    /// The core's status cards: Prakerja, each training, each capital application, each business,
+    /// with their lines, warnings and the moves each allows.
     var cards: [StatusCard] = []
     /// The checklists a visit can follow (the newest version of each).
     var templates: [ChecklistTemplate] = []
@@ -27,26 +21,33 @@ struct BeneficiaryFileState: Equatable {
     var canWithdrawConsent: Bool { file != nil && consentWithdrawnAt == nil }
 }
 
-/// A beneficiary's file: status cards for Prakerja, trainings, the capital pipeline, business;
-/// visits and follow-ups.
+/// A beneficiary's file: the core's status cards (Prakerja, trainings, the capital pipeline,
+/// business), visits and follow-ups. `moves` records a card's move and reloads the file.
 @MainActor
 final class BeneficiaryFileViewModel: ObservableObject {
     @Published private(set) var state = BeneficiaryFileState()
     let beneficiaryId: String
     private let store: FieldStore
 
+    /// A move of one of the file's cards; after a save the file and its cards are read again.
+    let moves: StatusMoveViewModel
+
     init(store: FieldStore, beneficiaryId: String) {
         self.store = store
         self.beneficiaryId = beneficiaryId
+        self.moves = StatusMoveViewModel(store: store, beneficiaryId: beneficiaryId)
+        moves.onSaved = { [weak self] in await self?.load() }
     }
 
     func load() async {
         let store = self.store
         let id = beneficiaryId
         do {
-            let (file, templates) = try await Core.run { try (store.beneficiaryFile(id: id), store.templates()) }
+            let (file, cards, templates) = try await Core.run {
+                try (store.beneficiaryFile(id: id), store.statusCards(beneficiaryId: id), store.templates())
+            }
             state.file = file
-            state.cards = Self.cards(of: file)
+            state.cards = cards
             state.templates = templates
             state.error = nil
         } catch {
@@ -83,40 +84,5 @@ final class BeneficiaryFileViewModel: ObservableObject {
             state.error = uiMessage(for: error)
             return nil
         }
-    }
-
-    static func cards(of f: BeneficiaryFile) -> [StatusCard] {
-        var cards: [StatusCard] = []
-
-        var prakerjaDetail: [UiMessage] = []
-        if let wave = f.prakerja?.wave { prakerjaDetail.append(UiMessage("detail_wave", [String(wave)])) }
-        if let deadline = f.prakerja?.purchaseDeadline {
-            prakerjaDetail.append(UiMessage("detail_deadline", [Format.day(deadline)]))
-        }
-        cards.append(StatusCard(
-            title: "card_prakerja",
-            status: UiMessage(f.prakerja.map { "prakerja_" + $0.stage.code } ?? "prakerja_none"),
-            detail: prakerjaDetail
-        ))
-
-        cards.append(StatusCard(
-            title: "card_trainings",
-            status: f.trainings.isEmpty ? UiMessage("trainings_none") : UiMessage("trainings_count", [String(f.trainings.count)]),
-            detail: f.trainings.map { UiMessage("detail_training", [$0.title, $0.status.label]) }
-        ))
-
-        for c in f.capitalApplications {
-            var detail = [UiMessage("detail_source", [c.source.label]), UiMessage("detail_requested", [Format.rupiah(c.amountRequested)])]
-            if let bank = c.bank { detail.append(UiMessage("detail_bank", [bank.label])) }
-            if let disbursed = c.amountDisbursed { detail.append(UiMessage("detail_disbursed", [Format.rupiah(disbursed)])) }
-            cards.append(StatusCard(title: "card_capital", status: UiMessage("capital_" + c.stage.code), detail: detail))
-        }
-
-        for b in f.businesses {
-            var detail = [UiMessage("detail_text", [b.name])]
-            if let revenue = b.monthlyRevenue { detail.append(UiMessage("detail_revenue", [Format.rupiah(revenue)])) }
-            cards.append(StatusCard(title: "card_business", status: UiMessage("business_" + b.status.code), detail: detail))
-        }
-        return cards
     }
 }

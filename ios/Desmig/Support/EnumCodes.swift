@@ -78,6 +78,9 @@ extension ConsentMethod {
 }
 
 extension PrakerjaStage {
+    static let all: [PrakerjaStage] = [
+        .registered, .testPassed, .notSelected, .selected, .trainingPurchased, .certified, .rated, .incentivePaid, .revoked,
+    ]
     var code: String {
         switch self {
         case .registered: return "registered"
@@ -95,6 +98,7 @@ extension PrakerjaStage {
 }
 
 extension TrainingStatus {
+    static let all: [TrainingStatus] = [.planned, .enrolled, .ongoing, .completed, .dropped]
     var code: String {
         switch self {
         case .planned: return "planned"
@@ -108,6 +112,7 @@ extension TrainingStatus {
 }
 
 extension TrainingMode {
+    static let choices: [TrainingMode] = [.offline, .online, .blended]
     var code: String {
         switch self {
         case .online: return "online"
@@ -119,6 +124,7 @@ extension TrainingMode {
 }
 
 extension CapitalSource {
+    static let choices: [CapitalSource] = [.kur, .programmeIncentive, .villageFund, .cooperative, .other]
     var code: String {
         switch self {
         case .kur: return "kur"
@@ -132,6 +138,9 @@ extension CapitalSource {
 }
 
 extension CapitalStage {
+    static let all: [CapitalStage] = [
+        .interest, .preparingDocuments, .submitted, .approved, .disbursed, .repaying, .repaid, .used, .rejected, .withdrawn,
+    ]
     var code: String {
         switch self {
         case .interest: return "interest"
@@ -150,6 +159,7 @@ extension CapitalStage {
 }
 
 extension Bank {
+    static let choices: [Bank] = [.bri, .bni, .mandiri, .bsi, .btn, .regionalBank, .other]
     var code: String {
         switch self {
         case .bri: return "bri"
@@ -165,6 +175,7 @@ extension Bank {
 }
 
 extension KurScheme {
+    static let choices: [KurScheme] = [.superMikro, .mikro, .kecil]
     var code: String {
         switch self {
         case .superMikro: return "super_mikro"
@@ -176,6 +187,7 @@ extension KurScheme {
 }
 
 extension BusinessStatus {
+    static let all: [BusinessStatus] = [.idea, .planning, .running, .paused, .closed]
     var code: String {
         switch self {
         case .idea: return "idea"
@@ -186,6 +198,57 @@ extension BusinessStatus {
         }
     }
     var label: String { L10n.string("business_" + code) }
+}
+
+extension TrainingKind {
+    static let choices: [TrainingKind] = [.vocational, .entrepreneurship, .financialLiteracy, .digitalMarketing, .language, .other]
+    var code: String {
+        switch self {
+        case .vocational: return "vocational"
+        case .entrepreneurship: return "entrepreneurship"
+        case .financialLiteracy: return "financial_literacy"
+        case .digitalMarketing: return "digital_marketing"
+        case .language: return "language"
+        case .other: return "other"
+        }
+    }
+    var label: String { L10n.string("training_kind_" + code) }
+}
+
+extension BusinessSector {
+    static let choices: [BusinessSector] = [
+        .foodBeverage, .agriculture, .livestock, .fisheries, .handicraft, .fashion, .retail, .services, .transport, .tourism, .other,
+    ]
+    var code: String {
+        switch self {
+        case .foodBeverage: return "food_beverage"
+        case .agriculture: return "agriculture"
+        case .livestock: return "livestock"
+        case .fisheries: return "fisheries"
+        case .handicraft: return "handicraft"
+        case .fashion: return "fashion"
+        case .retail: return "retail"
+        case .services: return "services"
+        case .transport: return "transport"
+        case .tourism: return "tourism"
+        case .other: return "other"
+        }
+    }
+    var label: String { L10n.string("business_sector_" + code) }
+}
+
+extension SaleMarket {
+    static let choices: [SaleMarket] = [.ownVillage, .otherVillages, .districtCity, .onlineMarketplace, .export]
+    var code: String {
+        switch self {
+        case .ownVillage: return "own_village"
+        case .otherVillages: return "other_villages"
+        case .districtCity: return "district_city"
+        case .onlineMarketplace: return "online_marketplace"
+        case .export: return "export"
+        }
+    }
+    var label: String { L10n.string("market_" + code) }
 }
 
 extension StageSubject {

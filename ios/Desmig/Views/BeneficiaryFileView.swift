@@ -13,6 +13,8 @@ struct BeneficiaryFileView: View {
     @State private var confirmingWithdrawal = false
     @State private var editing = false
     @State private var showNik = false
+    @State private var moveRequest: MoveRequest?
+    @State private var adding: AddRecord?
     @EnvironmentObject private var navigator: FacilitatorNavigator
 
     init(store: FieldStore, beneficiaryId: String) {
@@ -31,8 +33,20 @@ struct BeneficiaryFileView: View {
             if let file = model.state.file {
                 person(file)
                 Section("file_status") {
-                    ForEach(Array(model.state.cards.enumerated()), id: \.offset) { _, card in
-                        StatusCardView(card: card)
+                    // The core's cards, in its order; each offers only the moves the core allows.
+                    ForEach(model.state.cards, id: \.self) { card in
+                        StatusCardView(
+                            card: card,
+                            canChange: model.state.canAddRecords,
+                            onAction: { action in moveRequest = MoveRequest(card: card, action: action) },
+                            onRecordSale: {
+                                let product = file.businesses.first(where: { $0.id == card.subjectId })?.products.first ?? ""
+                                adding = .sale(businessId: card.subjectId, product: product)
+                            }
+                        )
+                    }
+                    if model.state.canAddRecords {
+                        addButtons
                     }
                 }
                 followUps(file)
@@ -87,12 +101,48 @@ struct BeneficiaryFileView: View {
                 }
             }
         }
+        .sheet(item: $moveRequest) { request in
+            StatusMoveSheet(request: request, moves: model.moves)
+        }
+        .sheet(item: $adding, onDismiss: { Task { await model.load() } }) { add in
+            addSheet(add)
+        }
         .refreshable { await model.load() }
         .task { await model.load() }
         .onChange(of: sync.state.last) { _ in Task { await model.load() } }
     }
 
     // MARK: - Sections
+
+    /// Adding a training, a capital application (by its source) or a business to the file.
+    private var addButtons: some View {
+        Group {
+            Button { adding = .training } label: { Label("file_add_training", systemImage: "plus.circle") }
+            Menu {
+                ForEach(CapitalSource.choices, id: \.self) { source in
+                    Button(source.label) { adding = .capital(source) }
+                }
+            } label: {
+                Label("file_add_capital", systemImage: "plus.circle")
+            }
+            Button { adding = .business } label: { Label("file_add_business", systemImage: "plus.circle") }
+        }
+    }
+
+    @ViewBuilder
+    private func addSheet(_ add: AddRecord) -> some View {
+        let id = model.beneficiaryId
+        switch add {
+        case .training:
+            TrainingFormView(store: store, beneficiaryId: id, onSaved: {})
+        case .capital(let source):
+            CapitalFormView(store: store, beneficiaryId: id, source: source, businesses: model.state.file?.businesses ?? [], onSaved: {})
+        case .business:
+            BusinessFormView(store: store, beneficiaryId: id, onSaved: {})
+        case .sale(let businessId, let product):
+            SaleFormView(store: store, beneficiaryId: id, businessId: businessId, product: product, onSaved: {})
+        }
+    }
 
     private func person(_ file: BeneficiaryFile) -> some View {
         let b = file.beneficiary
@@ -208,22 +258,6 @@ struct ConsentWithdrawnBanner: View {
         .font(.callout)
         .foregroundStyle(.red)
         .accessibilityElement(children: .combine)
-    }
-}
-
-/// One status card: its title, the status in words, the details.
-struct StatusCardView: View {
-    let card: StatusCard
-
-    var body: some View {
-        VStack(alignment: .leading, spacing: 4) {
-            Text(L10n.string(card.title)).font(.caption).foregroundStyle(.secondary)
-            Text(card.status.text).font(.headline)
-            ForEach(Array(card.detail.enumerated()), id: \.offset) { _, line in
-                Text(line.text).font(.subheadline)
-            }
-        }
-        .padding(.vertical, 2)
     }
 }
 

@@ -62,6 +62,9 @@ struct IndicatorRows: View {
         ValueRow("indicator_capital_disbursed_rupiah", Format.rupiah(indicators.capitalDisbursedRupiah))
         ValueRow("indicator_running_businesses", String(indicators.runningBusinesses))
         ValueRow("indicator_visits_this_month", String(indicators.visitsThisMonth))
+        ValueRow("indicator_selling_beyond_village", String(indicators.businessesSellingBeyondVillage))
+        ValueRow("indicator_exporting", String(indicators.businessesExporting))
+        ValueRow("indicator_sales_this_month", Format.rupiah(indicators.salesRevenueThisMonth))
     }
 }
 

@@ -2491,11 +2491,13 @@ public func FfiConverterTypeCapitalProgress_lower(_ value: CapitalProgress) -> R
 
 public struct CardAction: Equatable, Hashable {
     public var stageKey: String
+    public var fields: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(stageKey: String) {
+    public init(stageKey: String, fields: [String]) {
         self.stageKey = stageKey
+        self.fields = fields
     }
 
     
@@ -2514,12 +2516,14 @@ public struct FfiConverterTypeCardAction: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardAction {
         return
             try CardAction(
-                stageKey: FfiConverterString.read(from: &buf)
+                stageKey: FfiConverterString.read(from: &buf), 
+                fields: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
     public static func write(_ value: CardAction, into buf: inout [UInt8]) {
         FfiConverterString.write(value.stageKey, into: &buf)
+        FfiConverterSequenceString.write(value.fields, into: &buf)
     }
 }
 

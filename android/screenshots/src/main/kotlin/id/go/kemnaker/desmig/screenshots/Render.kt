@@ -16,7 +16,23 @@ import id.go.kemnaker.desmig.core.BusinessSector
 import id.go.kemnaker.desmig.core.BusinessStatus
 import id.go.kemnaker.desmig.core.SalesChannel
 import id.go.kemnaker.desmig.state.BeneficiaryFileState
-import id.go.kemnaker.desmig.state.statusCards
+import id.go.kemnaker.desmig.app.ui.screens.CapitalFormScreen
+import id.go.kemnaker.desmig.app.ui.screens.SaleFormScreen
+import id.go.kemnaker.desmig.app.ui.screens.TrainingFormScreen
+import id.go.kemnaker.desmig.core.Bank
+import id.go.kemnaker.desmig.core.CardAction
+import id.go.kemnaker.desmig.core.CardKind
+import id.go.kemnaker.desmig.core.CardLine
+import id.go.kemnaker.desmig.core.KurScheme
+import id.go.kemnaker.desmig.core.ProductSale
+import id.go.kemnaker.desmig.core.SaleMarket
+import id.go.kemnaker.desmig.core.StatusCard
+import id.go.kemnaker.desmig.state.MoveFields
+import id.go.kemnaker.desmig.state.MoveSubject
+import id.go.kemnaker.desmig.state.RecordFormState
+import id.go.kemnaker.desmig.state.StatusMoveModel
+import id.go.kemnaker.desmig.state.StatusMove
+import id.go.kemnaker.desmig.state.StatusMoveState
 import id.go.kemnaker.desmig.app.ui.screens.LoginScreen
 import id.go.kemnaker.desmig.app.ui.screens.SupervisorScreen
 import id.go.kemnaker.desmig.app.ui.screens.SyncScreen
@@ -155,9 +171,55 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     val warung = Business("w1", "b0", "Warung Siti", BusinessSector.FOOD_BEVERAGE, BusinessStatus.RUNNING, "2026-11-15", 4_500_000, 1u, listOf("Nasi uduk"), listOf(SalesChannel.SHOP), false)
     val file = BeneficiaryFile(siti, "Haurkolot", worker.status!!.prakerja, worker.status!!.trainings, listOf(kur), listOf(warung), emptyList(), listOf(next), history, emptyList())
-    val fileState = BeneficiaryFileState(file, statusCards(file), null)
+    // The cards as the core makes them (core/src/present.rs) for this file: keys, lines, warnings, moves.
+    val cards = listOf(
+        StatusCard(
+            CardKind.PRAKERJA, "b0", "card_prakerja", null, "prakerja_selected",
+            listOf(CardLine.Wave(72u), CardLine.PurchaseDeadline("2026-12-10", 5)), listOf("prakerja_deadline_soon"),
+            listOf(CardAction("prakerja_training_purchased", emptyList()), CardAction("prakerja_revoked", emptyList())),
+        ),
+        StatusCard(
+            CardKind.TRAINING, "t1", "card_training", "Pemasaran digital untuk UMKM", "training_completed",
+            listOf(CardLine.Provider("BLK Indramayu"), CardLine.Dates("2026-11-01", "2026-11-05"), CardLine.Certificate("BLK/2026/0042")), emptyList(), emptyList(),
+        ),
+        StatusCard(
+            CardKind.CAPITAL, "c1", "card_capital", null, "capital_submitted",
+            listOf(CardLine.Source("source_kur", true), CardLine.Amount("line_requested", 10_000_000)), emptyList(),
+            listOf(CardAction("capital_approved", listOf("amount_approved")), CardAction("capital_rejected", listOf("rejection_reason")), CardAction("capital_withdrawn", emptyList())),
+        ),
+        StatusCard(
+            CardKind.BUSINESS, "w1", "card_business", "Warung Siti", "business_running",
+            listOf(CardLine.Revenue(4_500_000), CardLine.Workers(1u), CardLine.SalesThisMonth(2_500_000, 2u), CardLine.FurthestMarket("market_export", "MY")),
+            emptyList(), listOf(CardAction("business_paused", emptyList()), CardAction("business_closed", emptyList())),
+        ),
+    )
+    val fileState = BeneficiaryFileState(file, cards, null)
     val withdrawn = file.copy(beneficiary = siti.copy(consentWithdrawnAt = 1_795_950_000_000))
-    val withdrawnState = BeneficiaryFileState(withdrawn, statusCards(withdrawn), null)
+    val withdrawnState = BeneficiaryFileState(withdrawn, cards, null)
+    // Recording the KUR disbursement: more than approved and no date, as the core's problem with it.
+    val disbursing = StatusMoveState(
+        move = StatusMove(
+            CardKind.CAPITAL, "c1", "capital_approved", "capital_disbursed", listOf(MoveFields.AMOUNT_DISBURSED, MoveFields.DISBURSED_ON),
+            mapOf(MoveFields.AMOUNT_DISBURSED to "12000000"), "Cair lewat BRI unit Haurgeulis", MoveSubject.OfCapital(kur),
+        ),
+        problems = mapOf(
+            "amount_disbursed" to listOf(FieldError("amount_disbursed", "out_of_range", "disbursed more than approved")),
+            "disbursed_on" to listOf(FieldError("disbursed_on", "required", "record the disbursement date")),
+        ),
+        error = UiMessage("error_validation", listOf("2")),
+    )
+    val kurForm = RecordFormState(
+        kur.copy(id = "", stage = CapitalStage.INTEREST, bank = Bank.BRI, kurScheme = KurScheme.SUPER_MIKRO, amountRequested = 15_000_000, submittedOn = null),
+        problems = mapOf("amount_requested" to listOf(FieldError("amount_requested", "over_ceiling", "SuperMikro KUR is at most Rp 10000000"))),
+        error = UiMessage("error_validation", listOf("1")),
+    )
+    val saleForm = RecordFormState(
+        ProductSale("", "b0", "w1", "2026-11-28", "Keripik pisang", 50.0, "kg", SaleMarket.EXPORT, null, "Kedai Melaka", 2_500_000, ""),
+        problems = mapOf("export_country" to listOf(FieldError("export_country", "required", "an export names the country it went to"))),
+        error = UiMessage("error_validation", listOf("1")),
+    )
+    val trainingForm = RecordFormState(Training("", "b0", "Pengolahan keripik", "", TrainingKind.VOCATIONAL, TrainingMode.OFFLINE, true, "2026-11-20", null, TrainingStatus.ENROLLED, null),
+        problems = mapOf("provider" to listOf(FieldError("provider", "required", "required"))), error = UiMessage("error_validation", listOf("1")))
     return listOf(
         "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
         "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
@@ -167,6 +229,10 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         "worker_status" to { WorkerStatusScreen(worker, {}, {}) },
         "beneficiary_file" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
         "beneficiary_file_withdraw_confirm" to { BeneficiaryFileScreen(fileState.copy(confirmingWithdrawal = true), store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
+        "beneficiary_file_move" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}, move = disbursing) },
+        "capital_form_kur" to { CapitalFormScreen(kurForm, listOf(warung), {}, {}, {}, {}) },
+        "sale_form_export" to { SaleFormScreen(saleForm, {}, {}, {}, {}) },
+        "training_form" to { TrainingFormScreen(trainingForm, {}, {}, {}) },
         "beneficiary_file_consent_withdrawn" to { BeneficiaryFileScreen(withdrawnState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
         "store_locked" to { StoreUnavailableScreen(UiMessage("error_store_locked", listOf("wrong_key")), locked = true) },
         "village" to { VillageScreen(village, "Haurkolot", {}, {}, {}, {}) },

@@ -3817,6 +3817,8 @@ public object FfiConverterTypeCapitalProgress: FfiConverterRustBuffer<CapitalPro
 
 data class CardAction (
     var `stageKey`: kotlin.String
+    , 
+    var `fields`: List<kotlin.String>
     
 ){
     
@@ -3834,15 +3836,18 @@ public object FfiConverterTypeCardAction: FfiConverterRustBuffer<CardAction> {
     override fun read(buf: ByteBuffer): CardAction {
         return CardAction(
             FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
     override fun allocationSize(value: CardAction) = (
-            FfiConverterString.allocationSize(value.`stageKey`)
+            FfiConverterString.allocationSize(value.`stageKey`) +
+            FfiConverterSequenceString.allocationSize(value.`fields`)
     )
 
     override fun write(value: CardAction, buf: ByteBuffer) {
             FfiConverterString.write(value.`stageKey`, buf)
+            FfiConverterSequenceString.write(value.`fields`, buf)
     }
 }
 

@@ -5,13 +5,12 @@ import id.go.kemnaker.desmig.core.BeneficiaryFile
 import id.go.kemnaker.desmig.core.BeneficiaryInput
 import id.go.kemnaker.desmig.core.BeneficiaryKind
 import id.go.kemnaker.desmig.core.BeneficiarySummary
-import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.core.ConsentMethod
 import id.go.kemnaker.desmig.core.DesmigException
 import id.go.kemnaker.desmig.core.FieldStore
 import id.go.kemnaker.desmig.core.Region
 import id.go.kemnaker.desmig.core.Sex
-import id.go.kemnaker.desmig.core.TrainingStatus
+import id.go.kemnaker.desmig.core.StatusCard
 
 const val PAGE_SIZE = 50
 
@@ -92,23 +91,9 @@ class RegistrationModel(private val store: FieldStore, villageCode: String, priv
     }
 }
 
-/** One line of a status card, typed, so that each app words it in its own language. */
-sealed class CardDetail {
-    data class Wave(val wave: UInt) : CardDetail()
-    data class PurchaseDeadline(val date: String) : CardDetail()
-    data class TrainingLine(val title: String, val status: TrainingStatus) : CardDetail()
-    data class Source(val source: CapitalSource) : CardDetail()
-    data class Requested(val rupiah: Long) : CardDetail()
-    data class Disbursed(val rupiah: Long) : CardDetail()
-    data class Name(val text: String) : CardDetail()
-    data class Revenue(val rupiah: Long) : CardDetail()
-}
-
-/** One status card of a beneficiary's file: a message key for the title and status, and details. */
-data class StatusCard(val title: String, val status: String, val detail: List<CardDetail> = emptyList())
-
 data class BeneficiaryFileState(
     val file: BeneficiaryFile? = null,
+    /** The core's status cards: Prakerja, each training, each capital application, each business. */
     val cards: List<StatusCard> = emptyList(),
     val error: UiMessage? = null,
     /** The user asked to withdraw the person's consent and is being asked to confirm it. */
@@ -127,11 +112,17 @@ data class BeneficiaryFileState(
     val canWithdrawConsent: Boolean get() = file != null && consentWithdrawnAt == null
 }
 
-/** A beneficiary's file: status cards for Prakerja, trainings, the capital pipeline, business. */
+/**
+ * A beneficiary's file with the core's status cards (titles, stages, lines, warnings and the
+ * moves each allows), and [moves], which records a card's move and reloads the file.
+ */
 class BeneficiaryFileModel(private val store: FieldStore, private val beneficiaryId: String) : StateHolder<BeneficiaryFileState>(BeneficiaryFileState()) {
+    /** A move of one of the file's cards; after a save the file and its cards are read again. */
+    val moves = StatusMoveModel(store, beneficiaryId) { load() }
+
     fun load() {
-        attempt { store.beneficiaryFile(beneficiaryId) }
-            .onSuccess { f -> update { it.copy(file = f, cards = statusCards(f), error = null) } }
+        attempt { store.beneficiaryFile(beneficiaryId) to store.statusCards(beneficiaryId) }
+            .onSuccess { (f, cards) -> update { it.copy(file = f, cards = cards, error = null) } }
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
     }
 
@@ -153,22 +144,6 @@ class BeneficiaryFileModel(private val store: FieldStore, private val beneficiar
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
             .isSuccess
     }
-}
-
-/** A beneficiary's file as status cards: Prakerja, trainings, each capital application, each business. */
-fun statusCards(f: BeneficiaryFile): List<StatusCard> = buildList {
-        val p = f.prakerja
-        add(StatusCard("card_prakerja", p?.let { "prakerja_" + it.stage.name.lowercase() } ?: "prakerja_none",
-            listOfNotNull(p?.wave?.let { CardDetail.Wave(it) }, p?.purchaseDeadline?.let { CardDetail.PurchaseDeadline(it) })))
-        add(StatusCard("card_trainings", if (f.trainings.isEmpty()) "trainings_none" else "trainings_count",
-            f.trainings.map { CardDetail.TrainingLine(it.title, it.status) }))
-        f.capitalApplications.forEach { c ->
-            add(StatusCard("card_capital", "capital_" + c.stage.name.lowercase(),
-                listOfNotNull(CardDetail.Source(c.source), CardDetail.Requested(c.amountRequested), c.amountDisbursed?.let { CardDetail.Disbursed(it) })))
-        }
-        f.businesses.forEach { b ->
-            add(StatusCard("card_business", "business_" + b.status.name.lowercase(), listOfNotNull(CardDetail.Name(b.name), b.monthlyRevenue?.let { CardDetail.Revenue(it) })))
-        }
 }
 
 /** Whole rupiah as Indonesians write it: `Rp 10.000.000`. */

@@ -11,6 +11,7 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.width
+import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.filled.ArrowDropDown
@@ -18,6 +19,7 @@ import androidx.compose.material.icons.filled.DateRange
 import androidx.compose.material.icons.filled.MoreVert
 import androidx.compose.material.icons.filled.Refresh
 import androidx.compose.material3.Card
+import androidx.compose.material3.Checkbox
 import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.CircularProgressIndicator
 import androidx.compose.material3.DatePicker
@@ -40,6 +42,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
@@ -154,6 +157,9 @@ fun IndicatorGrid(indicators: VillageIndicators, modifier: Modifier = Modifier) 
         stringResource(R.string.indicator_capital_rupiah) to formatRupiah(indicators.capitalDisbursedRupiah),
         stringResource(R.string.indicator_running_businesses) to indicators.runningBusinesses.toString(),
         stringResource(R.string.indicator_visits_this_month) to indicators.visitsThisMonth.toString(),
+        stringResource(R.string.indicator_selling_beyond_village) to indicators.businessesSellingBeyondVillage.toString(),
+        stringResource(R.string.indicator_exporting) to indicators.businessesExporting.toString(),
+        stringResource(R.string.indicator_sales_this_month) to formatRupiah(indicators.salesRevenueThisMonth),
     )
     FlowRow(modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         tiles.forEach { (label, value) ->
@@ -253,3 +259,39 @@ fun DateField(
         }
     }
 }
+
+/** A text field of a form, with the core's problems for it underneath. */
+@Composable
+fun FormTextField(
+    label: String,
+    value: String,
+    onChange: (String) -> Unit,
+    problems: List<FieldError>?,
+    modifier: Modifier = Modifier,
+    keyboardType: KeyboardType = KeyboardType.Text,
+    singleLine: Boolean = true,
+    hint: String? = null,
+) {
+    OutlinedTextField(
+        value = value,
+        onValueChange = onChange,
+        label = { Text(label) },
+        placeholder = if (hint == null) null else ({ Text(hint) }),
+        isError = !problems.isNullOrEmpty(),
+        supportingText = if (problems.isNullOrEmpty()) null else ({ ProblemLines(problems) }),
+        singleLine = singleLine,
+        minLines = if (singleLine) 1 else 2,
+        keyboardOptions = KeyboardOptions(keyboardType = keyboardType),
+        modifier = modifier.fillMaxWidth(),
+    )
+}
+
+/** A yes/no of a form, as a checkbox with its label (the whole row toggles). */
+@Composable
+fun CheckField(label: String, checked: Boolean, onChange: (Boolean) -> Unit, modifier: Modifier = Modifier) {
+    Row(modifier.fillMaxWidth().clickable { onChange(!checked) }, verticalAlignment = Alignment.CenterVertically) {
+        Checkbox(checked = checked, onCheckedChange = onChange)
+        Text(label, style = MaterialTheme.typography.bodyLarge)
+    }
+}
+

@@ -20,12 +20,17 @@ import androidx.navigation.compose.composable
 import androidx.navigation.compose.rememberNavController
 import androidx.navigation.navArgument
 import id.go.kemnaker.desmig.R
+import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileRoute
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListRoute
+import id.go.kemnaker.desmig.app.ui.screens.BusinessFormRoute
+import id.go.kemnaker.desmig.app.ui.screens.CapitalFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.LoginRoute
 import id.go.kemnaker.desmig.app.ui.screens.RegistrationRoute
+import id.go.kemnaker.desmig.app.ui.screens.SaleFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.SupervisorRoute
 import id.go.kemnaker.desmig.app.ui.screens.SyncRoute
+import id.go.kemnaker.desmig.app.ui.screens.TrainingFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.VillageRoute
 import id.go.kemnaker.desmig.app.ui.screens.VisitFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.WorkerStatusRoute
@@ -58,10 +63,18 @@ object Routes {
     const val NEW_VISIT = "visit/new/{beneficiary}/{template}"
     const val OPEN_VISIT = "visit/open/{beneficiary}/{visit}"
     const val VILLAGE = "village/{code}?name={name}"
+    const val NEW_TRAINING = "beneficiary/{id}/training/new"
+    const val NEW_CAPITAL = "beneficiary/{id}/capital/new/{source}"
+    const val NEW_BUSINESS = "beneficiary/{id}/business/new"
+    const val NEW_SALE = "beneficiary/{id}/business/{business}/sale/new"
 
     fun beneficiary(id: String) = "beneficiary/${Uri.encode(id)}"
     fun newVisit(beneficiaryId: String, templateId: String) = "visit/new/${Uri.encode(beneficiaryId)}/${Uri.encode(templateId)}"
     fun openVisit(beneficiaryId: String, visitId: String) = "visit/open/${Uri.encode(beneficiaryId)}/${Uri.encode(visitId)}"
+    fun newTraining(id: String) = "beneficiary/${Uri.encode(id)}/training/new"
+    fun newCapital(id: String, source: CapitalSource) = "beneficiary/${Uri.encode(id)}/capital/new/${source.name}"
+    fun newBusiness(id: String) = "beneficiary/${Uri.encode(id)}/business/new"
+    fun newSale(id: String, businessId: String) = "beneficiary/${Uri.encode(id)}/business/${Uri.encode(businessId)}/sale/new"
     fun village(code: String, name: String) = "village/${Uri.encode(code)}?name=${Uri.encode(name)}"
     fun register(village: String?, edit: String? = null, familyOf: String? = null): String {
         val params = listOfNotNull(
@@ -141,6 +154,31 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
                 onNewVisit = { templateId -> navController.navigate(Routes.newVisit(id, templateId)) },
                 onOpenVisit = { visitId -> navController.navigate(Routes.openVisit(id, visitId)) },
                 onSync = openSync,
+                onAddTraining = { navController.navigate(Routes.newTraining(id)) },
+                onAddCapital = { source -> navController.navigate(Routes.newCapital(id, source)) },
+                onAddBusiness = { navController.navigate(Routes.newBusiness(id)) },
+                onRecordSale = { businessId -> navController.navigate(Routes.newSale(id, businessId)) },
+            )
+        }
+        // Adding to a file's programme; after a save, back to the file (which reads its cards again).
+        val idArg = navArgument("id") { type = NavType.StringType }
+        composable(Routes.NEW_TRAINING, arguments = listOf(idArg)) { entry ->
+            TrainingFormRoute(session = session, beneficiaryId = entry.arg("id").orEmpty(), onBack = back, onSaved = back)
+        }
+        composable(Routes.NEW_CAPITAL, arguments = listOf(idArg, navArgument("source") { type = NavType.StringType })) { entry ->
+            val source = CapitalSource.entries.firstOrNull { it.name == entry.arg("source") } ?: CapitalSource.KUR
+            CapitalFormRoute(session = session, beneficiaryId = entry.arg("id").orEmpty(), source = source, onBack = back, onSaved = back)
+        }
+        composable(Routes.NEW_BUSINESS, arguments = listOf(idArg)) { entry ->
+            BusinessFormRoute(session = session, beneficiaryId = entry.arg("id").orEmpty(), onBack = back, onSaved = back)
+        }
+        composable(Routes.NEW_SALE, arguments = listOf(idArg, navArgument("business") { type = NavType.StringType })) { entry ->
+            SaleFormRoute(
+                session = session,
+                beneficiaryId = entry.arg("id").orEmpty(),
+                businessId = entry.arg("business").orEmpty(),
+                onBack = back,
+                onSaved = back,
             )
         }
         composable(Routes.REGISTER, arguments = listOf(optionalString("village"), optionalString("edit"), optionalString("familyOf"))) { entry ->

@@ -7,21 +7,27 @@ import androidx.compose.runtime.ReadOnlyComposable
 import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.res.stringResource
 import id.go.kemnaker.desmig.R
+import id.go.kemnaker.desmig.core.Bank
 import id.go.kemnaker.desmig.core.BeneficiaryKind
+import id.go.kemnaker.desmig.core.BusinessSector
 import id.go.kemnaker.desmig.core.BusinessStatus
 import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.core.CapitalStage
+import id.go.kemnaker.desmig.core.CardLine
 import id.go.kemnaker.desmig.core.ConsentMethod
 import id.go.kemnaker.desmig.core.FieldError
 import id.go.kemnaker.desmig.core.JobSector
+import id.go.kemnaker.desmig.core.KurScheme
 import id.go.kemnaker.desmig.core.PrakerjaStage
 import id.go.kemnaker.desmig.core.Role
+import id.go.kemnaker.desmig.core.SaleMarket
 import id.go.kemnaker.desmig.core.SavingsBand
 import id.go.kemnaker.desmig.core.Sex
 import id.go.kemnaker.desmig.core.SyncPhase
+import id.go.kemnaker.desmig.core.TrainingKind
+import id.go.kemnaker.desmig.core.TrainingMode
 import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.core.VisitStatus
-import id.go.kemnaker.desmig.state.CardDetail
 import id.go.kemnaker.desmig.state.UiMessage
 import id.go.kemnaker.desmig.state.formatRupiah
 import id.go.kemnaker.desmig.core.Text as CoreText
@@ -48,17 +54,29 @@ fun messageRes(key: String): Int? = when (key) {
     "login_missing_fields" -> R.string.login_missing_fields
     "login_wrong_credentials" -> R.string.login_wrong_credentials
     "sync_cancelled" -> R.string.sync_cancelled
+    // Status cards: the core's keys (core/src/present.rs) for titles, stages, warnings, sources, markets.
     "card_prakerja" -> R.string.card_prakerja
     "card_trainings" -> R.string.card_trainings
+    "card_training" -> R.string.card_training
     "card_capital" -> R.string.card_capital
     "card_business" -> R.string.card_business
     "prakerja_none" -> R.string.prakerja_none
     "trainings_none" -> R.string.trainings_none
     "trainings_count" -> R.string.trainings_count
+    "prakerja_deadline_soon" -> R.string.prakerja_deadline_soon
+    "prakerja_deadline_passed" -> R.string.prakerja_deadline_passed
     else -> PrakerjaStage.entries.firstOrNull { key == "prakerja_" + it.name.lowercase() }?.let(::prakerjaStageRes)
         ?: CapitalStage.entries.firstOrNull { key == "capital_" + it.name.lowercase() }?.let(::capitalStageRes)
         ?: BusinessStatus.entries.firstOrNull { key == "business_" + it.name.lowercase() }?.let(::businessStatusRes)
+        ?: TrainingStatus.entries.firstOrNull { key == "training_" + it.name.lowercase() }?.let(::trainingStatusRes)
+        ?: CapitalSource.entries.firstOrNull { key == "source_" + it.name.lowercase() }?.let(::capitalSourceRes)
+        ?: SaleMarket.entries.firstOrNull { key == "market_" + it.name.lowercase() }?.let(::saleMarketRes)
 }
+
+/** A key of the core's status cards in words; the key itself when this app does not know it (a newer core). */
+@Composable
+@ReadOnlyComposable
+fun keyText(key: String): String = messageRes(key)?.let { stringResource(it) } ?: key
 
 /** The words of a message, outside composition (e.g. for a notification). */
 fun UiMessage.text(resources: Resources): String {
@@ -89,18 +107,30 @@ fun isEnglish(): Boolean = LocalConfiguration.current.locales[0].language == "en
 @ReadOnlyComposable
 fun CoreText.localized(): String = if (isEnglish()) en.ifBlank { id } else id
 
-/** One line of a status card (see BeneficiaryFileModel.cardsOf), in words. */
+/** One line of a core status card, in words: the line's kind says which string, its values fill it. */
 @Composable
 @ReadOnlyComposable
-fun cardDetailText(detail: CardDetail): String = when (detail) {
-    is CardDetail.Wave -> stringResource(R.string.prakerja_wave, detail.wave.toString())
-    is CardDetail.PurchaseDeadline -> stringResource(R.string.prakerja_deadline, formatIsoDate(detail.date))
-    is CardDetail.TrainingLine -> stringResource(R.string.training_line, detail.title, stringResource(trainingStatusRes(detail.status)))
-    is CardDetail.Source -> stringResource(capitalSourceRes(detail.source))
-    is CardDetail.Requested -> formatRupiah(detail.rupiah)
-    is CardDetail.Disbursed -> stringResource(R.string.capital_amount_disbursed, formatRupiah(detail.rupiah))
-    is CardDetail.Name -> detail.text
-    is CardDetail.Revenue -> formatRupiah(detail.rupiah)
+fun cardLineText(line: CardLine): String = when (line) {
+    is CardLine.Wave -> stringResource(R.string.prakerja_wave, line.wave.toString())
+    is CardLine.PurchaseDeadline -> stringResource(R.string.line_purchase_deadline, formatIsoDate(line.date), line.daysLeft.toInt())
+    is CardLine.Incentive -> stringResource(R.string.line_incentive, line.instalments.toInt(), formatRupiah(line.rupiah))
+    is CardLine.Provider -> stringResource(R.string.line_provider, line.text)
+    is CardLine.Dates -> stringResource(R.string.line_dates, line.start?.let(::formatIsoDate) ?: "…", line.end?.let(::formatIsoDate) ?: "…")
+    is CardLine.Certificate -> stringResource(R.string.training_certificate, line.number)
+    is CardLine.Source -> stringResource(if (line.loan) R.string.line_source_loan else R.string.line_source_grant, keyText(line.sourceKey))
+    is CardLine.Amount -> when (line.key) {
+        "line_requested" -> stringResource(R.string.capital_amount_requested, formatRupiah(line.rupiah))
+        "line_approved" -> stringResource(R.string.line_approved, formatRupiah(line.rupiah))
+        "line_disbursed" -> stringResource(R.string.capital_amount_disbursed, formatRupiah(line.rupiah))
+        else -> formatRupiah(line.rupiah)
+    }
+    is CardLine.Rejection -> stringResource(R.string.capital_rejection_reason, line.reason)
+    is CardLine.Revenue -> stringResource(R.string.business_monthly_revenue, formatRupiah(line.rupiah))
+    is CardLine.Workers -> stringResource(R.string.line_workers, line.count.toInt())
+    is CardLine.SalesThisMonth -> stringResource(R.string.line_sales_this_month, formatRupiah(line.rupiah), line.count.toInt())
+    is CardLine.FurthestMarket -> line.country
+        ?.let { stringResource(R.string.line_furthest_market_country, keyText(line.marketKey), it) }
+        ?: stringResource(R.string.line_furthest_market, keyText(line.marketKey))
 }
 
 @StringRes
@@ -159,6 +189,65 @@ fun capitalSourceRes(source: CapitalSource): Int = when (source) {
     CapitalSource.VILLAGE_FUND -> R.string.capital_source_village_fund
     CapitalSource.COOPERATIVE -> R.string.capital_source_cooperative
     CapitalSource.OTHER -> R.string.capital_source_other
+}
+
+@StringRes
+fun saleMarketRes(market: SaleMarket): Int = when (market) {
+    SaleMarket.OWN_VILLAGE -> R.string.market_own_village
+    SaleMarket.OTHER_VILLAGES -> R.string.market_other_villages
+    SaleMarket.DISTRICT_CITY -> R.string.market_district_city
+    SaleMarket.ONLINE_MARKETPLACE -> R.string.market_online_marketplace
+    SaleMarket.EXPORT -> R.string.market_export
+}
+
+@StringRes
+fun trainingKindRes(kind: TrainingKind): Int = when (kind) {
+    TrainingKind.VOCATIONAL -> R.string.training_kind_vocational
+    TrainingKind.ENTREPRENEURSHIP -> R.string.training_kind_entrepreneurship
+    TrainingKind.FINANCIAL_LITERACY -> R.string.training_kind_financial_literacy
+    TrainingKind.DIGITAL_MARKETING -> R.string.training_kind_digital_marketing
+    TrainingKind.LANGUAGE -> R.string.training_kind_language
+    TrainingKind.OTHER -> R.string.training_kind_other
+}
+
+@StringRes
+fun trainingModeRes(mode: TrainingMode): Int = when (mode) {
+    TrainingMode.ONLINE -> R.string.training_mode_online
+    TrainingMode.OFFLINE -> R.string.training_mode_offline
+    TrainingMode.BLENDED -> R.string.training_mode_blended
+}
+
+@StringRes
+fun bankRes(bank: Bank): Int = when (bank) {
+    Bank.BRI -> R.string.bank_bri
+    Bank.BNI -> R.string.bank_bni
+    Bank.MANDIRI -> R.string.bank_mandiri
+    Bank.BSI -> R.string.bank_bsi
+    Bank.BTN -> R.string.bank_btn
+    Bank.REGIONAL_BANK -> R.string.bank_regional_bank
+    Bank.OTHER -> R.string.bank_other
+}
+
+@StringRes
+fun kurSchemeRes(scheme: KurScheme): Int = when (scheme) {
+    KurScheme.SUPER_MIKRO -> R.string.kur_scheme_super_mikro
+    KurScheme.MIKRO -> R.string.kur_scheme_mikro
+    KurScheme.KECIL -> R.string.kur_scheme_kecil
+}
+
+@StringRes
+fun businessSectorRes(sector: BusinessSector): Int = when (sector) {
+    BusinessSector.FOOD_BEVERAGE -> R.string.business_sector_food_beverage
+    BusinessSector.AGRICULTURE -> R.string.business_sector_agriculture
+    BusinessSector.LIVESTOCK -> R.string.business_sector_livestock
+    BusinessSector.FISHERIES -> R.string.business_sector_fisheries
+    BusinessSector.HANDICRAFT -> R.string.business_sector_handicraft
+    BusinessSector.FASHION -> R.string.business_sector_fashion
+    BusinessSector.RETAIL -> R.string.business_sector_retail
+    BusinessSector.SERVICES -> R.string.business_sector_services
+    BusinessSector.TRANSPORT -> R.string.business_sector_transport
+    BusinessSector.TOURISM -> R.string.business_sector_tourism
+    BusinessSector.OTHER -> R.string.business_sector_other
 }
 
 @StringRes
@@ -245,6 +334,42 @@ fun fieldRes(field: String): Int? = when (field) {
     "dependants" -> R.string.field_dependants
     "consent_method", "consent_given_at" -> R.string.field_consent_method
     "notes" -> R.string.visit_notes
+    // Programme records (moves and the add forms).
+    "stage", "status" -> R.string.field_stage
+    "wave" -> R.string.field_wave
+    "selected_on" -> R.string.field_selected_on
+    "certificate_no" -> R.string.field_certificate_no
+    "incentive_received" -> R.string.field_incentive_instalment
+    "start_date" -> R.string.field_start_date
+    "end_date" -> R.string.field_end_date
+    "submitted_on" -> R.string.field_submitted_on
+    "amount_approved" -> R.string.field_amount_approved
+    "amount_disbursed" -> R.string.field_amount_disbursed
+    "disbursed_on" -> R.string.field_disbursed_on
+    "rejection_reason" -> R.string.field_rejection_reason
+    "started_on" -> R.string.field_started_on
+    "monthly_revenue" -> R.string.field_monthly_revenue
+    "workers" -> R.string.field_workers
+    "title" -> R.string.field_training_title
+    "provider" -> R.string.field_provider
+    "mode" -> R.string.field_training_mode
+    "source" -> R.string.field_capital_source
+    "amount_requested" -> R.string.field_amount_requested
+    "purpose" -> R.string.field_purpose
+    "bank" -> R.string.field_bank
+    "kur_scheme" -> R.string.field_kur_scheme
+    "business_id" -> R.string.field_business
+    "name" -> R.string.field_business_name
+    "sector" -> R.string.field_business_sector
+    "products" -> R.string.field_products
+    "sold_on" -> R.string.field_sold_on
+    "product" -> R.string.field_product
+    "quantity" -> R.string.field_quantity
+    "unit" -> R.string.field_unit
+    "market" -> R.string.field_market
+    "export_country" -> R.string.field_export_country
+    "buyer" -> R.string.field_buyer
+    "revenue" -> R.string.field_revenue
     else -> null
 }
 

@@ -4,6 +4,7 @@ import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
@@ -11,7 +12,8 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
-import androidx.compose.foundation.lazy.itemsIndexed
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Add
 import androidx.compose.material.icons.filled.CheckCircle
@@ -39,37 +41,48 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
+import id.go.kemnaker.desmig.app.ui.DateField
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
+import id.go.kemnaker.desmig.app.ui.FormTextField
 import id.go.kemnaker.desmig.app.ui.LabeledValue
 import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.SectionTitle
 import id.go.kemnaker.desmig.app.ui.beneficiaryKindRes
+import id.go.kemnaker.desmig.app.ui.capitalSourceRes
 import id.go.kemnaker.desmig.app.ui.capitalStageRes
+import id.go.kemnaker.desmig.app.ui.cardLineText
+import id.go.kemnaker.desmig.app.ui.fieldRes
 import id.go.kemnaker.desmig.app.ui.consentMethodRes
-import id.go.kemnaker.desmig.app.ui.cardDetailText
 import id.go.kemnaker.desmig.app.ui.formatIsoDate
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
+import id.go.kemnaker.desmig.app.ui.keyText
 import id.go.kemnaker.desmig.app.ui.localized
-import id.go.kemnaker.desmig.app.ui.messageRes
 import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.rememberActions
 import id.go.kemnaker.desmig.app.ui.rememberHolder
 import id.go.kemnaker.desmig.app.ui.sexRes
+import id.go.kemnaker.desmig.app.ui.text
 import id.go.kemnaker.desmig.app.ui.visitStatusRes
 import id.go.kemnaker.desmig.core.Beneficiary
+import id.go.kemnaker.desmig.core.CapitalSource
+import id.go.kemnaker.desmig.core.CardAction
+import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.ChecklistTemplate
 import id.go.kemnaker.desmig.core.FollowUp
 import id.go.kemnaker.desmig.core.StageChange
 import id.go.kemnaker.desmig.core.StageSubject
+import id.go.kemnaker.desmig.core.StatusCard
 import id.go.kemnaker.desmig.core.Visit
 import id.go.kemnaker.desmig.core.VisitStatus
 import id.go.kemnaker.desmig.state.AppSession
 import id.go.kemnaker.desmig.state.BeneficiaryFileModel
 import id.go.kemnaker.desmig.state.BeneficiaryFileState
-import id.go.kemnaker.desmig.state.StatusCard
+import id.go.kemnaker.desmig.state.MoveFields
+import id.go.kemnaker.desmig.state.StatusMoveState
 import id.go.kemnaker.desmig.state.attempt
 
 @Composable
@@ -82,9 +95,14 @@ fun BeneficiaryFileRoute(
     onNewVisit: (templateId: String) -> Unit,
     onOpenVisit: (visitId: String) -> Unit,
     onSync: () -> Unit,
+    onAddTraining: () -> Unit,
+    onAddCapital: (CapitalSource) -> Unit,
+    onAddBusiness: () -> Unit,
+    onRecordSale: (businessId: String) -> Unit,
 ) {
     val model = rememberHolder("file:$beneficiaryId") { BeneficiaryFileModel(session.store, beneficiaryId) } ?: return LoadingBox()
     val state by model.observe()
+    val move by model.moves.observe()
     val actions = rememberActions()
     var templates by remember { mutableStateOf<List<ChecklistTemplate>>(emptyList()) }
     LaunchedEffect(model) {
@@ -105,6 +123,17 @@ fun BeneficiaryFileRoute(
         onWithdrawConsent = model::askToWithdrawConsent,
         onConfirmWithdrawal = { actions.io { model.confirmWithdrawal() } },
         onCancelWithdrawal = model::cancelWithdrawal,
+        move = move,
+        // Starting a move reads the record from the core; typing only changes the holder's state.
+        onAction = { card, action -> actions.io { model.moves.start(card, action) } },
+        onMoveEdit = model.moves::edit,
+        onMoveNote = model.moves::editNote,
+        onMoveSave = { actions.io { model.moves.save() } },
+        onMoveCancel = model.moves::cancel,
+        onAddTraining = onAddTraining,
+        onAddCapital = onAddCapital,
+        onAddBusiness = onAddBusiness,
+        onRecordSale = onRecordSale,
     )
 }
 
@@ -126,6 +155,16 @@ fun BeneficiaryFileScreen(
     onWithdrawConsent: () -> Unit,
     onConfirmWithdrawal: () -> Unit,
     onCancelWithdrawal: () -> Unit,
+    move: StatusMoveState = StatusMoveState(),
+    onAction: (StatusCard, CardAction) -> Unit = { _, _ -> },
+    onMoveEdit: (field: String, value: String) -> Unit = { _, _ -> },
+    onMoveNote: (String) -> Unit = {},
+    onMoveSave: () -> Unit = {},
+    onMoveCancel: () -> Unit = {},
+    onAddTraining: () -> Unit = {},
+    onAddCapital: (CapitalSource) -> Unit = {},
+    onAddBusiness: () -> Unit = {},
+    onRecordSale: (businessId: String) -> Unit = {},
 ) {
     val file = state.file
     Scaffold(
@@ -165,15 +204,24 @@ fun BeneficiaryFileScreen(
                 }
             }
             item { SectionTitle(stringResource(R.string.file_status)) }
-            // The capital cards come in the order of file.capitalApplications (see BeneficiaryFileModel).
-            val capitalHistories = file.capitalApplications.map { app ->
-                file.history.filter { it.subject == StageSubject.CAPITAL_APPLICATION && it.subjectId == app.id }
+            // The core's cards, in its order; each offers only the moves the core allows.
+            items(state.cards, key = { "${it.kind.name}:${it.subjectId}" }) { card ->
+                val history = if (card.kind == CardKind.CAPITAL) {
+                    file.history.filter { it.subject == StageSubject.CAPITAL_APPLICATION && it.subjectId == card.subjectId }
+                } else {
+                    emptyList()
+                }
+                StatusCardView(
+                    card = card,
+                    capitalStages = history,
+                    canChange = state.canAddRecords,
+                    onAction = { action -> onAction(card, action) },
+                    onRecordSale = { onRecordSale(card.subjectId) },
+                )
             }
-            var capitalIndex = 0
-            val cards = state.cards.map { card ->
-                card to if (card.title == "card_capital") capitalHistories.getOrNull(capitalIndex++).orEmpty() else emptyList()
+            if (state.canAddRecords) {
+                item { AddRecordButtons(onAddTraining, onAddCapital, onAddBusiness) }
             }
-            itemsIndexed(cards) { _, (card, history) -> StatusCardView(card, history) }
 
             item { SectionTitle(stringResource(R.string.file_visits)) }
             if (file.visits.isEmpty()) item { Text(stringResource(R.string.file_no_visits)) }
@@ -188,6 +236,10 @@ fun BeneficiaryFileScreen(
             item { SectionTitle(stringResource(R.string.file_consent)) }
             item { ConsentSection(file.beneficiary, state.canWithdrawConsent, onWithdrawConsent) }
         }
+    }
+
+    if (move.move != null) {
+        StatusMoveDialog(move, onMoveEdit, onMoveNote, onMoveSave, onMoveCancel)
     }
 
     if (state.confirmingWithdrawal && file != null) {
@@ -292,23 +344,27 @@ private fun NewVisitButton(templates: List<ChecklistTemplate>, onNewVisit: (Stri
     }
 }
 
-/** One status card: what it is about, where it stands, its details; a capital card with its stages. */
+/**
+ * One of the core's status cards: what it is about, where it stands, its lines and warnings, and
+ * a button for each move the core offers (none when the status is final). A capital card lists
+ * the stages it went through; a business card offers recording a sale.
+ */
 @Composable
-private fun StatusCardView(card: StatusCard, capitalStages: List<StageChange>) {
+private fun StatusCardView(
+    card: StatusCard,
+    capitalStages: List<StageChange>,
+    canChange: Boolean,
+    onAction: (CardAction) -> Unit,
+    onRecordSale: () -> Unit,
+) {
     Card(Modifier.fillMaxWidth()) {
-        Column(Modifier.padding(16.dp)) {
-            Text(
-                messageRes(card.title)?.let { stringResource(it) } ?: card.title,
-                style = MaterialTheme.typography.labelLarge,
-                color = MaterialTheme.colorScheme.primary,
-            )
-            val status = when {
-                card.status == "trainings_count" -> stringResource(R.string.trainings_count, card.detail.size)
-                else -> messageRes(card.status)?.let { stringResource(it) } ?: card.status
-            }
-            Text(status, style = MaterialTheme.typography.titleMedium)
-            card.detail.forEach { line ->
-                Text(cardDetailText(line), style = MaterialTheme.typography.bodyMedium)
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
+            Text(keyText(card.titleKey), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
+            card.title?.let { Text(it, style = MaterialTheme.typography.titleSmall) }
+            Text(keyText(card.stageKey), style = MaterialTheme.typography.titleMedium)
+            card.lines.forEach { line -> Text(cardLineText(line), style = MaterialTheme.typography.bodyMedium) }
+            card.warnings.forEach { w ->
+                Text(keyText(w), style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error)
             }
             if (capitalStages.isNotEmpty()) {
                 Text(
@@ -322,8 +378,103 @@ private fun StatusCardView(card: StatusCard, capitalStages: List<StageChange>) {
                     Text("• ${formatTimestamp(change.at)}: $stage$note", style = MaterialTheme.typography.bodySmall)
                 }
             }
+            val recordsSales = card.kind == CardKind.BUSINESS
+            if (canChange && (card.actions.isNotEmpty() || recordsSales)) {
+                FlowRow(
+                    modifier = Modifier.padding(top = 8.dp),
+                    horizontalArrangement = Arrangement.spacedBy(8.dp),
+                    verticalArrangement = Arrangement.spacedBy(4.dp),
+                ) {
+                    card.actions.forEach { action ->
+                        OutlinedButton(onClick = { onAction(action) }) {
+                            Text(stringResource(R.string.action_move_to, keyText(action.stageKey)))
+                        }
+                    }
+                    if (recordsSales) {
+                        Button(onClick = onRecordSale) { Text(stringResource(R.string.file_record_sale)) }
+                    }
+                }
+            }
         }
     }
+}
+
+/** Adding a training, a capital application (by its source) or a business to the file. */
+@Composable
+private fun AddRecordButtons(onAddTraining: () -> Unit, onAddCapital: (CapitalSource) -> Unit, onAddBusiness: () -> Unit) {
+    var sources by remember { mutableStateOf(false) }
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+        OutlinedButton(onClick = onAddTraining) {
+            Icon(Icons.Filled.Add, contentDescription = null)
+            Text(stringResource(R.string.file_add_training), modifier = Modifier.padding(start = 8.dp))
+        }
+        Box {
+            OutlinedButton(onClick = { sources = true }) {
+                Icon(Icons.Filled.Add, contentDescription = null)
+                Text(stringResource(R.string.file_add_capital), modifier = Modifier.padding(start = 8.dp))
+            }
+            DropdownMenu(expanded = sources, onDismissRequest = { sources = false }) {
+                CapitalSource.entries.forEach { source ->
+                    DropdownMenuItem(text = { Text(stringResource(capitalSourceRes(source))) }, onClick = { sources = false; onAddCapital(source) })
+                }
+            }
+        }
+        OutlinedButton(onClick = onAddBusiness) {
+            Icon(Icons.Filled.Add, contentDescription = null)
+            Text(stringResource(R.string.file_add_business), modifier = Modifier.padding(start = 8.dp))
+        }
+    }
+}
+
+/**
+ * A move of one card to the stage the user picked: the inputs that stage records (by the core's
+ * field names, each with the core's problems under it), a note, and the core's refusal if any.
+ */
+@Composable
+private fun StatusMoveDialog(
+    state: StatusMoveState,
+    onEdit: (field: String, value: String) -> Unit,
+    onNote: (String) -> Unit,
+    onSave: () -> Unit,
+    onCancel: () -> Unit,
+) {
+    val move = state.move ?: return
+    AlertDialog(
+        onDismissRequest = onCancel,
+        title = { Text(stringResource(R.string.move_title, keyText(move.toKey))) },
+        text = {
+            Column(Modifier.verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                Text(stringResource(R.string.move_from, keyText(move.fromKey)), style = MaterialTheme.typography.bodyMedium)
+                val conflict = state.conflict
+                if (conflict != null) {
+                    Text(stringResource(R.string.move_refused, conflict), color = MaterialTheme.colorScheme.error)
+                } else {
+                    ErrorBanner(state.error)
+                }
+                // Problems with fields this dialog does not show (the core may name others).
+                state.problems.filterKeys { it !in move.fields }.forEach { (field, list) ->
+                    val name = fieldRes(field)?.let { stringResource(it) } ?: field
+                    list.forEach { p -> Text("$name: ${p.text()}", color = MaterialTheme.colorScheme.error) }
+                }
+                if (move.fields.isEmpty()) Text(stringResource(R.string.move_no_fields), style = MaterialTheme.typography.bodySmall)
+                move.fields.forEach { field ->
+                    val label = fieldRes(field)?.let { stringResource(it) } ?: field
+                    val value = move.values[field].orEmpty()
+                    when (field) {
+                        in MoveFields.dates -> DateField(label, value.ifEmpty { null }, { d -> onEdit(field, d.orEmpty()) }, problems = state.problems[field])
+                        in MoveFields.numbers -> FormTextField(
+                            label, value, { v -> onEdit(field, v.filter { it.isDigit() || it == '.' }) }, state.problems[field],
+                            keyboardType = KeyboardType.Number,
+                        )
+                        else -> FormTextField(label, value, { v -> onEdit(field, v) }, state.problems[field], singleLine = field != MoveFields.REJECTION_REASON)
+                    }
+                }
+                FormTextField(stringResource(R.string.move_note), move.note, onNote, null, singleLine = false)
+            }
+        },
+        confirmButton = { TextButton(onClick = onSave) { Text(stringResource(R.string.action_save)) } },
+        dismissButton = { TextButton(onClick = onCancel) { Text(stringResource(R.string.action_cancel)) } },
+    )
 }
 
 @Composable
