@@ -247,6 +247,12 @@ impl FieldStore {
         Ok(self.inner.status_cards(&beneficiary_id)?)
     }
 
+    /// A visit as a person reads it (answers with their labels, notes, place), and whether this
+    /// user may verify or amend it: what a completed visit and the supervisor's check show.
+    pub fn visit_view(&self, visit_id: String) -> Result<desmig_core::present::VisitView> {
+        Ok(self.inner.visit_view(&visit_id)?)
+    }
+
     /// Adds (empty id) or updates a training.
     pub fn save_training(&self, training: Training, note: Option<String>) -> Result<Training> {
         Ok(self.inner.save_training(training.try_into()?, note)?.into())

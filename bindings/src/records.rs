@@ -9,7 +9,7 @@ use desmig_core::date::{Date, Month};
 use desmig_core::field::BeneficiaryInput;
 use desmig_core::model::{self as m, GeoPoint, StageChange};
 use desmig_core::outbox::OutboxCounts;
-use desmig_core::present::{CardAction, CardKind, CardLine, StatusCard};
+use desmig_core::present::{AnswerLine, CardAction, CardKind, CardLine, StatusCard, VisitView};
 use desmig_core::query::{BeneficiarySummary, VillageIndicators, VillageOverview};
 use desmig_core::region::Region;
 use desmig_core::scope::Identity;
@@ -143,6 +143,40 @@ pub struct StatusCard {
     pub lines: Vec<CardLine>,
     pub warnings: Vec<String>,
     pub actions: Vec<CardAction>,
+}
+
+#[uniffi::remote(Record)]
+pub struct AnswerLine {
+    pub item_id: String,
+    pub label: Text,
+    pub kind: ItemKind,
+    pub yes: Option<bool>,
+    pub choices: Vec<Text>,
+    pub value: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct VisitView {
+    pub visit_id: String,
+    pub beneficiary_id: String,
+    pub beneficiary_name: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub template_title: Text,
+    pub template_version: u32,
+    pub facilitator_id: String,
+    pub status_key: String,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub completeness: u8,
+    pub location: Option<GeoPoint>,
+    pub notes: Option<String>,
+    pub answers: Vec<AnswerLine>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<i64>,
+    pub amends: Option<String>,
+    pub can_verify: bool,
+    pub can_amend: bool,
 }
 
 #[uniffi::remote(Record)]

@@ -3,11 +3,13 @@
 //! reads is a key (`card_capital`, `capital_disbursed`, `prakerja_deadline_soon`) that Kotlin and
 //! Swift map to their own strings in Indonesian and English; numbers and dates travel as values.
 
+use crate::checklist::{ItemKind, Template, Text};
 use crate::date::Date;
-use crate::model::{Business, CapitalApplication, Prakerja, ProductSale, SaleMarket, Training};
+use crate::model::{Business, CapitalApplication, GeoPoint, Prakerja, ProductSale, SaleMarket, Training};
 use crate::query::BeneficiaryFile;
 use crate::status::{PrakerjaStage, Stage};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// Days before the Prakerja purchase deadline from which the card warns.
 pub const DEADLINE_WARNING_DAYS: i64 = 7;
@@ -256,4 +258,71 @@ fn business_card(b: &Business, sales: &[ProductSale], today: Date) -> StatusCard
         warnings: vec![],
         actions: actions("business", b.status.next().iter().copied()),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A visit as a person reads it: what the supervisor opens before verifying, and what a completed
+// visit shows (read-only, with an amend action) everywhere.
+
+/// One answered item: its label, and the answer as a person reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerLine {
+    pub item_id: String,
+    pub label: Text,
+    pub kind: ItemKind,
+    /// A yes/no answer.
+    pub yes: Option<bool>,
+    /// The labels of the options chosen (single or multiple choice).
+    pub choices: Vec<Text>,
+    /// A number, an amount in whole rupiah, a date (YYYY-MM-DD) or text, as recorded.
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitView {
+    pub visit_id: String,
+    pub beneficiary_id: String,
+    pub beneficiary_name: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub template_title: Text,
+    pub template_version: u32,
+    pub facilitator_id: String,
+    /// `visit_draft`, `visit_completed`.
+    pub status_key: String,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub completeness: u8,
+    pub location: Option<GeoPoint>,
+    pub notes: Option<String>,
+    /// In the template's order; unanswered items are left out.
+    pub answers: Vec<AnswerLine>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<i64>,
+    /// This amends that earlier visit.
+    pub amends: Option<String>,
+    /// The user may verify it now (a supervisor of the district, not its author, not yet verified).
+    pub can_verify: bool,
+    /// The user may amend it (it is completed and the file still takes new records).
+    pub can_amend: bool,
+}
+
+/// The answers of `visit` with the labels of `template` (answers to items the template does not
+/// have are left out).
+pub fn answer_lines(template: &Template, answers: &Map<String, Value>) -> Vec<AnswerLine> {
+    let mut lines = Vec::new();
+    for item in &template.items {
+        let Some(answer) = answers.get(&item.id).filter(|v| !v.is_null()) else { continue };
+        let label_of = |value: &str| item.options.iter().find(|o| o.value == value).map(|o| o.label.clone());
+        let (yes, choices, value) = match item.kind {
+            ItemKind::YesNo => (answer.as_bool(), vec![], None),
+            ItemKind::SingleChoice => (None, answer.as_str().and_then(label_of).into_iter().collect(), None),
+            ItemKind::MultiChoice => {
+                (None, answer.as_array().into_iter().flatten().filter_map(|v| v.as_str().and_then(label_of)).collect(), None)
+            }
+            _ => (None, vec![], Some(answer.as_str().map(str::to_string).unwrap_or_else(|| answer.to_string()))),
+        };
+        lines.push(AnswerLine { item_id: item.id.clone(), label: item.label.clone(), kind: item.kind, yes, choices, value });
+    }
+    lines
 }

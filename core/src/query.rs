@@ -305,6 +305,47 @@ impl FieldStore {
         Ok(crate::present::status_cards(&self.beneficiary_file(beneficiary_id)?, self.today()))
     }
 
+    /// A visit as a person reads it: whose, which checklist, the answers with their labels, notes
+    /// and place, and whether this user may verify or amend it now.
+    pub fn visit_view(&self, visit_id: &str) -> Result<crate::present::VisitView> {
+        let who = self.require_identity()?;
+        let regions = self.regions();
+        let (visit, beneficiary) = self.read(|c| {
+            let visit = load::<Visit>(c, visit_id)?.ok_or_else(|| Error::not_found("visit", visit_id))?;
+            self.readable(&who, c, &visit.beneficiary_id).map_err(|_| Error::not_found("visit", visit_id))?;
+            let beneficiary =
+                load::<Beneficiary>(c, &visit.beneficiary_id)?.ok_or_else(|| Error::not_found("beneficiary", &visit.beneficiary_id))?;
+            Ok((visit, beneficiary))
+        })?;
+        let template = self.template(&visit.template_id, Some(visit.template_version))?;
+        let completed = visit.status == VisitStatus::Completed;
+        Ok(crate::present::VisitView {
+            can_verify: completed
+                && visit.verified_by.is_none()
+                && visit.facilitator_id != who.user_id
+                && who.can_supervise(&beneficiary.village_code),
+            can_amend: completed && beneficiary.consent_withdrawn_at.is_none() && who.can_write(&beneficiary.village_code, &beneficiary.id),
+            answers: crate::present::answer_lines(&template, &visit.answers),
+            visit_id: visit.id,
+            beneficiary_id: beneficiary.id,
+            beneficiary_name: beneficiary.full_name,
+            village_name: regions.get(&beneficiary.village_code).map(|r| r.name.clone()).unwrap_or_default(),
+            village_code: beneficiary.village_code,
+            template_title: template.title.clone(),
+            template_version: visit.template_version,
+            facilitator_id: visit.facilitator_id,
+            status_key: format!("visit_{}", if completed { "completed" } else { "draft" }),
+            started_at: visit.started_at,
+            ended_at: visit.ended_at,
+            completeness: visit.completeness,
+            location: visit.location,
+            notes: visit.notes,
+            verified_by: visit.verified_by,
+            verified_at: visit.verified_at,
+            amends: visit.amends,
+        })
+    }
+
     /// Today's month, for the indicators screen.
     pub fn this_month(&self) -> Month {
         Month::of(self.today())

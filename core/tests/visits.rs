@@ -327,3 +327,44 @@ fn a_worker_sees_where_each_capital_application_stands_and_the_next_steps() {
     assert_eq!(me.next_steps.iter().map(|f| f.action.as_str()).collect::<Vec<_>>(), ["Tanyakan hasil rapat BUMDes"]);
     assert!(matches!(dev.store.visits_to_verify(5), Err(Error::NotAllowed { .. })));
 }
+
+#[test]
+fn the_supervisor_opens_a_visit_with_its_labels_before_verifying_and_the_facilitator_may_amend_it() {
+    let dev = device(facilitator());
+    let b = dev.store.register_beneficiary(siti()).unwrap();
+    let t = dev.store.template("initial_assessment", None).unwrap();
+    let v = dev.store.record_visit(&b.id, &t.id, t.sample_answers(), Some("Usaha warung berjalan".into()), vec![]).unwrap();
+    // What was kept: answers to items the skip logic hid are dropped.
+    let answers = v.answers.clone();
+    let draft = dev.store.start_visit(&b.id, &t.id, None).unwrap();
+
+    let mine = dev.store.visit_view(&v.id).unwrap();
+    assert_eq!((mine.beneficiary_name.as_str(), mine.template_title.id.as_str()), ("Siti Aminah", t.title.id.as_str()));
+    assert_eq!((mine.status_key.as_str(), mine.notes.as_deref()), ("visit_completed", Some("Usaha warung berjalan")));
+    assert!(mine.can_amend && !mine.can_verify, "the facilitator amends, never verifies her own visit");
+    assert!(!dev.store.visit_view(&draft.id).unwrap().can_amend, "a draft is edited, not amended");
+    // Every answered item, in the template's order, with its label; choices with their options' labels.
+    let order: Vec<&str> = t.items.iter().filter(|i| answers.contains_key(&i.id)).map(|i| i.id.as_str()).collect();
+    assert_eq!(mine.answers.iter().map(|a| a.item_id.as_str()).collect::<Vec<_>>(), order);
+    for line in &mine.answers {
+        let item = t.items.iter().find(|i| i.id == line.item_id).unwrap();
+        assert_eq!(line.label, item.label);
+        match item.kind {
+            ItemKind::YesNo => assert_eq!(line.yes, answers[&item.id].as_bool()),
+            ItemKind::SingleChoice | ItemKind::MultiChoice => {
+                assert!(!line.choices.is_empty() && line.choices.iter().all(|c| item.options.iter().any(|o| &o.label == c)), "{}", item.id)
+            }
+            _ => assert!(line.value.is_some(), "{}", item.id),
+        }
+    }
+
+    dev.store.set_identity(Some(supervisor())).unwrap();
+    let opened = dev.store.visit_view(&v.id).unwrap();
+    assert!(opened.can_verify, "the district's supervisor verifies it");
+    dev.store.verify_visit(&v.id).unwrap();
+    let verified = dev.store.visit_view(&v.id).unwrap();
+    assert!(!verified.can_verify && verified.verified_by.as_deref() == Some("koordinator-budi"));
+    // Someone else's visit is as absent as someone else's file.
+    dev.store.set_identity(Some(worker("someone-else"))).unwrap();
+    assert_eq!(dev.store.visit_view(&v.id).unwrap_err().code(), "not_found");
+}

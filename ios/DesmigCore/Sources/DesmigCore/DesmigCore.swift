@@ -821,6 +821,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
      */
     func villages() throws  -> [Region]
     
+    /**
+     * A visit as a person reads it (answers with their labels, notes, place), and whether this
+     * user may verify or amend it: what a completed visit and the supervisor's check show.
+     */
+    func visitView(visitId: String) throws  -> VisitView
+    
     func visitsToVerify(limit: UInt32) throws  -> [VisitToVerify]
     
     func withdrawConsent(id: String) throws  -> Beneficiary
@@ -1391,6 +1397,20 @@ open func villages()throws  -> [Region]  {
 })
 }
     
+    /**
+     * A visit as a person reads it (answers with their labels, notes, place), and whether this
+     * user may verify or amend it: what a completed visit and the supervisor's check show.
+     */
+open func visitView(visitId: String)throws  -> VisitView  {
+    return try  FfiConverterTypeVisitView_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_visit_view(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(visitId),uniffiCallStatus
+    )
+})
+}
+    
 open func visitsToVerify(limit: UInt32)throws  -> [VisitToVerify]  {
     return try  FfiConverterSequenceTypeVisitToVerify.lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
         uniffiCallStatus in
@@ -1722,6 +1742,76 @@ public func FfiConverterTypeAnswerCheck_lift(_ buf: RustBuffer) throws -> Answer
 #endif
 public func FfiConverterTypeAnswerCheck_lower(_ value: AnswerCheck) -> RustBuffer {
     return FfiConverterTypeAnswerCheck.lower(value)
+}
+
+
+public struct AnswerLine: Equatable, Hashable {
+    public var itemId: String
+    public var label: Text
+    public var kind: ItemKind
+    public var yes: Bool?
+    public var choices: [Text]
+    public var value: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(itemId: String, label: Text, kind: ItemKind, yes: Bool?, choices: [Text], value: String?) {
+        self.itemId = itemId
+        self.label = label
+        self.kind = kind
+        self.yes = yes
+        self.choices = choices
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AnswerLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnswerLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AnswerLine {
+        return
+            try AnswerLine(
+                itemId: FfiConverterString.read(from: &buf), 
+                label: FfiConverterTypeText.read(from: &buf), 
+                kind: FfiConverterTypeItemKind.read(from: &buf), 
+                yes: FfiConverterOptionBool.read(from: &buf), 
+                choices: FfiConverterSequenceTypeText.read(from: &buf), 
+                value: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AnswerLine, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.itemId, into: &buf)
+        FfiConverterTypeText.write(value.label, into: &buf)
+        FfiConverterTypeItemKind.write(value.kind, into: &buf)
+        FfiConverterOptionBool.write(value.yes, into: &buf)
+        FfiConverterSequenceTypeText.write(value.choices, into: &buf)
+        FfiConverterOptionString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnswerLine_lift(_ buf: RustBuffer) throws -> AnswerLine {
+    return try FfiConverterTypeAnswerLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnswerLine_lower(_ value: AnswerLine) -> RustBuffer {
+    return FfiConverterTypeAnswerLine.lower(value)
 }
 
 
@@ -4532,6 +4622,132 @@ public func FfiConverterTypeVisitToVerify_lift(_ buf: RustBuffer) throws -> Visi
 #endif
 public func FfiConverterTypeVisitToVerify_lower(_ value: VisitToVerify) -> RustBuffer {
     return FfiConverterTypeVisitToVerify.lower(value)
+}
+
+
+public struct VisitView: Equatable, Hashable {
+    public var visitId: String
+    public var beneficiaryId: String
+    public var beneficiaryName: String
+    public var villageCode: String
+    public var villageName: String
+    public var templateTitle: Text
+    public var templateVersion: UInt32
+    public var facilitatorId: String
+    public var statusKey: String
+    public var startedAt: Int64
+    public var endedAt: Int64?
+    public var completeness: UInt8
+    public var location: GeoPoint?
+    public var notes: String?
+    public var answers: [AnswerLine]
+    public var verifiedBy: String?
+    public var verifiedAt: Int64?
+    public var amends: String?
+    public var canVerify: Bool
+    public var canAmend: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(visitId: String, beneficiaryId: String, beneficiaryName: String, villageCode: String, villageName: String, templateTitle: Text, templateVersion: UInt32, facilitatorId: String, statusKey: String, startedAt: Int64, endedAt: Int64?, completeness: UInt8, location: GeoPoint?, notes: String?, answers: [AnswerLine], verifiedBy: String?, verifiedAt: Int64?, amends: String?, canVerify: Bool, canAmend: Bool) {
+        self.visitId = visitId
+        self.beneficiaryId = beneficiaryId
+        self.beneficiaryName = beneficiaryName
+        self.villageCode = villageCode
+        self.villageName = villageName
+        self.templateTitle = templateTitle
+        self.templateVersion = templateVersion
+        self.facilitatorId = facilitatorId
+        self.statusKey = statusKey
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.completeness = completeness
+        self.location = location
+        self.notes = notes
+        self.answers = answers
+        self.verifiedBy = verifiedBy
+        self.verifiedAt = verifiedAt
+        self.amends = amends
+        self.canVerify = canVerify
+        self.canAmend = canAmend
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VisitView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVisitView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VisitView {
+        return
+            try VisitView(
+                visitId: FfiConverterString.read(from: &buf), 
+                beneficiaryId: FfiConverterString.read(from: &buf), 
+                beneficiaryName: FfiConverterString.read(from: &buf), 
+                villageCode: FfiConverterString.read(from: &buf), 
+                villageName: FfiConverterString.read(from: &buf), 
+                templateTitle: FfiConverterTypeText.read(from: &buf), 
+                templateVersion: FfiConverterUInt32.read(from: &buf), 
+                facilitatorId: FfiConverterString.read(from: &buf), 
+                statusKey: FfiConverterString.read(from: &buf), 
+                startedAt: FfiConverterInt64.read(from: &buf), 
+                endedAt: FfiConverterOptionInt64.read(from: &buf), 
+                completeness: FfiConverterUInt8.read(from: &buf), 
+                location: FfiConverterOptionTypeGeoPoint.read(from: &buf), 
+                notes: FfiConverterOptionString.read(from: &buf), 
+                answers: FfiConverterSequenceTypeAnswerLine.read(from: &buf), 
+                verifiedBy: FfiConverterOptionString.read(from: &buf), 
+                verifiedAt: FfiConverterOptionInt64.read(from: &buf), 
+                amends: FfiConverterOptionString.read(from: &buf), 
+                canVerify: FfiConverterBool.read(from: &buf), 
+                canAmend: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VisitView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.visitId, into: &buf)
+        FfiConverterString.write(value.beneficiaryId, into: &buf)
+        FfiConverterString.write(value.beneficiaryName, into: &buf)
+        FfiConverterString.write(value.villageCode, into: &buf)
+        FfiConverterString.write(value.villageName, into: &buf)
+        FfiConverterTypeText.write(value.templateTitle, into: &buf)
+        FfiConverterUInt32.write(value.templateVersion, into: &buf)
+        FfiConverterString.write(value.facilitatorId, into: &buf)
+        FfiConverterString.write(value.statusKey, into: &buf)
+        FfiConverterInt64.write(value.startedAt, into: &buf)
+        FfiConverterOptionInt64.write(value.endedAt, into: &buf)
+        FfiConverterUInt8.write(value.completeness, into: &buf)
+        FfiConverterOptionTypeGeoPoint.write(value.location, into: &buf)
+        FfiConverterOptionString.write(value.notes, into: &buf)
+        FfiConverterSequenceTypeAnswerLine.write(value.answers, into: &buf)
+        FfiConverterOptionString.write(value.verifiedBy, into: &buf)
+        FfiConverterOptionInt64.write(value.verifiedAt, into: &buf)
+        FfiConverterOptionString.write(value.amends, into: &buf)
+        FfiConverterBool.write(value.canVerify, into: &buf)
+        FfiConverterBool.write(value.canAmend, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVisitView_lift(_ buf: RustBuffer) throws -> VisitView {
+    return try FfiConverterTypeVisitView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVisitView_lower(_ value: VisitView) -> RustBuffer {
+    return FfiConverterTypeVisitView.lower(value)
 }
 
 
@@ -7380,6 +7596,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -7661,6 +7901,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAnswerLine: FfiConverterRustBuffer {
+    typealias SwiftType = [AnswerLine]
+
+    public static func write(_ value: [AnswerLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAnswerLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AnswerLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AnswerLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAnswerLine.read(from: &buf))
         }
         return seq
     }
@@ -8111,6 +8376,31 @@ fileprivate struct FfiConverterSequenceTypeStatusCard: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStatusCard.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeText: FfiConverterRustBuffer {
+    typealias SwiftType = [Text]
+
+    public static func write(_ value: [Text], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeText.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Text] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Text]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeText.read(from: &buf))
         }
         return seq
     }
@@ -8596,6 +8886,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_villages() != 38718) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_visit_view() != 40893) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_visits_to_verify() != 9875) {

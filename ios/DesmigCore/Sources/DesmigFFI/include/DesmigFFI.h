@@ -474,6 +474,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_village_indicators(uint64_t ptr, R
 RustBuffer uniffi_desmig_fn_method_fieldstore_villages(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_VISIT_VIEW
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_VISIT_VIEW
+RustBuffer uniffi_desmig_fn_method_fieldstore_visit_view(uint64_t ptr, RustBuffer visit_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_VISITS_TO_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_VISITS_TO_VERIFY
 RustBuffer uniffi_desmig_fn_method_fieldstore_visits_to_verify(uint64_t ptr, uint32_t limit, RustCallStatus *_Nonnull out_status
@@ -1056,6 +1061,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_village_indicators(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_VILLAGES
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_VILLAGES
 uint16_t uniffi_desmig_checksum_method_fieldstore_villages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_VISIT_VIEW
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_VISIT_VIEW
+uint16_t uniffi_desmig_checksum_method_fieldstore_visit_view(void
     
 );
 #endif

@@ -787,6 +787,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_villages(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_visit_view(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_visits_to_verify(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_withdraw_consent(
@@ -901,6 +903,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_method_fieldstore_village_indicators(`ptr`: Long,`villageCode`: RustBuffer.ByValue,`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_villages(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_visit_view(`ptr`: Long,`visitId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_visits_to_verify(`ptr`: Long,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1176,6 +1180,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_villages() and 0xFFFF) != 38718) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_visit_view() and 0xFFFF) != 40893) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_visits_to_verify() and 0xFFFF) != 9875) {
@@ -1880,6 +1887,12 @@ public interface FieldStoreInterface {
      * The villages the user works in.
      */
     fun `villages`(): List<Region>
+    
+    /**
+     * A visit as a person reads it (answers with their labels, notes, place), and whether this
+     * user may verify or amend it: what a completed visit and the supervisor's check show.
+     */
+    fun `visitView`(`visitId`: kotlin.String): VisitView
     
     fun `visitsToVerify`(`limit`: kotlin.UInt): List<VisitToVerify>
     
@@ -2682,6 +2695,25 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     
 
     
+    /**
+     * A visit as a person reads it (answers with their labels, notes, place), and whether this
+     * user may verify or amend it: what a completed visit and the supervisor's check show.
+     */
+    @Throws(DesmigException::class)override fun `visitView`(`visitId`: kotlin.String): VisitView {
+            return FfiConverterTypeVisitView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_visit_view(
+        it,
+        
+        FfiConverterString.lower(`visitId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
     @Throws(DesmigException::class)override fun `visitsToVerify`(`limit`: kotlin.UInt): List<VisitToVerify> {
             return FfiConverterSequenceTypeVisitToVerify.lift(
     callWithHandle {
@@ -3127,6 +3159,64 @@ public object FfiConverterTypeAnswerCheck: FfiConverterRustBuffer<AnswerCheck> {
             FfiConverterSequenceString.write(value.`visibleItems`, buf)
             FfiConverterSequenceTypeFieldError.write(value.`problems`, buf)
             FfiConverterUByte.write(value.`completeness`, buf)
+    }
+}
+
+
+
+data class AnswerLine (
+    var `itemId`: kotlin.String
+    , 
+    var `label`: Text
+    , 
+    var `kind`: ItemKind
+    , 
+    var `yes`: kotlin.Boolean?
+    , 
+    var `choices`: List<Text>
+    , 
+    var `value`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAnswerLine: FfiConverterRustBuffer<AnswerLine> {
+    override fun read(buf: ByteBuffer): AnswerLine {
+        return AnswerLine(
+            FfiConverterString.read(buf),
+            FfiConverterTypeText.read(buf),
+            FfiConverterTypeItemKind.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterSequenceTypeText.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AnswerLine) = (
+            FfiConverterString.allocationSize(value.`itemId`) +
+            FfiConverterTypeText.allocationSize(value.`label`) +
+            FfiConverterTypeItemKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`yes`) +
+            FfiConverterSequenceTypeText.allocationSize(value.`choices`) +
+            FfiConverterOptionalString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: AnswerLine, buf: ByteBuffer) {
+            FfiConverterString.write(value.`itemId`, buf)
+            FfiConverterTypeText.write(value.`label`, buf)
+            FfiConverterTypeItemKind.write(value.`kind`, buf)
+            FfiConverterOptionalBoolean.write(value.`yes`, buf)
+            FfiConverterSequenceTypeText.write(value.`choices`, buf)
+            FfiConverterOptionalString.write(value.`value`, buf)
     }
 }
 
@@ -5494,6 +5584,134 @@ public object FfiConverterTypeVisitToVerify: FfiConverterRustBuffer<VisitToVerif
 
 
 
+data class VisitView (
+    var `visitId`: kotlin.String
+    , 
+    var `beneficiaryId`: kotlin.String
+    , 
+    var `beneficiaryName`: kotlin.String
+    , 
+    var `villageCode`: kotlin.String
+    , 
+    var `villageName`: kotlin.String
+    , 
+    var `templateTitle`: Text
+    , 
+    var `templateVersion`: kotlin.UInt
+    , 
+    var `facilitatorId`: kotlin.String
+    , 
+    var `statusKey`: kotlin.String
+    , 
+    var `startedAt`: kotlin.Long
+    , 
+    var `endedAt`: kotlin.Long?
+    , 
+    var `completeness`: kotlin.UByte
+    , 
+    var `location`: GeoPoint?
+    , 
+    var `notes`: kotlin.String?
+    , 
+    var `answers`: List<AnswerLine>
+    , 
+    var `verifiedBy`: kotlin.String?
+    , 
+    var `verifiedAt`: kotlin.Long?
+    , 
+    var `amends`: kotlin.String?
+    , 
+    var `canVerify`: kotlin.Boolean
+    , 
+    var `canAmend`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVisitView: FfiConverterRustBuffer<VisitView> {
+    override fun read(buf: ByteBuffer): VisitView {
+        return VisitView(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeText.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterOptionalTypeGeoPoint.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeAnswerLine.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VisitView) = (
+            FfiConverterString.allocationSize(value.`visitId`) +
+            FfiConverterString.allocationSize(value.`beneficiaryId`) +
+            FfiConverterString.allocationSize(value.`beneficiaryName`) +
+            FfiConverterString.allocationSize(value.`villageCode`) +
+            FfiConverterString.allocationSize(value.`villageName`) +
+            FfiConverterTypeText.allocationSize(value.`templateTitle`) +
+            FfiConverterUInt.allocationSize(value.`templateVersion`) +
+            FfiConverterString.allocationSize(value.`facilitatorId`) +
+            FfiConverterString.allocationSize(value.`statusKey`) +
+            FfiConverterLong.allocationSize(value.`startedAt`) +
+            FfiConverterOptionalLong.allocationSize(value.`endedAt`) +
+            FfiConverterUByte.allocationSize(value.`completeness`) +
+            FfiConverterOptionalTypeGeoPoint.allocationSize(value.`location`) +
+            FfiConverterOptionalString.allocationSize(value.`notes`) +
+            FfiConverterSequenceTypeAnswerLine.allocationSize(value.`answers`) +
+            FfiConverterOptionalString.allocationSize(value.`verifiedBy`) +
+            FfiConverterOptionalLong.allocationSize(value.`verifiedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`amends`) +
+            FfiConverterBoolean.allocationSize(value.`canVerify`) +
+            FfiConverterBoolean.allocationSize(value.`canAmend`)
+    )
+
+    override fun write(value: VisitView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`visitId`, buf)
+            FfiConverterString.write(value.`beneficiaryId`, buf)
+            FfiConverterString.write(value.`beneficiaryName`, buf)
+            FfiConverterString.write(value.`villageCode`, buf)
+            FfiConverterString.write(value.`villageName`, buf)
+            FfiConverterTypeText.write(value.`templateTitle`, buf)
+            FfiConverterUInt.write(value.`templateVersion`, buf)
+            FfiConverterString.write(value.`facilitatorId`, buf)
+            FfiConverterString.write(value.`statusKey`, buf)
+            FfiConverterLong.write(value.`startedAt`, buf)
+            FfiConverterOptionalLong.write(value.`endedAt`, buf)
+            FfiConverterUByte.write(value.`completeness`, buf)
+            FfiConverterOptionalTypeGeoPoint.write(value.`location`, buf)
+            FfiConverterOptionalString.write(value.`notes`, buf)
+            FfiConverterSequenceTypeAnswerLine.write(value.`answers`, buf)
+            FfiConverterOptionalString.write(value.`verifiedBy`, buf)
+            FfiConverterOptionalLong.write(value.`verifiedAt`, buf)
+            FfiConverterOptionalString.write(value.`amends`, buf)
+            FfiConverterBoolean.write(value.`canVerify`, buf)
+            FfiConverterBoolean.write(value.`canAmend`, buf)
+    }
+}
+
+
+
 data class WorkerStatus (
     var `beneficiary`: Beneficiary
     , 
@@ -7435,6 +7653,38 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -7805,6 +8055,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAnswerLine: FfiConverterRustBuffer<List<AnswerLine>> {
+    override fun read(buf: ByteBuffer): List<AnswerLine> {
+        val len = buf.getInt()
+        return List<AnswerLine>(len) {
+            FfiConverterTypeAnswerLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AnswerLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAnswerLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AnswerLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAnswerLine.write(it, buf)
         }
     }
 }
@@ -8309,6 +8587,34 @@ public object FfiConverterSequenceTypeStatusCard: FfiConverterRustBuffer<List<St
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStatusCard.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeText: FfiConverterRustBuffer<List<Text>> {
+    override fun read(buf: ByteBuffer): List<Text> {
+        val len = buf.getInt()
+        return List<Text>(len) {
+            FfiConverterTypeText.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Text>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeText.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Text>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeText.write(it, buf)
         }
     }
 }
