@@ -19,6 +19,7 @@ final class FacilitatorNavigator: ObservableObject {
 struct BeneficiaryListView: View {
     let store: FieldStore
     @EnvironmentObject private var sync: SyncViewModel
+    @EnvironmentObject private var navigator: FacilitatorNavigator
     @StateObject private var model: BeneficiaryListViewModel
     @State private var query = ""
     @State private var searchTask: Task<Void, Never>?
@@ -112,7 +113,12 @@ struct BeneficiaryListView: View {
             case .newVisit(let beneficiaryId, let templateId):
                 VisitFormView(store: store, start: .new(beneficiaryId: beneficiaryId, templateId: templateId))
             case .visit(let visit):
-                VisitFormView(store: store, start: .existing(visit))
+                if visit.status == .completed {
+                    // A completed visit opens read-only, with amend when the core offers it.
+                    VisitDetailView(store: store, visitId: visit.id) { draft in navigator.path.append(.visit(draft)) }
+                } else {
+                    VisitFormView(store: store, start: .existing(visit))
+                }
             }
         }
         .refreshable { await model.load() }

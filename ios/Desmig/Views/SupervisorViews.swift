@@ -45,12 +45,9 @@ struct VisitsToVerifyView: View {
             }
             ForEach(model.state.toVerify, id: \.visit.id) { item in
                 NavigationLink {
-                    VisitFormView(store: session.session.store, start: .existing(item.visit))
-                        .toolbar {
-                            ToolbarItem(placement: .confirmationAction) {
-                                Button("verify_action") { Task { await model.verify(item.visit.id) } }
-                            }
-                        }
+                    // Read before it is verified: the answers with their labels, notes, place.
+                    VisitDetailView(store: session.session.store, visitId: item.visit.id)
+                        .onDisappear { Task { await model.load() } }
                 } label: {
                     VStack(alignment: .leading, spacing: 2) {
                         Text(item.beneficiaryName)
@@ -62,10 +59,6 @@ struct VisitsToVerifyView: View {
                         .font(.caption)
                         .foregroundStyle(.secondary)
                     }
-                }
-                .swipeActions {
-                    Button("verify_action") { Task { await model.verify(item.visit.id) } }
-                        .tint(.green)
                 }
             }
         }

@@ -4,6 +4,7 @@ import id.go.kemnaker.desmig.core.Conflict
 import id.go.kemnaker.desmig.core.DueFollowUp
 import id.go.kemnaker.desmig.core.FieldStore
 import id.go.kemnaker.desmig.core.Resolution
+import id.go.kemnaker.desmig.core.Text
 import id.go.kemnaker.desmig.core.VillageIndicators
 import id.go.kemnaker.desmig.core.VillageOverview
 import id.go.kemnaker.desmig.core.VisitToVerify
@@ -47,6 +48,8 @@ data class SupervisorState(
     val villages: List<VillageOverview> = emptyList(),
     val toVerify: List<VisitToVerify> = emptyList(),
     val conflicts: List<Conflict> = emptyList(),
+    /** Checklist titles by template id, so the list of visits to verify names each checklist. */
+    val templateTitles: Map<String, Text> = emptyMap(),
     val error: UiMessage? = null,
 )
 
@@ -54,7 +57,10 @@ data class SupervisorState(
 class SupervisorModel(private val store: FieldStore) : StateHolder<SupervisorState>(SupervisorState(store.thisMonth())) {
     fun load() {
         attempt { Triple(store.teamOverview(state.month), store.visitsToVerify(200u), store.conflicts(false)) }
-            .onSuccess { (villages, visits, conflicts) -> update { it.copy(villages = villages, toVerify = visits, conflicts = conflicts, error = null) } }
+            .onSuccess { (villages, visits, conflicts) ->
+                val titles = store.templates().associate { it.id to it.title }
+                update { it.copy(villages = villages, toVerify = visits, conflicts = conflicts, templateTitles = titles, error = null) }
+            }
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
     }
 

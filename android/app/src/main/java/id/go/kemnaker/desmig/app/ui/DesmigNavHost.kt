@@ -32,6 +32,7 @@ import id.go.kemnaker.desmig.app.ui.screens.SupervisorRoute
 import id.go.kemnaker.desmig.app.ui.screens.SyncRoute
 import id.go.kemnaker.desmig.app.ui.screens.TrainingFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.VillageRoute
+import id.go.kemnaker.desmig.app.ui.screens.VisitDetailRoute
 import id.go.kemnaker.desmig.app.ui.screens.VisitFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.WorkerStatusRoute
 import id.go.kemnaker.desmig.state.AppSession
@@ -62,6 +63,7 @@ object Routes {
     const val REGISTER = "register?village={village}&edit={edit}&familyOf={familyOf}"
     const val NEW_VISIT = "visit/new/{beneficiary}/{template}"
     const val OPEN_VISIT = "visit/open/{beneficiary}/{visit}"
+    const val VIEW_VISIT = "visit/view/{visit}"
     const val VILLAGE = "village/{code}?name={name}"
     const val NEW_TRAINING = "beneficiary/{id}/training/new"
     const val NEW_CAPITAL = "beneficiary/{id}/capital/new/{source}"
@@ -71,6 +73,7 @@ object Routes {
     fun beneficiary(id: String) = "beneficiary/${Uri.encode(id)}"
     fun newVisit(beneficiaryId: String, templateId: String) = "visit/new/${Uri.encode(beneficiaryId)}/${Uri.encode(templateId)}"
     fun openVisit(beneficiaryId: String, visitId: String) = "visit/open/${Uri.encode(beneficiaryId)}/${Uri.encode(visitId)}"
+    fun viewVisit(visitId: String) = "visit/view/${Uri.encode(visitId)}"
     fun newTraining(id: String) = "beneficiary/${Uri.encode(id)}/training/new"
     fun newCapital(id: String, source: CapitalSource) = "beneficiary/${Uri.encode(id)}/capital/new/${source.name}"
     fun newBusiness(id: String) = "beneficiary/${Uri.encode(id)}/business/new"
@@ -152,7 +155,8 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
                 onEdit = { villageCode -> navController.navigate(Routes.register(villageCode, edit = id)) },
                 onRegisterFamily = { villageCode -> navController.navigate(Routes.register(villageCode, familyOf = id)) },
                 onNewVisit = { templateId -> navController.navigate(Routes.newVisit(id, templateId)) },
-                onOpenVisit = { visitId -> navController.navigate(Routes.openVisit(id, visitId)) },
+                // Opened as it is read (a completed visit read-only, with amend); a draft continues from there.
+                onOpenVisit = { visitId -> navController.navigate(Routes.viewVisit(visitId)) },
                 onSync = openSync,
                 onAddTraining = { navController.navigate(Routes.newTraining(id)) },
                 onAddCapital = { source -> navController.navigate(Routes.newCapital(id, source)) },
@@ -220,6 +224,14 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
                 onBack = back,
             )
         }
+        composable(Routes.VIEW_VISIT, arguments = listOf(navArgument("visit") { type = NavType.StringType })) { entry ->
+            VisitDetailRoute(
+                session = session,
+                visitId = entry.arg("visit").orEmpty(),
+                onBack = back,
+                onEditDraft = { beneficiaryId, visitId -> navController.navigate(Routes.openVisit(beneficiaryId, visitId)) },
+            )
+        }
         composable(
             Routes.VILLAGE,
             arguments = listOf(navArgument("code") { type = NavType.StringType }, optionalString("name")),
@@ -242,7 +254,13 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
 
         // Supervisor: team overview, visits to verify, conflicts.
         composable(Routes.SUPERVISOR) {
-            SupervisorRoute(session = session, onOpenBeneficiary = openBeneficiary, onSync = openSync, onSignOut = signOut)
+            SupervisorRoute(
+                session = session,
+                onOpenBeneficiary = openBeneficiary,
+                onOpenVisit = { visitId -> navController.navigate(Routes.viewVisit(visitId)) },
+                onSync = openSync,
+                onSignOut = signOut,
+            )
         }
 
         // Every role.

@@ -31,7 +31,13 @@ import id.go.kemnaker.desmig.state.SupervisorState
 
 /** The supervisor's home: one holder, three tabs (team overview, visits to verify, conflicts). */
 @Composable
-fun SupervisorRoute(session: AppSession, onOpenBeneficiary: (String) -> Unit, onSync: () -> Unit, onSignOut: () -> Unit) {
+fun SupervisorRoute(
+    session: AppSession,
+    onOpenBeneficiary: (String) -> Unit,
+    onOpenVisit: (String) -> Unit,
+    onSync: () -> Unit,
+    onSignOut: () -> Unit,
+) {
     val model = rememberHolder("supervisor") { SupervisorModel(session.store) } ?: return LoadingBox()
     val state by model.observe()
     val actions = rememberActions()
@@ -41,7 +47,8 @@ fun SupervisorRoute(session: AppSession, onOpenBeneficiary: (String) -> Unit, on
         state = state,
         tab = tab,
         onTab = { tab = it },
-        onVerify = { visitId -> actions.io { model.verify(visitId) } },
+        // A visit is verified from the visit itself, opened (VisitDetailScreen): never unseen.
+        onOpenVisit = onOpenVisit,
         onResolve = { conflictId, resolution -> actions.io { model.resolve(conflictId, resolution) } },
         onOpenBeneficiary = onOpenBeneficiary,
         onSync = onSync,
@@ -54,7 +61,7 @@ fun SupervisorScreen(
     state: SupervisorState,
     tab: Int,
     onTab: (Int) -> Unit,
-    onVerify: (visitId: String) -> Unit,
+    onOpenVisit: (visitId: String) -> Unit,
     onResolve: (conflictId: String, resolution: Resolution) -> Unit,
     onOpenBeneficiary: (String) -> Unit,
     onSync: () -> Unit,
@@ -70,7 +77,7 @@ fun SupervisorScreen(
             ErrorBanner(state.error)
             when (tab) {
                 0 -> TeamOverviewScreen(state)
-                1 -> VisitsToVerifyScreen(state, onVerify = onVerify, onOpenBeneficiary = onOpenBeneficiary)
+                1 -> VisitsToVerifyScreen(state, onOpenVisit = onOpenVisit)
                 else -> ConflictsScreen(state, onResolve = onResolve, onOpenBeneficiary = onOpenBeneficiary)
             }
         }

@@ -46,6 +46,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.text.input.KeyboardType
@@ -247,6 +248,9 @@ fun VisitFormScreen(
     }
 }
 
+/** The test tag of a checklist item's field (its label, answer and problems). */
+fun checklistItemTag(itemId: String): String = "checklist_item:$itemId"
+
 /** One checklist item, drawn by its kind. Labels in the device language (Indonesian by default). */
 @Composable
 private fun ChecklistItemField(
@@ -256,7 +260,8 @@ private fun ChecklistItemField(
     enabled: Boolean,
     onAnswer: (AnswerValue?) -> Unit,
 ) {
-    Column(verticalArrangement = Arrangement.spacedBy(6.dp)) {
+    // Tagged by the item's id: every yes/no item has the same "Ya" and "Tidak" (UI tests find an item's own).
+    Column(Modifier.testTag(checklistItemTag(item.id)), verticalArrangement = Arrangement.spacedBy(6.dp)) {
         Text(
             item.label.localized() + if (item.required) " *" else "",
             style = MaterialTheme.typography.titleSmall,

@@ -15,29 +15,31 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
+import id.go.kemnaker.desmig.app.ui.localized
 import id.go.kemnaker.desmig.state.SupervisorState
 
-/** Completed visits of the team waiting for the supervisor's verification. */
+/** Completed visits of the team waiting for the supervisor: each opens, to be read before it is verified. */
 @Composable
-fun VisitsToVerifyScreen(state: SupervisorState, onVerify: (visitId: String) -> Unit, onOpenBeneficiary: (String) -> Unit) {
+fun VisitsToVerifyScreen(state: SupervisorState, onOpenVisit: (visitId: String) -> Unit) {
+    val villageNames = state.villages.associate { it.villageCode to it.villageName }
     LazyColumn(Modifier.fillMaxSize(), contentPadding = PaddingValues(vertical = 8.dp)) {
         if (state.toVerify.isEmpty()) item { ListItem(headlineContent = { Text(stringResource(R.string.supervisor_nothing_to_verify)) }) }
         items(state.toVerify, key = { it.visit.id }) { v ->
             ListItem(
                 headlineContent = { Text(v.beneficiaryName) },
-                overlineContent = { Text(v.villageCode) },
+                overlineContent = { Text(villageNames[v.villageCode] ?: v.villageCode) },
                 supportingContent = {
                     Text(
                         stringResource(
                             R.string.supervisor_visit_line,
-                            v.visit.templateId,
+                            state.templateTitles[v.visit.templateId]?.localized() ?: v.visit.templateId,
                             formatTimestamp(v.visit.startedAt),
                             v.visit.completeness.toInt(),
                         ),
                     )
                 },
-                trailingContent = { Button(onClick = { onVerify(v.visit.id) }) { Text(stringResource(R.string.supervisor_verify)) } },
-                modifier = Modifier.clickable { onOpenBeneficiary(v.visit.beneficiaryId) },
+                trailingContent = { Button(onClick = { onOpenVisit(v.visit.id) }) { Text(stringResource(R.string.supervisor_open_visit)) } },
+                modifier = Modifier.clickable { onOpenVisit(v.visit.id) },
             )
             HorizontalDivider()
         }
