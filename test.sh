@@ -5,7 +5,8 @@
 #   3. the generated Kotlin/Swift bindings are up to date with the Rust library;
 #   4. the Android app's Compose screens compile for the desktop and render to PNG;
 #   5. the Android app's platform-free Kotlin (bindings + state holders) on the desktop JVM,
-#      through JNA, syncing against the real sync-server binary (Maven, JUnit 5).
+#      through JNA, syncing against the real sync-server binary (Maven, JUnit 5);
+#   6. the Compose screens driven headless (Compose Multiplatform UI tests) over the real core.
 # Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -50,9 +51,13 @@ scripts/render-screens.sh
 echo "== Kotlin on the JVM (android/shared)"
 cargo build -p desmig-sync-server --locked
 (cd android/shared && mvn -B -q -Dstyle.color=never test)
+
+echo "== Android screens driven headless (Compose UI tests, real state holders and core)"
+# prepare.py already ran (render-screens.sh): its generated sources are in target/, so no `clean`.
+(cd android/screenshots && mvn -B -q -Dstyle.color=never test)
 echo
 passed=0; failed=0
-for report in android/shared/target/surefire-reports/TEST-*.xml; do
+for report in android/shared/target/surefire-reports/TEST-*.xml android/screenshots/target/surefire-reports/TEST-*.xml; do
   tests=$(grep -o 'tests="[0-9]*"' "$report" | head -1 | tr -dc 0-9)
   bad=$(( $(grep -o 'failures="[0-9]*"' "$report" | head -1 | tr -dc 0-9) + $(grep -o 'errors="[0-9]*"' "$report" | head -1 | tr -dc 0-9) ))
   passed=$((passed + tests - bad)); failed=$((failed + bad))
