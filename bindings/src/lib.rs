@@ -303,6 +303,11 @@ impl FieldStore {
     }
 
     /// A village's indicators; visits are counted in `month` (`YYYY-MM`).
+    /// Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
+    pub fn scope_indicators(&self, month: String) -> Result<desmig_core::query::VillageIndicators> {
+        Ok(self.inner.scope_indicators(records::month_in(&month)?)?)
+    }
+
     pub fn village_indicators(&self, village_code: String, month: String) -> Result<desmig_core::query::VillageIndicators> {
         Ok(self.inner.village_indicators(&village_code, month_in(&month)?)?)
     }

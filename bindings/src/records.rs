@@ -10,7 +10,7 @@ use desmig_core::field::BeneficiaryInput;
 use desmig_core::model::{self as m, GeoPoint, StageChange};
 use desmig_core::outbox::OutboxCounts;
 use desmig_core::present::{AnswerLine, CardAction, CardKind, CardLine, StatusCard, VisitView};
-use desmig_core::query::{BeneficiarySummary, VillageIndicators, VillageOverview};
+use desmig_core::query::{BeneficiarySummary, CapitalBySource, VillageIndicators, VillageOverview};
 use desmig_core::region::Region;
 use desmig_core::scope::Identity;
 use desmig_core::sync::{SyncProgress, SyncReport};
@@ -100,6 +100,14 @@ pub struct VillageIndicators {
     pub businesses_selling_beyond_village: u64,
     pub businesses_exporting: u64,
     pub sales_revenue_this_month: i64,
+    pub capital_by_source: Vec<CapitalBySource>,
+}
+
+#[uniffi::remote(Record)]
+pub struct CapitalBySource {
+    pub source: m::CapitalSource,
+    pub count: u64,
+    pub rupiah: i64,
 }
 
 #[uniffi::remote(Enum)]

@@ -70,7 +70,7 @@ pub struct DueFollowUp {
     pub days_overdue: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct VillageIndicators {
     pub beneficiaries: u64,
     /// Beneficiaries with at least one completed training.
@@ -89,6 +89,44 @@ pub struct VillageIndicators {
     pub businesses_exporting: u64,
     /// Whole rupiah of product sales in the month.
     pub sales_revenue_this_month: i64,
+    /// Capital that reached people, by source (KUR, the programme's incentive, village funds, …),
+    /// sources with none left out.
+    pub capital_by_source: Vec<CapitalBySource>,
+}
+
+/// Capital disbursed from one source: how many applications, how many rupiah.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapitalBySource {
+    pub source: CapitalSource,
+    pub count: u64,
+    /// Whole rupiah.
+    pub rupiah: i64,
+}
+
+impl VillageIndicators {
+    /// Adds another village's indicators into these (a district's, or a supervisor's, total).
+    pub fn add(&mut self, o: &VillageIndicators) {
+        self.beneficiaries += o.beneficiaries;
+        self.trained += o.trained;
+        self.prakerja_incentive_received += o.prakerja_incentive_received;
+        self.capital_disbursed_count += o.capital_disbursed_count;
+        self.capital_disbursed_rupiah += o.capital_disbursed_rupiah;
+        self.running_businesses += o.running_businesses;
+        self.visits_this_month += o.visits_this_month;
+        self.businesses_selling_beyond_village += o.businesses_selling_beyond_village;
+        self.businesses_exporting += o.businesses_exporting;
+        self.sales_revenue_this_month += o.sales_revenue_this_month;
+        for c in &o.capital_by_source {
+            match self.capital_by_source.iter_mut().find(|x| x.source == c.source) {
+                Some(x) => {
+                    x.count += c.count;
+                    x.rupiah += c.rupiah;
+                }
+                None => self.capital_by_source.push(c.clone()),
+            }
+        }
+        self.capital_by_source.sort_by_key(|c| c.source as u8);
+    }
 }
 
 /// Turns what a user typed into an FTS5 query: each word a quoted prefix, all words required.
@@ -262,6 +300,21 @@ impl FieldStore {
                      WHERE b.village_code = ?1 AND v.status = 'completed' AND v.started_at >= ?2 AND v.started_at < ?3",
                 )?
                 .query_row(rusqlite::params![village_code, from, to], |r| r.get(0))?;
+            let mut by_source: Vec<CapitalBySource> = c
+                .prepare_cached(
+                    "SELECT x.doc ->> '$.source', count(*), coalesce(sum(x.amount_disbursed), 0) FROM capital_application x
+                     JOIN beneficiary b ON b.id = x.beneficiary_id
+                     WHERE b.village_code = ?1 AND x.stage IN ('disbursed', 'repaying', 'repaid', 'used') GROUP BY 1",
+                )?
+                .query_map([village_code], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter_map(|(source, count, rupiah)| {
+                    let source = serde_json::from_value(serde_json::Value::String(source)).ok()?;
+                    Some(CapitalBySource { source, count: count as u64, rupiah })
+                })
+                .collect();
+            by_source.sort_by_key(|c| c.source as u8);
             let (first, next) = (month.first_day().to_string(), month.first_day().first_of_next_month().to_string());
             let revenue: i64 = c
                 .prepare_cached(
@@ -295,6 +348,7 @@ impl FieldStore {
                      WHERE b.village_code = ?1 AND s.market = 'export'",
                 )?,
                 sales_revenue_this_month: revenue,
+                capital_by_source: by_source,
             })
         })
     }
@@ -448,6 +502,16 @@ impl FieldStore {
                 })
             })
             .collect()
+    }
+
+    /// Every village in scope added up for `month`: a supervisor's district total (an admin's, or
+    /// a facilitator's villages').
+    pub fn scope_indicators(&self, month: Month) -> Result<VillageIndicators> {
+        let mut total = VillageIndicators::default();
+        for v in self.villages_in_scope()? {
+            total.add(&self.village_indicators(&v.code, month)?);
+        }
+        Ok(total)
     }
 
     /// A returning worker's own status: Prakerja, trainings, each capital application and where it

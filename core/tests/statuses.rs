@@ -217,10 +217,26 @@ fn a_village_fund_grant_is_used_and_reported_never_repaid() {
     let loan = CapitalApplication { stage: CapitalStage::Used, ..kur(&b.id, 1_000_000) };
     assert!(field_codes(&dev.store.save_capital_application(loan, None).unwrap_err())
         .contains(&("stage".to_string(), "not_applicable".to_string())));
+    let month = desmig_core::date::Month::parse("2026-11").unwrap();
+    let shown = dev.store.village_indicators(VILLAGE, month).unwrap();
+    assert_eq!(shown.capital_disbursed_count, 1);
     assert_eq!(
-        dev.store.village_indicators(VILLAGE, desmig_core::date::Month::parse("2026-11").unwrap()).unwrap().capital_disbursed_count,
-        1
+        shown.capital_by_source,
+        [desmig_core::query::CapitalBySource { source: CapitalSource::VillageFund, count: 1, rupiah: 3_000_000 }]
     );
+    // A KUR loan disbursed too: by source, each its own line; the scope's total adds them up.
+    let loan = CapitalApplication {
+        stage: CapitalStage::Disbursed,
+        amount_approved: Some(8_000_000),
+        amount_disbursed: Some(8_000_000),
+        disbursed_on: Some(d("2026-11-26")),
+        ..kur(&b.id, 8_000_000)
+    };
+    dev.store.save_capital_application(loan, None).unwrap();
+    let total = dev.store.scope_indicators(month).unwrap();
+    let sources: Vec<(CapitalSource, u64, i64)> = total.capital_by_source.iter().map(|c| (c.source, c.count, c.rupiah)).collect();
+    assert_eq!(sources, [(CapitalSource::Kur, 1, 8_000_000), (CapitalSource::VillageFund, 1, 3_000_000)]);
+    assert_eq!((total.capital_disbursed_count, total.capital_disbursed_rupiah), (2, 11_000_000));
 }
 
 #[test]

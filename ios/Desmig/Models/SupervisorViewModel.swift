@@ -4,6 +4,8 @@ import DesmigCore
 struct SupervisorState: Equatable {
     var month = ""
     var villages: [VillageOverview] = []
+    /// Every village in scope added up: the district's total.
+    var total: VillageIndicators?
     var toVerify: [VisitToVerify] = []
     var conflicts: [Conflict] = []
     /// The checklists, to name each visit by its checklist's title.
@@ -24,19 +26,21 @@ final class SupervisorViewModel: ObservableObject {
     func load() async {
         let store = self.store
         do {
-            let (month, villages, visits, conflicts, templates) = try await Core.run {
-                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate]) in
+            let (month, villages, visits, conflicts, templates, total) = try await Core.run {
+                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate], VillageIndicators) in
                 let current = store.thisMonth()
                 return try (
                     current,
                     store.teamOverview(month: current),
                     store.visitsToVerify(limit: 200),
                     store.conflicts(includeResolved: false),
-                    store.templates()
+                    store.templates(),
+                    store.scopeIndicators(month: current)
                 )
             }
             state.month = month
             state.villages = villages
+            state.total = total
             state.toVerify = visits
             state.conflicts = conflicts
             state.templates = templates

@@ -13,6 +13,13 @@ struct TeamOverviewView: View {
             if model.state.villages.isEmpty && model.state.error == nil {
                 EmptyRow("team_none")
             }
+            if let total = model.state.total {
+                Section {
+                    IndicatorRows(indicators: total)
+                } header: {
+                    Text("supervisor_total")
+                }
+            }
             ForEach(model.state.villages, id: \.villageCode) { village in
                 Section {
                     if village.visitsToVerify > 0 {

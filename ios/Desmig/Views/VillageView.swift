@@ -65,6 +65,10 @@ struct IndicatorRows: View {
         ValueRow("indicator_selling_beyond_village", String(indicators.businessesSellingBeyondVillage))
         ValueRow("indicator_exporting", String(indicators.businessesExporting))
         ValueRow("indicator_sales_this_month", Format.rupiah(indicators.salesRevenueThisMonth))
+        // Capital that reached people, source by source: count and rupiah.
+        ForEach(indicators.capitalBySource, id: \.source) { c in
+            ValueRow(LocalizedStringKey(c.source.label), "\(c.count) · \(Format.rupiah(c.rupiah))")
+        }
     }
 }
 

@@ -753,6 +753,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func saveVisitDraft(visitId: String, answers: [String: AnswerValue], notes: String?, location: GeoPoint?) throws  -> Visit
     
     /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
+     */
+    func scopeIndicators(month: String) throws  -> VillageIndicators
+    
+    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     func searchBeneficiaries(text: String, limit: UInt32) throws  -> [BeneficiarySummary]
@@ -811,9 +817,6 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     
     func verifyVisit(visitId: String) throws  -> Visit
     
-    /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     */
     func villageIndicators(villageCode: String, month: String) throws  -> VillageIndicators
     
     /**
@@ -1209,6 +1212,20 @@ open func saveVisitDraft(visitId: String, answers: [String: AnswerValue], notes:
 }
     
     /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
+     */
+open func scopeIndicators(month: String)throws  -> VillageIndicators  {
+    return try  FfiConverterTypeVillageIndicators_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_scope_indicators(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(month),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
 open func searchBeneficiaries(text: String, limit: UInt32)throws  -> [BeneficiarySummary]  {
@@ -1371,9 +1388,6 @@ open func verifyVisit(visitId: String)throws  -> Visit  {
 })
 }
     
-    /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     */
 open func villageIndicators(villageCode: String, month: String)throws  -> VillageIndicators  {
     return try  FfiConverterTypeVillageIndicators_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
         uniffiCallStatus in
@@ -2522,6 +2536,64 @@ public func FfiConverterTypeCapitalApplication_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeCapitalApplication_lower(_ value: CapitalApplication) -> RustBuffer {
     return FfiConverterTypeCapitalApplication.lower(value)
+}
+
+
+public struct CapitalBySource: Equatable, Hashable {
+    public var source: CapitalSource
+    public var count: UInt64
+    public var rupiah: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(source: CapitalSource, count: UInt64, rupiah: Int64) {
+        self.source = source
+        self.count = count
+        self.rupiah = rupiah
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CapitalBySource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCapitalBySource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CapitalBySource {
+        return
+            try CapitalBySource(
+                source: FfiConverterTypeCapitalSource.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                rupiah: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CapitalBySource, into buf: inout [UInt8]) {
+        FfiConverterTypeCapitalSource.write(value.source, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterInt64.write(value.rupiah, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCapitalBySource_lift(_ buf: RustBuffer) throws -> CapitalBySource {
+    return try FfiConverterTypeCapitalBySource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCapitalBySource_lower(_ value: CapitalBySource) -> RustBuffer {
+    return FfiConverterTypeCapitalBySource.lower(value)
 }
 
 
@@ -4324,10 +4396,11 @@ public struct VillageIndicators: Equatable, Hashable {
     public var businessesSellingBeyondVillage: UInt64
     public var businessesExporting: UInt64
     public var salesRevenueThisMonth: Int64
+    public var capitalBySource: [CapitalBySource]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(beneficiaries: UInt64, trained: UInt64, prakerjaIncentiveReceived: UInt64, capitalDisbursedCount: UInt64, capitalDisbursedRupiah: Int64, runningBusinesses: UInt64, visitsThisMonth: UInt64, businessesSellingBeyondVillage: UInt64, businessesExporting: UInt64, salesRevenueThisMonth: Int64) {
+    public init(beneficiaries: UInt64, trained: UInt64, prakerjaIncentiveReceived: UInt64, capitalDisbursedCount: UInt64, capitalDisbursedRupiah: Int64, runningBusinesses: UInt64, visitsThisMonth: UInt64, businessesSellingBeyondVillage: UInt64, businessesExporting: UInt64, salesRevenueThisMonth: Int64, capitalBySource: [CapitalBySource]) {
         self.beneficiaries = beneficiaries
         self.trained = trained
         self.prakerjaIncentiveReceived = prakerjaIncentiveReceived
@@ -4338,6 +4411,7 @@ public struct VillageIndicators: Equatable, Hashable {
         self.businessesSellingBeyondVillage = businessesSellingBeyondVillage
         self.businessesExporting = businessesExporting
         self.salesRevenueThisMonth = salesRevenueThisMonth
+        self.capitalBySource = capitalBySource
     }
 
     
@@ -4365,7 +4439,8 @@ public struct FfiConverterTypeVillageIndicators: FfiConverterRustBuffer {
                 visitsThisMonth: FfiConverterUInt64.read(from: &buf), 
                 businessesSellingBeyondVillage: FfiConverterUInt64.read(from: &buf), 
                 businessesExporting: FfiConverterUInt64.read(from: &buf), 
-                salesRevenueThisMonth: FfiConverterInt64.read(from: &buf)
+                salesRevenueThisMonth: FfiConverterInt64.read(from: &buf), 
+                capitalBySource: FfiConverterSequenceTypeCapitalBySource.read(from: &buf)
         )
     }
 
@@ -4380,6 +4455,7 @@ public struct FfiConverterTypeVillageIndicators: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.businessesSellingBeyondVillage, into: &buf)
         FfiConverterUInt64.write(value.businessesExporting, into: &buf)
         FfiConverterInt64.write(value.salesRevenueThisMonth, into: &buf)
+        FfiConverterSequenceTypeCapitalBySource.write(value.capitalBySource, into: &buf)
     }
 }
 
@@ -8009,6 +8085,31 @@ fileprivate struct FfiConverterSequenceTypeCapitalApplication: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCapitalBySource: FfiConverterRustBuffer {
+    typealias SwiftType = [CapitalBySource]
+
+    public static func write(_ value: [CapitalBySource], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCapitalBySource.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CapitalBySource] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CapitalBySource]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCapitalBySource.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCapitalProgress: FfiConverterRustBuffer {
     typealias SwiftType = [CapitalProgress]
 
@@ -8843,6 +8944,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_save_visit_draft() != 35441) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_desmig_checksum_method_fieldstore_scope_indicators() != 12048) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_desmig_checksum_method_fieldstore_search_beneficiaries() != 38410) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8882,7 +8986,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_verify_visit() != 35548) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_desmig_checksum_method_fieldstore_village_indicators() != 30120) {
+    if (uniffi_desmig_checksum_method_fieldstore_village_indicators() != 24621) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_villages() != 38718) {

@@ -399,6 +399,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_save_training(uint64_t ptr, RustBu
 RustBuffer uniffi_desmig_fn_method_fieldstore_save_visit_draft(uint64_t ptr, RustBuffer visit_id, RustBuffer answers, RustBuffer notes, RustBuffer location, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SCOPE_INDICATORS
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SCOPE_INDICATORS
+RustBuffer uniffi_desmig_fn_method_fieldstore_scope_indicators(uint64_t ptr, RustBuffer month, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SEARCH_BENEFICIARIES
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SEARCH_BENEFICIARIES
 RustBuffer uniffi_desmig_fn_method_fieldstore_search_beneficiaries(uint64_t ptr, RustBuffer text, uint32_t limit, RustCallStatus *_Nonnull out_status
@@ -971,6 +976,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_save_training(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_VISIT_DRAFT
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_VISIT_DRAFT
 uint16_t uniffi_desmig_checksum_method_fieldstore_save_visit_draft(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SCOPE_INDICATORS
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SCOPE_INDICATORS
+uint16_t uniffi_desmig_checksum_method_fieldstore_scope_indicators(void
     
 );
 #endif

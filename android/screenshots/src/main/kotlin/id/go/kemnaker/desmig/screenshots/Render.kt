@@ -43,6 +43,7 @@ import id.go.kemnaker.desmig.app.ui.screens.WorkerStatusScreen
 import id.go.kemnaker.desmig.core.Beneficiary
 import id.go.kemnaker.desmig.core.CapitalApplication
 import id.go.kemnaker.desmig.core.CapitalProgress
+import id.go.kemnaker.desmig.core.CapitalBySource
 import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.core.CapitalStage
 import id.go.kemnaker.desmig.core.ConsentMethod
@@ -138,7 +139,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     val overview = SupervisorState(
         month = "2026-11",
-        villages = villages.map { VillageOverview(it.code, it.name, VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000), 3uL) },
+        villages = villages.map { VillageOverview(it.code, it.name, VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000, listOf(CapitalBySource(CapitalSource.KUR, 6uL, 35_000_000), CapitalBySource(CapitalSource.VILLAGE_FUND, 3uL, 6_500_000))), 3uL) },
     )
     val siti = Beneficiary(
         "b0", BeneficiaryKind.RETURNING_WORKER, null, "3212015708900001", "Siti Aminah", Sex.FEMALE, "1990-08-17", "+6281234567890", villages[0].code, null,
@@ -158,7 +159,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         ),
     )
     val village = VillageState(
-        villages[0].code, "2026-11", VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000),
+        villages[0].code, "2026-11", VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000, listOf(CapitalBySource(CapitalSource.KUR, 6uL, 35_000_000), CapitalBySource(CapitalSource.VILLAGE_FUND, 3uL, 6_500_000))),
         listOf(DueFollowUp(next.copy(dueDate = "2026-11-20"), "Siti Aminah", villages[0].code, 8), DueFollowUp(next.copy(id = "f2", action = "Kunjungan monitoring usaha"), "Warsini", villages[0].code, -5)),
     )
     val registration = RegistrationState(

@@ -757,6 +757,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_save_visit_draft(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_scope_indicators(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_search_beneficiaries(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_set_utc_offset_minutes(
@@ -873,6 +875,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_method_fieldstore_save_training(`ptr`: Long,`training`: RustBuffer.ByValue,`note`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_save_visit_draft(`ptr`: Long,`visitId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,`notes`: RustBuffer.ByValue,`location`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_scope_indicators(`ptr`: Long,`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_search_beneficiaries(`ptr`: Long,`text`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1137,6 +1141,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_save_visit_draft() and 0xFFFF) != 35441) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_scope_indicators() and 0xFFFF) != 12048) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_search_beneficiaries() and 0xFFFF) != 38410) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1176,7 +1183,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_verify_visit() and 0xFFFF) != 35548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_desmig_checksum_method_fieldstore_village_indicators() and 0xFFFF) != 30120) {
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_village_indicators() and 0xFFFF) != 24621) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_villages() and 0xFFFF) != 38718) {
@@ -1820,6 +1827,12 @@ public interface FieldStoreInterface {
     fun `saveVisitDraft`(`visitId`: kotlin.String, `answers`: Map<kotlin.String, AnswerValue>, `notes`: kotlin.String?, `location`: GeoPoint?): Visit
     
     /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
+     */
+    fun `scopeIndicators`(`month`: kotlin.String): VillageIndicators
+    
+    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     fun `searchBeneficiaries`(`text`: kotlin.String, `limit`: kotlin.UInt): List<BeneficiarySummary>
@@ -1878,9 +1891,6 @@ public interface FieldStoreInterface {
     
     fun `verifyVisit`(`visitId`: kotlin.String): Visit
     
-    /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     */
     fun `villageIndicators`(`villageCode`: kotlin.String, `month`: kotlin.String): VillageIndicators
     
     /**
@@ -2434,6 +2444,25 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
 
     
     /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
+     */
+    @Throws(DesmigException::class)override fun `scopeIndicators`(`month`: kotlin.String): VillageIndicators {
+            return FfiConverterTypeVillageIndicators.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_scope_indicators(
+        it,
+        
+        FfiConverterString.lower(`month`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     @Throws(DesmigException::class)override fun `searchBeneficiaries`(`text`: kotlin.String, `limit`: kotlin.UInt): List<BeneficiarySummary> {
@@ -2659,9 +2688,6 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     
 
     
-    /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     */
     @Throws(DesmigException::class)override fun `villageIndicators`(`villageCode`: kotlin.String, `month`: kotlin.String): VillageIndicators {
             return FfiConverterTypeVillageIndicators.lift(
     callWithHandle {
@@ -3862,6 +3888,49 @@ public object FfiConverterTypeCapitalApplication: FfiConverterRustBuffer<Capital
             FfiConverterOptionalString.write(value.`submittedOn`, buf)
             FfiConverterOptionalString.write(value.`disbursedOn`, buf)
             FfiConverterOptionalString.write(value.`rejectionReason`, buf)
+    }
+}
+
+
+
+data class CapitalBySource (
+    var `source`: CapitalSource
+    , 
+    var `count`: kotlin.ULong
+    , 
+    var `rupiah`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCapitalBySource: FfiConverterRustBuffer<CapitalBySource> {
+    override fun read(buf: ByteBuffer): CapitalBySource {
+        return CapitalBySource(
+            FfiConverterTypeCapitalSource.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CapitalBySource) = (
+            FfiConverterTypeCapitalSource.allocationSize(value.`source`) +
+            FfiConverterULong.allocationSize(value.`count`) +
+            FfiConverterLong.allocationSize(value.`rupiah`)
+    )
+
+    override fun write(value: CapitalBySource, buf: ByteBuffer) {
+            FfiConverterTypeCapitalSource.write(value.`source`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+            FfiConverterLong.write(value.`rupiah`, buf)
     }
 }
 
@@ -5332,6 +5401,8 @@ data class VillageIndicators (
     var `businessesExporting`: kotlin.ULong
     , 
     var `salesRevenueThisMonth`: kotlin.Long
+    , 
+    var `capitalBySource`: List<CapitalBySource>
     
 ){
     
@@ -5358,6 +5429,7 @@ public object FfiConverterTypeVillageIndicators: FfiConverterRustBuffer<VillageI
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterLong.read(buf),
+            FfiConverterSequenceTypeCapitalBySource.read(buf),
         )
     }
 
@@ -5371,7 +5443,8 @@ public object FfiConverterTypeVillageIndicators: FfiConverterRustBuffer<VillageI
             FfiConverterULong.allocationSize(value.`visitsThisMonth`) +
             FfiConverterULong.allocationSize(value.`businessesSellingBeyondVillage`) +
             FfiConverterULong.allocationSize(value.`businessesExporting`) +
-            FfiConverterLong.allocationSize(value.`salesRevenueThisMonth`)
+            FfiConverterLong.allocationSize(value.`salesRevenueThisMonth`) +
+            FfiConverterSequenceTypeCapitalBySource.allocationSize(value.`capitalBySource`)
     )
 
     override fun write(value: VillageIndicators, buf: ByteBuffer) {
@@ -5385,6 +5458,7 @@ public object FfiConverterTypeVillageIndicators: FfiConverterRustBuffer<VillageI
             FfiConverterULong.write(value.`businessesSellingBeyondVillage`, buf)
             FfiConverterULong.write(value.`businessesExporting`, buf)
             FfiConverterLong.write(value.`salesRevenueThisMonth`, buf)
+            FfiConverterSequenceTypeCapitalBySource.write(value.`capitalBySource`, buf)
     }
 }
 
@@ -8167,6 +8241,34 @@ public object FfiConverterSequenceTypeCapitalApplication: FfiConverterRustBuffer
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCapitalApplication.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCapitalBySource: FfiConverterRustBuffer<List<CapitalBySource>> {
+    override fun read(buf: ByteBuffer): List<CapitalBySource> {
+        val len = buf.getInt()
+        return List<CapitalBySource>(len) {
+            FfiConverterTypeCapitalBySource.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CapitalBySource>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCapitalBySource.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CapitalBySource>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCapitalBySource.write(it, buf)
         }
     }
 }

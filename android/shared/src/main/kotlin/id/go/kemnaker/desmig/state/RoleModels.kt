@@ -46,6 +46,8 @@ class WorkerStatusModel(private val store: FieldStore) : StateHolder<WorkerState
 data class SupervisorState(
     val month: String,
     val villages: List<VillageOverview> = emptyList(),
+    /** Every village in scope added up: the district's total. */
+    val total: VillageIndicators? = null,
     val toVerify: List<VisitToVerify> = emptyList(),
     val conflicts: List<Conflict> = emptyList(),
     /** Checklist titles by template id, so the list of visits to verify names each checklist. */
@@ -59,7 +61,8 @@ class SupervisorModel(private val store: FieldStore) : StateHolder<SupervisorSta
         attempt { Triple(store.teamOverview(state.month), store.visitsToVerify(200u), store.conflicts(false)) }
             .onSuccess { (villages, visits, conflicts) ->
                 val titles = store.templates().associate { it.id to it.title }
-                update { it.copy(villages = villages, toVerify = visits, conflicts = conflicts, templateTitles = titles, error = null) }
+                val total = store.scopeIndicators(state.month)
+                update { it.copy(villages = villages, total = total, toVerify = visits, conflicts = conflicts, templateTitles = titles, error = null) }
             }
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
     }

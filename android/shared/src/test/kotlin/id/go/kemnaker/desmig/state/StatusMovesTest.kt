@@ -268,6 +268,13 @@ class StatusMovesTest {
         assertEquals(1uL, ind.businessesSellingBeyondVillage)
         assertEquals(1uL, ind.businessesExporting)
         assertEquals(2_500_000L, ind.salesRevenueThisMonth)
+        // Capital by source, and the supervisor's total of every village of the district.
+        assertEquals(setOf(CapitalSource.KUR, CapitalSource.VILLAGE_FUND), ind.capitalBySource.map { it.source }.toSet())
+        assertEquals(13_000_000L, ind.capitalBySource.sumOf { it.rupiah })
+        val team = SupervisorModel(budi.store).apply { load() }
+        val total = assertNotNull(team.state.total, "${team.state.error}")
+        assertEquals(ind.capitalBySource, total.capitalBySource)
+        assertEquals(ind.beneficiaries, total.beneficiaries)
         val seen = BeneficiaryFileModel(budi.store, siti.id).apply { load() }
         assertEquals(sriCards.map { it.stageKey }, seen.state.cards.map { it.stageKey })
         assertEquals(1, seen.state.file?.productSales?.size)

@@ -160,7 +160,10 @@ fun IndicatorGrid(indicators: VillageIndicators, modifier: Modifier = Modifier) 
         stringResource(R.string.indicator_selling_beyond_village) to indicators.businessesSellingBeyondVillage.toString(),
         stringResource(R.string.indicator_exporting) to indicators.businessesExporting.toString(),
         stringResource(R.string.indicator_sales_this_month) to formatRupiah(indicators.salesRevenueThisMonth),
-    )
+    ) + indicators.capitalBySource.map { c ->
+        // Capital that reached people, source by source: count and rupiah.
+        stringResource(capitalSourceRes(c.source)) to "${c.count} · ${formatRupiah(c.rupiah)}"
+    }
     FlowRow(modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         tiles.forEach { (label, value) ->
             Card(Modifier.width(156.dp)) {

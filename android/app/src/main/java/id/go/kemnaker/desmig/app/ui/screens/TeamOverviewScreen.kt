@@ -29,6 +29,16 @@ fun TeamOverviewScreen(state: SupervisorState) {
     ) {
         item { Text(stringResource(R.string.supervisor_month, state.month), style = MaterialTheme.typography.titleSmall) }
         if (state.villages.isEmpty()) item { Text(stringResource(R.string.supervisor_no_villages)) }
+        state.total?.let { total ->
+            item(key = "total") {
+                Card(Modifier.fillMaxWidth()) {
+                    Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                        Text(stringResource(R.string.supervisor_total), style = MaterialTheme.typography.titleMedium)
+                        IndicatorGrid(total)
+                    }
+                }
+            }
+        }
         items(state.villages, key = { it.villageCode }) { village ->
             Card(Modifier.fillMaxWidth()) {
                 Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
