@@ -303,11 +303,6 @@ impl FieldStore {
     }
 
     /// A village's indicators; visits are counted in `month` (`YYYY-MM`).
-    /// Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
-    pub fn scope_indicators(&self, month: String) -> Result<desmig_core::query::VillageIndicators> {
-        Ok(self.inner.scope_indicators(records::month_in(&month)?)?)
-    }
-
     pub fn village_indicators(&self, village_code: String, month: String) -> Result<desmig_core::query::VillageIndicators> {
         Ok(self.inner.village_indicators(&village_code, month_in(&month)?)?)
     }
@@ -457,4 +452,10 @@ pub fn capital_is_loan(source: CapitalSource) -> bool {
 #[uniffi::export]
 pub fn business_next_statuses(status: BusinessStatus) -> Vec<BusinessStatus> {
     status.next().to_vec()
+}
+
+/// Villages' indicators added up (the supervisor's total, from the team overview she already has).
+#[uniffi::export]
+pub fn indicators_total(parts: Vec<desmig_core::query::VillageIndicators>) -> desmig_core::query::VillageIndicators {
+    desmig_core::query::VillageIndicators::total(&parts)
 }

@@ -104,6 +104,15 @@ pub struct CapitalBySource {
 }
 
 impl VillageIndicators {
+    /// Several villages' indicators added up: a district's, or a supervisor's, total.
+    pub fn total<'a>(parts: impl IntoIterator<Item = &'a VillageIndicators>) -> VillageIndicators {
+        let mut total = VillageIndicators::default();
+        for p in parts {
+            total.add(p);
+        }
+        total
+    }
+
     /// Adds another village's indicators into these (a district's, or a supervisor's, total).
     pub fn add(&mut self, o: &VillageIndicators) {
         self.beneficiaries += o.beneficiaries;
@@ -502,16 +511,6 @@ impl FieldStore {
                 })
             })
             .collect()
-    }
-
-    /// Every village in scope added up for `month`: a supervisor's district total (an admin's, or
-    /// a facilitator's villages').
-    pub fn scope_indicators(&self, month: Month) -> Result<VillageIndicators> {
-        let mut total = VillageIndicators::default();
-        for v in self.villages_in_scope()? {
-            total.add(&self.village_indicators(&v.code, month)?);
-        }
-        Ok(total)
     }
 
     /// A returning worker's own status: Prakerja, trainings, each capital application and where it

@@ -233,7 +233,8 @@ fn a_village_fund_grant_is_used_and_reported_never_repaid() {
         ..kur(&b.id, 8_000_000)
     };
     dev.store.save_capital_application(loan, None).unwrap();
-    let total = dev.store.scope_indicators(month).unwrap();
+    let overview = dev.store.team_overview(month).unwrap();
+    let total = desmig_core::query::VillageIndicators::total(overview.iter().map(|v| &v.indicators));
     let sources: Vec<(CapitalSource, u64, i64)> = total.capital_by_source.iter().map(|c| (c.source, c.count, c.rupiah)).collect();
     assert_eq!(sources, [(CapitalSource::Kur, 1, 8_000_000), (CapitalSource::VillageFund, 1, 3_000_000)]);
     assert_eq!((total.capital_disbursed_count, total.capital_disbursed_rupiah), (2, 11_000_000));

@@ -26,21 +26,21 @@ final class SupervisorViewModel: ObservableObject {
     func load() async {
         let store = self.store
         do {
-            let (month, villages, visits, conflicts, templates, total) = try await Core.run {
-                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate], VillageIndicators) in
+            let (month, villages, visits, conflicts, templates) = try await Core.run {
+                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate]) in
                 let current = store.thisMonth()
                 return try (
                     current,
                     store.teamOverview(month: current),
                     store.visitsToVerify(limit: 200),
                     store.conflicts(includeResolved: false),
-                    store.templates(),
-                    store.scopeIndicators(month: current)
+                    store.templates()
                 )
             }
             state.month = month
             state.villages = villages
-            state.total = total
+            // Added up by the core from the overview just read, not queried again.
+            state.total = indicatorsTotal(parts: villages.map(\.indicators))
             state.toVerify = visits
             state.conflicts = conflicts
             state.templates = templates

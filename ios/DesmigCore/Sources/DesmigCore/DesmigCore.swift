@@ -753,12 +753,6 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func saveVisitDraft(visitId: String, answers: [String: AnswerValue], notes: String?, location: GeoPoint?) throws  -> Visit
     
     /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
-     */
-    func scopeIndicators(month: String) throws  -> VillageIndicators
-    
-    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     func searchBeneficiaries(text: String, limit: UInt32) throws  -> [BeneficiarySummary]
@@ -817,6 +811,9 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     
     func verifyVisit(visitId: String) throws  -> Visit
     
+    /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     */
     func villageIndicators(villageCode: String, month: String) throws  -> VillageIndicators
     
     /**
@@ -1212,20 +1209,6 @@ open func saveVisitDraft(visitId: String, answers: [String: AnswerValue], notes:
 }
     
     /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
-     */
-open func scopeIndicators(month: String)throws  -> VillageIndicators  {
-    return try  FfiConverterTypeVillageIndicators_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
-        uniffiCallStatus in
-    uniffi_desmig_fn_method_fieldstore_scope_indicators(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(month),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
 open func searchBeneficiaries(text: String, limit: UInt32)throws  -> [BeneficiarySummary]  {
@@ -1388,6 +1371,9 @@ open func verifyVisit(visitId: String)throws  -> Visit  {
 })
 }
     
+    /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     */
 open func villageIndicators(villageCode: String, month: String)throws  -> VillageIndicators  {
     return try  FfiConverterTypeVillageIndicators_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
         uniffiCallStatus in
@@ -8535,6 +8521,31 @@ fileprivate struct FfiConverterSequenceTypeTraining: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeVillageIndicators: FfiConverterRustBuffer {
+    typealias SwiftType = [VillageIndicators]
+
+    public static func write(_ value: [VillageIndicators], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVillageIndicators.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VillageIndicators] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VillageIndicators]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVillageIndicators.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVillageOverview: FfiConverterRustBuffer {
     typealias SwiftType = [VillageOverview]
 
@@ -8817,6 +8828,17 @@ public func capitalNextStages(source: CapitalSource, stage: CapitalStage) -> [Ca
 })
 }
 /**
+ * Villages' indicators added up (the supervisor's total, from the team overview she already has).
+ */
+public func indicatorsTotal(parts: [VillageIndicators]) -> VillageIndicators  {
+    return try!  FfiConverterTypeVillageIndicators_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_indicators_total(
+        FfiConverterSequenceTypeVillageIndicators.lower(parts),uniffiCallStatus
+    )
+})
+}
+/**
  * The Kartu Prakerja steps that may follow `stage`.
  */
 public func prakerjaNextStages(stage: PrakerjaStage) -> [PrakerjaStage]  {
@@ -8861,6 +8883,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_func_capital_next_stages() != 57145) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_indicators_total() != 35624) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_func_prakerja_next_stages() != 20601) {
@@ -8944,9 +8969,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_save_visit_draft() != 35441) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_desmig_checksum_method_fieldstore_scope_indicators() != 12048) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_desmig_checksum_method_fieldstore_search_beneficiaries() != 38410) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8986,7 +9008,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_verify_visit() != 35548) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_desmig_checksum_method_fieldstore_village_indicators() != 24621) {
+    if (uniffi_desmig_checksum_method_fieldstore_village_indicators() != 30120) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_villages() != 38718) {

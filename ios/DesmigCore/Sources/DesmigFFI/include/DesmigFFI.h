@@ -399,11 +399,6 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_save_training(uint64_t ptr, RustBu
 RustBuffer uniffi_desmig_fn_method_fieldstore_save_visit_draft(uint64_t ptr, RustBuffer visit_id, RustBuffer answers, RustBuffer notes, RustBuffer location, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SCOPE_INDICATORS
-#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SCOPE_INDICATORS
-RustBuffer uniffi_desmig_fn_method_fieldstore_scope_indicators(uint64_t ptr, RustBuffer month, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SEARCH_BENEFICIARIES
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SEARCH_BENEFICIARIES
 RustBuffer uniffi_desmig_fn_method_fieldstore_search_beneficiaries(uint64_t ptr, RustBuffer text, uint32_t limit, RustCallStatus *_Nonnull out_status
@@ -527,6 +522,11 @@ int8_t uniffi_desmig_fn_func_capital_is_loan(RustBuffer source, RustCallStatus *
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CAPITAL_NEXT_STAGES
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CAPITAL_NEXT_STAGES
 RustBuffer uniffi_desmig_fn_func_capital_next_stages(RustBuffer source, RustBuffer stage, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_INDICATORS_TOTAL
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_INDICATORS_TOTAL
+RustBuffer uniffi_desmig_fn_func_indicators_total(RustBuffer parts, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_PRAKERJA_NEXT_STAGES
@@ -817,6 +817,12 @@ uint16_t uniffi_desmig_checksum_func_capital_next_stages(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_INDICATORS_TOTAL
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_INDICATORS_TOTAL
+uint16_t uniffi_desmig_checksum_func_indicators_total(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_PRAKERJA_NEXT_STAGES
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_PRAKERJA_NEXT_STAGES
 uint16_t uniffi_desmig_checksum_func_prakerja_next_stages(void
@@ -976,12 +982,6 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_save_training(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_VISIT_DRAFT
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SAVE_VISIT_DRAFT
 uint16_t uniffi_desmig_checksum_method_fieldstore_save_visit_draft(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SCOPE_INDICATORS
-#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SCOPE_INDICATORS
-uint16_t uniffi_desmig_checksum_method_fieldstore_scope_indicators(void
     
 );
 #endif

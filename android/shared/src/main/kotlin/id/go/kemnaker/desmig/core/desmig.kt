@@ -703,6 +703,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_func_capital_next_stages(
     ): Int
+    external fun uniffi_desmig_checksum_func_indicators_total(
+    ): Int
     external fun uniffi_desmig_checksum_func_prakerja_next_stages(
     ): Int
     external fun uniffi_desmig_checksum_func_training_next_statuses(
@@ -756,8 +758,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_desmig_checksum_method_fieldstore_save_training(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_save_visit_draft(
-    ): Int
-    external fun uniffi_desmig_checksum_method_fieldstore_scope_indicators(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_search_beneficiaries(
     ): Int
@@ -876,8 +876,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_save_visit_draft(`ptr`: Long,`visitId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,`notes`: RustBuffer.ByValue,`location`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_desmig_fn_method_fieldstore_scope_indicators(`ptr`: Long,`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_search_beneficiaries(`ptr`: Long,`text`: RustBuffer.ByValue,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_set_utc_offset_minutes(`ptr`: Long,`minutes`: Int,uniffi_out_err: UniffiRustCallStatus, 
@@ -927,6 +925,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_func_capital_is_loan(`source`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_desmig_fn_func_capital_next_stages(`source`: RustBuffer.ByValue,`stage`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_indicators_total(`parts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_func_prakerja_next_stages(`stage`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1060,6 +1060,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_func_capital_next_stages() and 0xFFFF) != 57145) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_desmig_checksum_func_indicators_total() and 0xFFFF) != 35624) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_func_prakerja_next_stages() and 0xFFFF) != 20601) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1141,9 +1144,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_save_visit_draft() and 0xFFFF) != 35441) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_desmig_checksum_method_fieldstore_scope_indicators() and 0xFFFF) != 12048) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_search_beneficiaries() and 0xFFFF) != 38410) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1183,7 +1183,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_verify_visit() and 0xFFFF) != 35548) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_desmig_checksum_method_fieldstore_village_indicators() and 0xFFFF) != 24621) {
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_village_indicators() and 0xFFFF) != 30120) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_villages() and 0xFFFF) != 38718) {
@@ -1827,12 +1827,6 @@ public interface FieldStoreInterface {
     fun `saveVisitDraft`(`visitId`: kotlin.String, `answers`: Map<kotlin.String, AnswerValue>, `notes`: kotlin.String?, `location`: GeoPoint?): Visit
     
     /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
-     */
-    fun `scopeIndicators`(`month`: kotlin.String): VillageIndicators
-    
-    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     fun `searchBeneficiaries`(`text`: kotlin.String, `limit`: kotlin.UInt): List<BeneficiarySummary>
@@ -1891,6 +1885,9 @@ public interface FieldStoreInterface {
     
     fun `verifyVisit`(`visitId`: kotlin.String): Visit
     
+    /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     */
     fun `villageIndicators`(`villageCode`: kotlin.String, `month`: kotlin.String): VillageIndicators
     
     /**
@@ -2444,25 +2441,6 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
 
     
     /**
-     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
-     * Every village in scope added up for `month` (YYYY-MM): a supervisor's district total.
-     */
-    @Throws(DesmigException::class)override fun `scopeIndicators`(`month`: kotlin.String): VillageIndicators {
-            return FfiConverterTypeVillageIndicators.lift(
-    callWithHandle {
-    uniffiRustCallWithError(DesmigException) { _status ->
-    UniffiLib.uniffi_desmig_fn_method_fieldstore_scope_indicators(
-        it,
-        
-        FfiConverterString.lower(`month`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
      * By name (word prefixes, any case or accents) or, for digits, by NIK prefix.
      */
     @Throws(DesmigException::class)override fun `searchBeneficiaries`(`text`: kotlin.String, `limit`: kotlin.UInt): List<BeneficiarySummary> {
@@ -2688,6 +2666,9 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     
 
     
+    /**
+     * A village's indicators; visits are counted in `month` (`YYYY-MM`).
+     */
     @Throws(DesmigException::class)override fun `villageIndicators`(`villageCode`: kotlin.String, `month`: kotlin.String): VillageIndicators {
             return FfiConverterTypeVillageIndicators.lift(
     callWithHandle {
@@ -8755,6 +8736,34 @@ public object FfiConverterSequenceTypeTraining: FfiConverterRustBuffer<List<Trai
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeVillageIndicators: FfiConverterRustBuffer<List<VillageIndicators>> {
+    override fun read(buf: ByteBuffer): List<VillageIndicators> {
+        val len = buf.getInt()
+        return List<VillageIndicators>(len) {
+            FfiConverterTypeVillageIndicators.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VillageIndicators>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVillageIndicators.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VillageIndicators>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVillageIndicators.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeVillageOverview: FfiConverterRustBuffer<List<VillageOverview>> {
     override fun read(buf: ByteBuffer): List<VillageOverview> {
         val len = buf.getInt()
@@ -9077,6 +9086,20 @@ public object FfiConverterMapStringTypeAnswerValue: FfiConverterRustBuffer<Map<k
         
         FfiConverterTypeCapitalSource.lower(`source`),
         FfiConverterTypeCapitalStage.lower(`stage`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Villages' indicators added up (the supervisor's total, from the team overview she already has).
+         */ fun `indicatorsTotal`(`parts`: List<VillageIndicators>): VillageIndicators {
+            return FfiConverterTypeVillageIndicators.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_indicators_total(
+    
+        
+        FfiConverterSequenceTypeVillageIndicators.lower(`parts`),_status)
 }
     )
     }

@@ -5,6 +5,7 @@ import id.go.kemnaker.desmig.core.DueFollowUp
 import id.go.kemnaker.desmig.core.FieldStore
 import id.go.kemnaker.desmig.core.Resolution
 import id.go.kemnaker.desmig.core.Text
+import id.go.kemnaker.desmig.core.indicatorsTotal
 import id.go.kemnaker.desmig.core.VillageIndicators
 import id.go.kemnaker.desmig.core.VillageOverview
 import id.go.kemnaker.desmig.core.VisitToVerify
@@ -61,7 +62,7 @@ class SupervisorModel(private val store: FieldStore) : StateHolder<SupervisorSta
         attempt { Triple(store.teamOverview(state.month), store.visitsToVerify(200u), store.conflicts(false)) }
             .onSuccess { (villages, visits, conflicts) ->
                 val titles = store.templates().associate { it.id to it.title }
-                val total = store.scopeIndicators(state.month)
+                val total = indicatorsTotal(villages.map { it.indicators })
                 update { it.copy(villages = villages, total = total, toVerify = visits, conflicts = conflicts, templateTitles = titles, error = null) }
             }
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }

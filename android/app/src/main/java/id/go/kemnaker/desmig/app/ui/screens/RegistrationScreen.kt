@@ -33,6 +33,7 @@ import id.go.kemnaker.desmig.app.ui.ChoiceField
 import id.go.kemnaker.desmig.app.ui.DateField
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
+import id.go.kemnaker.desmig.app.ui.FormTextField
 import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.ProblemLines
 import id.go.kemnaker.desmig.app.ui.beneficiaryKindRes
@@ -155,8 +156,8 @@ fun RegistrationScreen(
                 Text(stringResource(R.string.registration_family_hint), style = MaterialTheme.typography.bodySmall)
             }
 
-            FormText(stringResource(R.string.field_full_name), input.fullName, { v -> onEdit { it.copy(fullName = v) } }, problems["full_name"])
-            FormText(
+            FormTextField(stringResource(R.string.field_full_name), input.fullName, { v -> onEdit { it.copy(fullName = v) } }, problems["full_name"])
+            FormTextField(
                 stringResource(R.string.field_nik), input.nik.orEmpty(), { v -> onEdit { it.copy(nik = v.ifEmpty { null }) } }, problems["nik"],
                 keyboardType = KeyboardType.Number, hint = stringResource(R.string.field_nik_hint),
             )
@@ -171,7 +172,7 @@ fun RegistrationScreen(
             ProblemLines(problems["sex"])
 
             DateField(stringResource(R.string.field_birth_date), input.birthDate, { d -> onEdit { it.copy(birthDate = d) } }, problems = problems["birth_date"])
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_phone), input.phone.orEmpty(), { v -> onEdit { it.copy(phone = v.ifEmpty { null }) } }, problems["phone"],
                 keyboardType = KeyboardType.Phone,
             )
@@ -184,13 +185,13 @@ fun RegistrationScreen(
                 noneLabel = input.villageCode.takeIf { villages.none { v -> v.code == it } },
                 problems = problems["village_code"],
             )
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_address), input.address.orEmpty(), { v -> onEdit { it.copy(address = v.ifEmpty { null }) } }, problems["address"],
                 singleLine = false,
             )
 
             Text(stringResource(R.string.registration_migration), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.primary)
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_last_country), input.lastCountry.orEmpty(), { v -> onEdit { it.copy(lastCountry = v.ifEmpty { null }) } },
                 problems["last_country"],
             )
@@ -203,12 +204,12 @@ fun RegistrationScreen(
                 noneLabel = stringResource(R.string.choice_none),
                 problems = problems["job_sector_abroad"],
             )
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_years_abroad), input.yearsAbroad?.toString().orEmpty(),
                 { v -> wholeNumber(v)?.let { n -> onEdit { it.copy(yearsAbroad = n.value) } } }, problems["years_abroad"],
                 keyboardType = KeyboardType.Number,
             )
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_return_month), input.returnMonth.orEmpty(), { v -> onEdit { it.copy(returnMonth = v.ifEmpty { null }) } },
                 problems["return_month"], hint = stringResource(R.string.field_return_month_hint),
             )
@@ -223,7 +224,7 @@ fun RegistrationScreen(
             )
             // Typed as one line; the list goes to the core as the user separates it with commas.
             var skillsText by rememberSaveable { mutableStateOf(input.skills.joinToString(", ")) }
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_skills), skillsText,
                 { v ->
                     skillsText = v
@@ -231,11 +232,11 @@ fun RegistrationScreen(
                 },
                 problems["skills"], hint = stringResource(R.string.field_skills_hint),
             )
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_networks), input.networks.orEmpty(), { v -> onEdit { it.copy(networks = v.ifEmpty { null }) } },
                 problems["networks"], singleLine = false,
             )
-            FormText(
+            FormTextField(
                 stringResource(R.string.field_dependants), input.dependants.toString(),
                 { v -> wholeNumber(v)?.let { n -> onEdit { it.copy(dependants = n.value ?: 0.toUByte()) } } }, problems["dependants"],
                 keyboardType = KeyboardType.Number,
@@ -264,30 +265,6 @@ private fun wholeNumber(text: String): Typed? {
     val digits = text.filter(Char::isDigit)
     if (digits.isEmpty()) return Typed(null)
     return digits.toUByteOrNull()?.let(::Typed)
-}
-
-@Composable
-private fun FormText(
-    label: String,
-    value: String,
-    onChange: (String) -> Unit,
-    problems: List<FieldError>?,
-    keyboardType: KeyboardType = KeyboardType.Text,
-    singleLine: Boolean = true,
-    hint: String? = null,
-) {
-    OutlinedTextField(
-        value = value,
-        onValueChange = onChange,
-        label = { Text(label) },
-        placeholder = if (hint == null) null else ({ Text(hint) }),
-        isError = !problems.isNullOrEmpty(),
-        supportingText = if (problems.isNullOrEmpty()) null else ({ ProblemLines(problems) }),
-        singleLine = singleLine,
-        minLines = if (singleLine) 1 else 2,
-        keyboardOptions = KeyboardOptions(keyboardType = keyboardType),
-        modifier = Modifier.fillMaxWidth(),
-    )
 }
 
 @Composable
