@@ -2,6 +2,7 @@
 //! UniFFI can describe it; the compiler checks that it matches).
 
 use desmig_core::checklist::ItemKind;
+use desmig_core::labels::Code;
 use desmig_core::model::{
     Bank, BeneficiaryKind, BusinessSector, CapitalSource, ConsentMethod, JobSector, KurScheme, SaleMarket, SalesChannel, SavingsBand, Sex,
     StageSubject, TrainingKind, TrainingMode, VisitStatus,
@@ -229,4 +230,43 @@ pub enum RegionLevel {
     District,
     SubDistrict,
     Village,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Code {
+    Network,
+    Cancelled,
+    Storage,
+    WrongKey,
+    InvalidKey,
+    LoginRequired,
+    TokenExpired,
+    InvalidToken,
+    SignedOut,
+    AccountDisabled,
+    InvalidCredentials,
+    LoginThrottled,
+    DeviceRevoked,
+    Invalid,
+    NotFound,
+    OutOfScope,
+    ReadOnly,
+    NotSupervisor,
+    WrongAuthor,
+    SelfVerification,
+    ConsentWithdrawn,
+    Erased,
+    StateConflict,
+    StaleClock,
+    ClockInvalid,
+    ResolutionOutdated,
+    ForgedOperation,
+    InvalidOperation,
+    UnsupportedProtocol,
+    ProtocolRequired,
+    PayloadTooLarge,
+    RateLimited,
+    InvalidCursor,
+    Internal,
+    Other,
 }

@@ -241,6 +241,12 @@ impl FieldStore {
         Ok(self.inner.save_prakerja(prakerja.try_into()?, note)?.into())
     }
 
+    /// One more Prakerja incentive instalment of `amount` rupiah (the stage becomes
+    /// `incentive_paid`; the count and the total are kept by the core).
+    pub fn record_incentive_instalment(&self, beneficiary_id: String, amount: i64, note: Option<String>) -> Result<Prakerja> {
+        Ok(self.inner.record_incentive_instalment(&beneficiary_id, amount, note)?.into())
+    }
+
     /// The status cards of a beneficiary's file: titles, stages, lines and warnings as keys
     /// for the app's strings, and only the next steps the core allows.
     pub fn status_cards(&self, beneficiary_id: String) -> Result<Vec<desmig_core::present::StatusCard>> {
@@ -318,7 +324,19 @@ impl FieldStore {
             capital: s.capital.into_iter().map(|c| CapitalProgress { application: c.application.into(), history: c.history }).collect(),
             businesses: s.businesses.into_iter().map(Into::into).collect(),
             next_steps: s.next_steps.into_iter().map(Into::into).collect(),
+            facilitators: s.facilitators,
         })
+    }
+
+    /// The people this user works with (from the last sync): a supervisor's facilitators, a
+    /// facilitator's supervisor, a worker's facilitator.
+    pub fn team(&self) -> Result<Vec<desmig_core::protocol::Person>> {
+        Ok(self.inner.team()?)
+    }
+
+    /// A supervisor's team view per facilitator for `month` (`YYYY-MM`).
+    pub fn facilitator_overview(&self, month: String) -> Result<Vec<desmig_core::query::FacilitatorOverview>> {
+        Ok(self.inner.facilitator_overview(month_in(&month)?)?)
     }
 
     /// A supervisor's villages with their indicators and visits waiting for verification.
@@ -352,6 +370,9 @@ impl FieldStore {
                 id: c.id,
                 entity: c.entity.table().to_string(),
                 entity_id: c.entity_id,
+                field_key: desmig_core::labels::field_key(&c.field),
+                current: desmig_core::labels::shown(c.entity, &c.field, &c.current_value),
+                losing: desmig_core::labels::shown(c.entity, &c.field, &c.losing_value),
                 field: c.field,
                 current_value: shown(&c.current_value),
                 losing_value: shown(&c.losing_value),
@@ -411,6 +432,7 @@ impl FieldStore {
                 op_id: e.op.op_id,
                 entity: e.op.entity.table().to_string(),
                 entity_id: e.op.entity_id,
+                reason: desmig_core::labels::Code::of(e.reject_code.as_deref().unwrap_or_default()),
                 code: e.reject_code.unwrap_or_default(),
                 message: e.reject_message.unwrap_or_default(),
                 created_at: e.created_at,
@@ -458,4 +480,43 @@ pub fn business_next_statuses(status: BusinessStatus) -> Vec<BusinessStatus> {
 #[uniffi::export]
 pub fn indicators_total(parts: Vec<desmig_core::query::VillageIndicators>) -> desmig_core::query::VillageIndicators {
     desmig_core::query::VillageIndicators::total(&parts)
+}
+
+// ---- Words decided once (desmig_core::labels): the apps map keys and cases to their strings.
+
+/// The case of a stable code (a sync report's `error_code`, a refusal's `code`).
+#[uniffi::export]
+pub fn code_of(code: String) -> desmig_core::labels::Code {
+    desmig_core::labels::Code::of(&code)
+}
+
+/// Whether a code ends the session (the app asks for the password again).
+#[uniffi::export]
+pub fn code_needs_login(code: desmig_core::labels::Code) -> bool {
+    code.needs_login()
+}
+
+/// A country's names from its ISO code; `None` for a code that is not one.
+#[uniffi::export]
+pub fn country(code: String) -> Option<desmig_core::labels::Country> {
+    desmig_core::labels::country(&code)
+}
+
+/// The countries a form offers: the common destinations first, then by Indonesian name.
+#[uniffi::export]
+pub fn countries() -> Vec<desmig_core::labels::Country> {
+    desmig_core::labels::countries()
+}
+
+/// `YYYY-MM` as a heading reads (`Desember 2026`); a malformed month is a validation error.
+#[uniffi::export]
+pub fn month_label(month: String) -> Result<desmig_core::checklist::Text> {
+    Ok(desmig_core::labels::month_label(month_in(&month)?))
+}
+
+/// `YYYY-MM-DD` as a person reads it (`2 Desember 2026`); a malformed date is a validation error.
+#[uniffi::export]
+pub fn date_label(date: String) -> Result<desmig_core::checklist::Text> {
+    let d = desmig_core::date::Date::parse(&date).ok_or_else(|| DesmigError::invalid("date", "invalid_date", "expected YYYY-MM-DD"))?;
+    Ok(desmig_core::labels::date_label(d))
 }

@@ -7,10 +7,12 @@ use crate::DesmigError;
 use desmig_core::checklist::{ChoiceOption, ItemKind, Text};
 use desmig_core::date::{Date, Month};
 use desmig_core::field::BeneficiaryInput;
+use desmig_core::labels::{Code, Country, Shown};
 use desmig_core::model::{self as m, GeoPoint, StageChange};
 use desmig_core::outbox::OutboxCounts;
 use desmig_core::present::{AnswerLine, CardAction, CardKind, CardLine, StatusCard, VisitView};
-use desmig_core::query::{BeneficiarySummary, CapitalBySource, VillageIndicators, VillageOverview};
+use desmig_core::protocol::Person;
+use desmig_core::query::{BeneficiarySummary, CapitalBySource, FacilitatorOverview, VillageIndicators, VillageOverview};
 use desmig_core::region::Region;
 use desmig_core::scope::Identity;
 use desmig_core::sync::{SyncProgress, SyncReport};
@@ -231,6 +233,23 @@ pub struct SyncProgress {
 pub struct OutboxCounts {
     pub pending: u64,
     pub rejected: u64,
+}
+
+#[uniffi::remote(Record)]
+pub struct Country {
+    pub code: String,
+    pub name: Text,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Shown {
+    Empty,
+    Key { key: String },
+    Rupiah { rupiah: i64 },
+    Date { date: String, label: Text },
+    Country { code: String, name: Text },
+    YesNo { yes: bool },
+    Text { text: String },
 }
 
 #[uniffi::remote(Record)]
@@ -854,6 +873,31 @@ pub struct WorkerStatus {
     pub capital: Vec<CapitalProgress>,
     pub businesses: Vec<Business>,
     pub next_steps: Vec<FollowUp>,
+    /// The facilitators of the worker's village, with their work phone.
+    pub facilitators: Vec<desmig_core::protocol::Person>,
+}
+
+#[uniffi::remote(Record)]
+pub struct Person {
+    pub user_id: String,
+    pub display_name: String,
+    pub role: desmig_core::scope::Role,
+    pub phone: Option<String>,
+    pub villages: Vec<String>,
+    pub districts: Vec<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct FacilitatorOverview {
+    pub user_id: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub villages: Vec<String>,
+    pub beneficiaries: u64,
+    pub visits_this_month: u64,
+    pub beneficiaries_visited: u64,
+    pub visits_to_verify: u64,
+    pub last_visit_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -877,6 +921,8 @@ pub struct RejectedChange {
     pub entity: String,
     pub entity_id: String,
     pub code: String,
+    /// `code` as a case the app maps to its words.
+    pub reason: Code,
     pub message: String,
     pub created_at: i64,
 }
@@ -888,8 +934,13 @@ pub struct Conflict {
     pub entity: String,
     pub entity_id: String,
     pub field: String,
+    /// The field's label key (`field_amount_disbursed`).
+    pub field_key: String,
     pub current_value: String,
     pub losing_value: String,
+    /// The two values as a person reads them (a stage's key, rupiah, a date, a country).
+    pub current: Shown,
+    pub losing: Shown,
     pub beneficiary_id: String,
     pub beneficiary_name: String,
     pub detected_at: i64,

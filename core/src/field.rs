@@ -369,6 +369,23 @@ impl FieldStore {
         })
     }
 
+    /// Records one more Prakerja incentive instalment of `amount` rupiah: the stage becomes (or
+    /// stays) `incentive_paid`, the instalments go up by one and the amount adds to what was
+    /// received before. Only from `rated` or `incentive_paid`, as the status machine allows.
+    pub fn record_incentive_instalment(&self, beneficiary_id: &str, amount: i64, note: Option<String>) -> Result<Prakerja> {
+        let amount = crate::validate::rupiah("incentive_received", amount, true).map_err(|e| Error::Validation(vec![e]))?;
+        self.write(|batch| {
+            let mut p = batch.get::<Prakerja>(beneficiary_id)?;
+            p.stage = PrakerjaStage::IncentivePaid;
+            p.incentive_instalments = p
+                .incentive_instalments
+                .checked_add(1)
+                .ok_or_else(|| Error::field("incentive_received", "too_many", "no more instalments can be recorded"))?;
+            p.incentive_received = p.incentive_received.saturating_add(amount);
+            batch.put_noted(p, note)
+        })
+    }
+
     /// Moves the Prakerja status to its next step.
     pub fn move_prakerja_stage(
         &self,

@@ -9,6 +9,7 @@ pub mod date;
 pub mod error;
 pub mod field;
 pub mod hlc;
+pub mod labels;
 pub mod merge;
 pub mod model;
 pub mod nik;

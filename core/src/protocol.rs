@@ -5,7 +5,7 @@ use crate::error::FieldError;
 use crate::hlc::Hlc;
 use crate::merge::{FieldClock, Operation, Versioned};
 use crate::model::EntityKind;
-use crate::scope::Identity;
+use crate::scope::{Identity, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -103,6 +103,33 @@ pub struct PullResponse {
     /// user's villages changed): the phone updates its scope from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// On the last page, when the user's team changed since the tag the phone sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<Team>,
+}
+
+/// A member of staff as their team's phones list them: a supervisor's facilitators, a worker's
+/// facilitator. Workers are never listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub user_id: String,
+    pub display_name: String,
+    pub role: Role,
+    /// A work phone number (`+62…`), when the administrator entered one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub villages: Vec<String>,
+    #[serde(default)]
+    pub districts: Vec<String>,
+}
+
+/// The people a user works with, and a tag the phone sends back (`team=`) so that the list
+/// comes again only when it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub tag: String,
+    pub people: Vec<Person>,
 }
 
 /// How the phone reads a pull page: the same JSON as [`PullResponse`], but each record's state
@@ -116,6 +143,8 @@ pub struct PullPage {
     pub reference_version: i64,
     #[serde(default)]
     pub identity: Option<Identity>,
+    #[serde(default)]
+    pub team: Option<Team>,
 }
 
 /// One change as read by the phone: `kind` is `record` (with `entity`, `id`, `state`) or
@@ -204,6 +233,7 @@ mod tests {
             has_more: false,
             reference_version: 3,
             identity: None,
+            team: None,
         };
         let read: PullPage = serde_json::from_str(&serde_json::to_string(&written).unwrap()).unwrap();
         let change = &read.changes[0];

@@ -4,6 +4,7 @@
 use crate::date::Month;
 use crate::error::{Error, Result};
 use crate::model::*;
+use crate::protocol::Person;
 use crate::records::{load, load_where, village_of};
 use crate::scope::{Identity, Role};
 use crate::store::FieldStore;
@@ -452,6 +453,29 @@ pub struct WorkerStatus {
     pub businesses: Vec<Business>,
     /// Next steps agreed with the facilitator: open follow-ups, soonest first.
     pub next_steps: Vec<FollowUp>,
+    /// The facilitators of the worker's village, with their work phone (from the last sync).
+    pub facilitators: Vec<Person>,
+}
+
+/// One facilitator as a supervisor's team view shows them, for a month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FacilitatorOverview {
+    pub user_id: String,
+    /// Empty when the phone has not yet been told the name (a facilitator who left the team but
+    /// whose visits are still in scope).
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub villages: Vec<String>,
+    /// Beneficiaries in the facilitator's villages.
+    pub beneficiaries: u64,
+    /// Completed visits by the facilitator in the month.
+    pub visits_this_month: u64,
+    /// Distinct beneficiaries visited in the month.
+    pub beneficiaries_visited: u64,
+    /// Their completed visits not yet verified.
+    pub visits_to_verify: u64,
+    /// When their latest visit in scope started (Unix ms).
+    pub last_visit_at: Option<i64>,
 }
 
 impl FieldStore {
@@ -495,6 +519,74 @@ impl FieldStore {
         })
     }
 
+    /// The people this user works with, as the server last sent them: a supervisor's
+    /// facilitators, a facilitator's supervisor, a worker's facilitator. Workers are never listed.
+    pub fn team(&self) -> Result<Vec<Person>> {
+        Ok(match self.meta("team")? {
+            Some(json) => serde_json::from_str(&json)?,
+            None => vec![],
+        })
+    }
+
+    /// Each facilitator of the supervisor's districts with their month: visits, people
+    /// visited, visits waiting for verification, the latest visit. Facilitators of the team
+    /// first (by name), then anyone else whose visits are in scope.
+    pub fn facilitator_overview(&self, month: Month) -> Result<Vec<FacilitatorOverview>> {
+        let who = self.require_identity()?;
+        if !matches!(who.role, Role::Supervisor | Role::Admin) {
+            return Err(Error::not_allowed("not_supervisor", "the team view is for supervisors"));
+        }
+        let from = month.first_day().start_unix_ms();
+        let to = month.first_day().first_of_next_month().start_unix_ms();
+        let (filter, scope_args) = who.sql_filter();
+        let sql = format!(
+            "SELECT v.facilitator_id,
+                    sum(v.status = 'completed' AND v.started_at >= ? AND v.started_at < ?),
+                    count(DISTINCT CASE WHEN v.status = 'completed' AND v.started_at >= ? AND v.started_at < ? THEN v.beneficiary_id END),
+                    sum(v.status = 'completed' AND v.doc ->> '$.verified_by' IS NULL),
+                    max(v.started_at)
+             FROM visit v JOIN beneficiary b ON b.id = v.beneficiary_id WHERE {filter} GROUP BY v.facilitator_id"
+        );
+        type Row = (String, i64, i64, i64, Option<i64>);
+        let rows: Vec<Row> = self.read(|c| {
+            let mut args: Vec<&dyn ToSql> = vec![&from, &to, &from, &to];
+            args.extend(scope_args.iter().map(|a| a as &dyn ToSql));
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(args.as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        let mut people: Vec<Person> = self.team()?.into_iter().filter(|p| p.role == Role::Facilitator).collect();
+        people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        for (id, ..) in &rows {
+            if !people.iter().any(|p| &p.user_id == id) {
+                people.push(Person { user_id: id.clone(), display_name: String::new(), role: Role::Facilitator, phone: None, villages: vec![], districts: vec![] });
+            }
+        }
+        people
+            .into_iter()
+            .map(|p| {
+                let row = rows.iter().find(|r| r.0 == p.user_id);
+                let mut beneficiaries = 0;
+                for v in p.villages.iter().filter(|v| who.can_read(v, "")) {
+                    beneficiaries += self.read(|c| {
+                        Ok(c.prepare_cached("SELECT count(*) FROM beneficiary WHERE village_code = ?1")?.query_row([v], |r| r.get::<_, i64>(0))?)
+                    })? as u64;
+                }
+                Ok(FacilitatorOverview {
+                    beneficiaries,
+                    visits_this_month: row.map_or(0, |r| r.1 as u64),
+                    beneficiaries_visited: row.map_or(0, |r| r.2 as u64),
+                    visits_to_verify: row.map_or(0, |r| r.3 as u64),
+                    last_visit_at: row.and_then(|r| r.4),
+                    user_id: p.user_id,
+                    display_name: p.display_name,
+                    phone: p.phone,
+                    villages: p.villages,
+                })
+            })
+            .collect()
+    }
+
     /// Every village in scope with its indicators for `month` and its visits waiting for
     /// verification: a supervisor's team overview.
     pub fn team_overview(&self, month: Month) -> Result<Vec<VillageOverview>> {
@@ -527,7 +619,10 @@ impl FieldStore {
             .collect();
         let mut next_steps: Vec<FollowUp> = file.follow_ups.iter().filter(|f| f.done_on.is_none()).cloned().collect();
         next_steps.sort_by_key(|f| f.due_date);
+        let village = file.beneficiary.village_code.clone();
+        let facilitators = self.team()?.into_iter().filter(|p| p.role == Role::Facilitator && p.villages.contains(&village)).collect();
         Ok(WorkerStatus {
+            facilitators,
             beneficiary: file.beneficiary,
             village_name: file.village_name,
             prakerja: file.prakerja,

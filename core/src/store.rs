@@ -129,7 +129,8 @@ impl FieldStore {
         let w = lock(&self.writer);
         if self.identity().as_ref() != identity.as_ref() {
             // Another user or scope: the change feed starts over for them.
-            w.conn.execute("DELETE FROM meta WHERE key = 'pull_cursor'", [])?;
+            // The team list goes with the scope; the next pull brings the new one.
+            w.conn.execute("DELETE FROM meta WHERE key IN ('pull_cursor', 'team', 'team_tag')", [])?;
         }
         match &identity {
             Some(i) => meta_set(&w.conn, "identity", &serde_json::to_string(i)?)?,
@@ -355,7 +356,7 @@ impl FieldStore {
             tx.execute("INSERT INTO beneficiary_search (beneficiary_search) VALUES ('delete-all')", [])?;
             tx.execute("DELETE FROM outbox", [])?;
             tx.execute("DELETE FROM conflict", [])?;
-            tx.execute("DELETE FROM meta WHERE key IN ('identity', 'pull_cursor')", [])?;
+            tx.execute("DELETE FROM meta WHERE key IN ('identity', 'pull_cursor', 'team', 'team_tag')", [])?;
             tx.commit()?;
             w.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
         }

@@ -531,11 +531,14 @@ impl FieldStore {
         listener: Option<&dyn SyncListener>,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let fetch = |cursor: String| -> Result<PullPage> {
+        // The tag of the team list this phone holds: the server sends the list only if it changed.
+        let team_tag = self.meta("team_tag")?.filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())).unwrap_or_default();
+        let team_tag = team_tag.as_str();
+        let fetch = move |cursor: String| -> Result<PullPage> {
             if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
                 return Err(Error::Corrupt(format!("cursor `{cursor}` is not valid")));
             }
-            let path = format!("/v1/sync/pull?cursor={cursor}&limit={}", settings.pull_page.max(1));
+            let path = format!("/v1/sync/pull?cursor={cursor}&limit={}&team={team_tag}", settings.pull_page.max(1));
             let bytes = http.call(reqwest::Method::GET, &path, None, true)?;
             http.json(&bytes)
         };
@@ -653,6 +656,10 @@ impl FieldStore {
                     // A newer server may send kinds this app does not know: skip, do not fail.
                     _ => {}
                 }
+            }
+            if let Some(team) = &page.team {
+                meta_set(tx, "team", &serde_json::to_string(&team.people)?)?;
+                meta_set(tx, "team_tag", &team.tag)?;
             }
             meta_set(tx, "pull_cursor", &page.next_cursor)
         })

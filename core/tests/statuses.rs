@@ -57,31 +57,20 @@ fn prakerja_moves_step_by_step_and_keeps_its_history() {
         .unwrap();
     assert_eq!(p.purchase_deadline, Some(d("2026-12-10")));
 
-    for stage in [PrakerjaStage::TrainingPurchased, PrakerjaStage::Certified, PrakerjaStage::Rated] {
+    // An instalment before the rating is refused: the machine goes rated → incentive paid.
+    dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |_| {}, None).unwrap();
+    let err = dev.store.record_incentive_instalment(&b.id, 600_000, None).unwrap_err();
+    assert!(matches!(err, Error::StateConflict(_)), "{err}");
+    for stage in [PrakerjaStage::Certified, PrakerjaStage::Rated] {
         dev.store.move_prakerja_stage(&b.id, stage, |_| {}, None).unwrap();
     }
-    dev.store
-        .move_prakerja_stage(
-            &b.id,
-            PrakerjaStage::IncentivePaid,
-            |p| {
-                p.incentive_instalments = 1;
-                p.incentive_received = 600_000;
-            },
-            None,
-        )
-        .unwrap();
-    dev.store
-        .move_prakerja_stage(
-            &b.id,
-            PrakerjaStage::IncentivePaid,
-            |p| {
-                p.incentive_instalments = 2;
-                p.incentive_received = 1_200_000;
-            },
-            None,
-        )
-        .unwrap();
+    // The core counts the instalments and adds their amounts: the app only says how much came.
+    let p = dev.store.record_incentive_instalment(&b.id, 600_000, Some("Termin 1".into())).unwrap();
+    assert_eq!((p.stage, p.incentive_instalments, p.incentive_received), (PrakerjaStage::IncentivePaid, 1, 600_000));
+    let err = dev.store.record_incentive_instalment(&b.id, 0, None).unwrap_err();
+    assert_eq!(field_codes(&err), [("incentive_received".to_string(), "out_of_range".to_string())]);
+    let p = dev.store.record_incentive_instalment(&b.id, 600_000, None).unwrap();
+    assert_eq!((p.incentive_instalments, p.incentive_received), (2, 1_200_000));
 
     let file = dev.store.beneficiary_file(&b.id).unwrap();
     let steps: Vec<_> = file.history.iter().filter(|h| h.subject == StageSubject::Prakerja).map(|h| h.to.as_str()).collect();

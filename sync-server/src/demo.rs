@@ -33,6 +33,7 @@ fn user(username: &str, name: &str, role: Role) -> NewUser {
         villages: vec![],
         districts: vec![],
         beneficiary_id: None,
+        phone: None,
     }
 }
 
@@ -132,10 +133,10 @@ fn programme_statuses(device: &FieldStore, siti: &str) -> Result<()> {
 pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     let now = now_unix_ms();
     let facilitator = storage.add_user(
-        &NewUser { villages: VILLAGES.map(String::from).to_vec(), ..user("fasilitator", "Sri Wahyuni", Role::Facilitator) },
+        &NewUser { villages: VILLAGES.map(String::from).to_vec(), phone: Some("0812 3456 7890".into()), ..user("fasilitator", "Sri Wahyuni", Role::Facilitator) },
         now,
     )?;
-    storage.add_user(&NewUser { districts: vec!["32.12".into()], ..user("koordinator", "Budi Santoso", Role::Supervisor) }, now)?;
+    storage.add_user(&NewUser { districts: vec!["32.12".into()], phone: Some("0813 2100 4455".into()), ..user("koordinator", "Budi Santoso", Role::Supervisor) }, now)?;
     storage.add_user(&user("admin", "Admin Desmigratif", Role::Admin), now)?;
 
     // The facilitator's work, made on a demo device as a phone would.

@@ -302,6 +302,8 @@ pub const MAX_PULL_LIMIT: u32 = 5000;
 struct PullParams {
     cursor: Option<String>,
     limit: Option<u32>,
+    /// The tag of the team list the phone holds: the last page brings the list only if it changed.
+    team: Option<String>,
 }
 
 async fn pull(
@@ -317,7 +319,7 @@ async fn pull(
         return Err(ServerError::bad("invalid_limit", format!("limit is 1 to {MAX_PULL_LIMIT} changes per page")));
     }
     let storage = state.storage.clone();
-    let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), limit)).await?;
+    let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), limit, p.team.as_deref())).await?;
     Ok(json_response(&headers, body))
 }
 

@@ -103,6 +103,17 @@ enum UserCommand {
         /// The beneficiary record of a worker.
         #[arg(long)]
         beneficiary: Option<String>,
+        /// A work phone number the apps show to the user's team (the worker sees their
+        /// facilitator's).
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// Set or clear (empty) the work phone number the apps show to the user's team.
+    Phone {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        phone: String,
     },
     /// Set a new password.
     Password {
@@ -248,15 +259,20 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             })
         }
         Command::User { command } => match command {
-            UserCommand::Add { username, password, name, role, villages, districts, beneficiary } => {
+            UserCommand::Add { username, password, name, role, villages, districts, beneficiary, phone } => {
                 let role: Role = serde_json::from_value(serde_json::Value::String(role.clone())).map_err(|_| {
                     ServerError::bad("invalid_role", format!("unknown role `{role}`: use facilitator, supervisor, worker or admin"))
                 })?;
                 let u = storage.add_user(
-                    &NewUser { username, password, display_name: name, role, villages, districts, beneficiary_id: beneficiary },
+                    &NewUser { username, password, display_name: name, role, villages, districts, beneficiary_id: beneficiary, phone },
                     now_unix_ms(),
                 )?;
                 println!("created {} ({:?}) id {}", u.username, u.role, u.id);
+                Ok(())
+            }
+            UserCommand::Phone { username, phone } => {
+                storage.set_phone(&username, &phone)?;
+                println!("phone of {username} set; their team's phones show it after their next sync");
                 Ok(())
             }
             UserCommand::Password { username, password } => {

@@ -15,7 +15,7 @@ use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{Operation, Versioned};
 use desmig_core::model::{EntityKind, Reference};
-use desmig_core::protocol::{ConflictRecord, OpResult};
+use desmig_core::protocol::{ConflictRecord, OpResult, Person};
 use desmig_core::region::{RegionCatalog, BUILTIN_REGIONS_CSV};
 use desmig_core::rules::FileInfo;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row, Transaction};
@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 const MIGRATIONS: &[&str] =
-    &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql"), include_str!("../sql/pg/003_privacy.sql")];
+    &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql"), include_str!("../sql/pg/003_privacy.sql"), include_str!("../sql/pg/004_people.sql")];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
 /// merging and record writes before taking it, in parallel (records are row-locked).
@@ -590,9 +590,9 @@ impl Storage for PostgresStorage {
 
     fn insert_user(&self, u: &UserRecord<'_>) -> Result<bool> {
         let n = self.client().execute(
-            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
-            &[&u.id, &u.username, &u.display_name, &u.role, &u.password_hash, &u.villages, &u.districts, &u.beneficiary_id, &u.created_at],
+            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at, phone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (username) DO NOTHING",
+            &[&u.id, &u.username, &u.display_name, &u.role, &u.password_hash, &u.villages, &u.districts, &u.beneficiary_id, &u.created_at, &u.phone],
         )?;
         Ok(n == 1)
     }
@@ -623,6 +623,36 @@ impl Storage for PostgresStorage {
             &[&user_id, &villages, &districts],
         )?;
         Ok(())
+    }
+
+    fn write_phone(&self, username: &str, phone: Option<&str>) -> Result<bool> {
+        Ok(self.client().execute("UPDATE app_user SET phone = $2 WHERE username = $1", &[&username, &phone])? == 1)
+    }
+
+    fn read_staff(&self) -> Result<Vec<Person>> {
+        let rows = self.client().query(
+            "SELECT id, display_name, role, phone, villages, districts FROM app_user WHERE NOT disabled AND role <> 'worker' ORDER BY id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Person {
+                    user_id: r.get(0),
+                    display_name: r.get(1),
+                    role: serde_json::from_value(serde_json::Value::String(r.get(2)))?,
+                    phone: r.get(3),
+                    villages: serde_json::from_str(r.get::<_, &str>(4))?,
+                    districts: serde_json::from_str(r.get::<_, &str>(5))?,
+                })
+            })
+            .collect()
+    }
+
+    fn beneficiary_village(&self, beneficiary_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .client()
+            .query_opt("SELECT village_code FROM record WHERE kind = 'beneficiary' AND id = $1", &[&beneficiary_id])?
+            .map(|r| r.get(0)))
     }
 
     fn write_revocation(&self, device_id: &str, now_ms: i64) -> Result<u64> {

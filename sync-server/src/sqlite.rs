@@ -13,7 +13,7 @@ use desmig_core::cipher::{self, DbKey};
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{Operation, Versioned};
 use desmig_core::model::{EntityKind, Reference};
-use desmig_core::protocol::{ConflictRecord, OpResult};
+use desmig_core::protocol::{ConflictRecord, OpResult, Person};
 use desmig_core::records::record_conflicts;
 use desmig_core::reference;
 use desmig_core::region::RegionCatalog;
@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// Numbered migrations: the reference and conflict tables the server shares with the phones
 /// (core's first migration), then the server's own.
 const MIGRATIONS: &[&str] =
-    &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql"), include_str!("../sql/003_privacy.sql")];
+    &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql"), include_str!("../sql/003_privacy.sql"), include_str!("../sql/004_people.sql")];
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
@@ -402,9 +402,9 @@ impl Storage for SqliteStorage {
 
     fn insert_user(&self, u: &UserRecord<'_>) -> Result<bool> {
         let n = lock(&self.writer).execute(
-            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (username) DO NOTHING",
-            params![u.id, u.username, u.display_name, u.role, u.password_hash, u.villages, u.districts, u.beneficiary_id, u.created_at],
+            "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at, phone)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (username) DO NOTHING",
+            params![u.id, u.username, u.display_name, u.role, u.password_hash, u.villages, u.districts, u.beneficiary_id, u.created_at, u.phone],
         )?;
         Ok(n == 1)
     }
@@ -435,6 +435,40 @@ impl Storage for SqliteStorage {
             params![user_id, villages, districts],
         )?;
         Ok(())
+    }
+
+    fn write_phone(&self, username: &str, phone: Option<&str>) -> Result<bool> {
+        Ok(lock(&self.writer).execute("UPDATE app_user SET phone = ?2 WHERE username = ?1", params![username, phone])? == 1)
+    }
+
+    fn read_staff(&self) -> Result<Vec<Person>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT id, display_name, role, phone, villages, districts FROM app_user WHERE disabled = 0 AND role <> 'worker' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+        })?;
+        rows.map(|row| {
+            let (user_id, display_name, role, phone, villages, districts) = row?;
+            Ok(Person {
+                user_id,
+                display_name,
+                role: serde_json::from_value(serde_json::Value::String(role))?,
+                phone,
+                villages: serde_json::from_str(&villages)?,
+                districts: serde_json::from_str(&districts)?,
+            })
+        })
+        .collect()
+    }
+
+    fn beneficiary_village(&self, beneficiary_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .reader()
+            .prepare_cached("SELECT village_code FROM record WHERE kind = 'beneficiary' AND id = ?1")?
+            .query_row([beneficiary_id], |r| r.get(0))
+            .optional()?)
     }
 
     fn write_revocation(&self, device_id: &str, now_ms: i64) -> Result<u64> {

@@ -11,7 +11,7 @@ use desmig_core::merge::Operation;
 use desmig_core::merge::Versioned;
 use desmig_core::model::{EntityKind, Reference};
 use desmig_core::protocol::ConflictRecord;
-use desmig_core::protocol::{LoginRequest, LoginResponse, OpResult, ReferenceResponse};
+use desmig_core::protocol::{LoginRequest, LoginResponse, OpResult, Person, ReferenceResponse, Team};
 use desmig_core::reference::TemplateMap;
 use desmig_core::region::RegionCatalog;
 use desmig_core::scope::{Identity, Role};
@@ -54,6 +54,9 @@ pub struct NewUser {
     pub villages: Vec<String>,
     pub districts: Vec<String>,
     pub beneficiary_id: Option<String>,
+    /// A work phone number the user's team sees (`0812…` or `+62…`).
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// An authenticated request: the user and the device the token was issued to.
@@ -81,6 +84,7 @@ pub struct UserRecord<'a> {
     pub villages: String,
     pub districts: String,
     pub beneficiary_id: Option<&'a str>,
+    pub phone: Option<&'a str>,
     pub created_at: i64,
 }
 
@@ -117,6 +121,12 @@ pub trait Storage: Send + Sync + 'static {
     fn write_disabled(&self, username: &str, disabled: bool, now_ms: i64) -> Result<bool>;
     /// Sets a user's villages and districts (JSON lists) and moves their scope version.
     fn write_scope(&self, user_id: &str, villages: &str, districts: &str) -> Result<()>;
+    /// Sets (or clears) a user's phone number; false when no such user.
+    fn write_phone(&self, username: &str, phone: Option<&str>) -> Result<bool>;
+    /// Every enabled user who is not a worker, as a team list shows them.
+    fn read_staff(&self) -> Result<Vec<Person>>;
+    /// The village of a beneficiary record on the server.
+    fn beneficiary_village(&self, beneficiary_id: &str) -> Result<Option<String>>;
     /// Records the device as revoked and revokes its tokens; returns how many.
     fn write_revocation(&self, device_id: &str, now_ms: i64) -> Result<u64>;
     /// Plans the batch ([`crate::plan::plan`]) and persists the plan, in one transaction.
@@ -231,7 +241,7 @@ pub trait Storage: Send + Sync + 'static {
     }
 
     /// One page of the change feed visible to the session's user, as the JSON body to send.
-    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32) -> Result<Vec<u8>> {
+    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32, team_tag: Option<&str>) -> Result<Vec<u8>> {
         let user = &session.user;
         let (after, restart) = parse_cursor(cursor, user.scope_version)?;
         let limit = i64::from(limit.clamp(1, crate::http::MAX_PULL_LIMIT));
@@ -241,7 +251,14 @@ pub trait Storage: Send + Sync + 'static {
         if !page.has_more() {
             check_cursor_end(after, page.is_empty(), end)?;
         }
-        page.finish(user, restart, end, reference_version)
+        // The last page carries the user's team when it changed since the phone's copy.
+        let team = if page.has_more() {
+            None
+        } else {
+            let team = team(self.team_of(user)?)?;
+            (team_tag != Some(team.tag.as_str())).then_some(team)
+        };
+        page.finish(user, restart, end, reference_version, team.as_ref())
     }
 
     /// Checklist templates and regions, as the phones download them.
@@ -262,6 +279,10 @@ pub trait Storage: Send + Sync + 'static {
         let username = normalize_username(&u.username)?;
         self.refresh_reference()?;
         validate_scope(&self.reference_cache().ctx(), u.role, &u.villages, &u.districts, u.beneficiary_id.as_deref())?;
+        let phone = match u.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => Some(desmig_core::validate::phone("phone", p).map_err(|e| ServerError::bad("invalid_phone", e.message))?),
+            None => None,
+        };
         let hash = crate::auth::hash_password(&u.password)?;
         let id = uuid::Uuid::now_v7().to_string();
         let role = serde_json::to_value(u.role)?.as_str().unwrap_or_default().to_string();
@@ -274,6 +295,7 @@ pub trait Storage: Send + Sync + 'static {
             villages: serde_json::to_string(&u.villages)?,
             districts: serde_json::to_string(&u.districts)?,
             beneficiary_id: u.beneficiary_id.as_deref(),
+            phone: phone.as_deref(),
             created_at: now_ms,
         };
         if !self.insert_user(&record)? {
@@ -289,6 +311,30 @@ pub trait Storage: Send + Sync + 'static {
             return Err(ServerError::NotFound(format!("user {username} not found")));
         }
         Ok(())
+    }
+
+    /// Sets a user's work phone number, or clears it (empty).
+    fn set_phone(&self, username: &str, phone: &str) -> Result<()> {
+        let phone = match phone.trim() {
+            "" => None,
+            p => Some(desmig_core::validate::phone("phone", p).map_err(|e| ServerError::bad("invalid_phone", e.message))?),
+        };
+        if !self.write_phone(&username.trim().to_lowercase(), phone.as_deref())? {
+            return Err(ServerError::NotFound(format!("user {username} not found")));
+        }
+        Ok(())
+    }
+
+    /// The people a user works with, as their phone lists them: a facilitator's supervisors and
+    /// fellow facilitators, a supervisor's facilitators, a worker's facilitator and supervisor.
+    /// Workers are never listed; an administrator sees every member of staff.
+    fn team_of(&self, user: &User) -> Result<Vec<Person>> {
+        let staff = self.read_staff()?;
+        let worker_village = match (user.role, user.beneficiary_id.as_deref()) {
+            (Role::Worker, Some(b)) => self.beneficiary_village(b)?,
+            _ => None,
+        };
+        Ok(team_for(user, worker_village.as_deref(), staff))
     }
 
     /// Disables an account (its sessions end and it cannot log in) or enables it again.
@@ -453,6 +499,60 @@ impl FeedScope {
     }
 }
 
+/// Who is in `user`'s team, from every enabled member of staff (see [`Storage::team_of`]).
+pub fn team_for(user: &User, worker_village: Option<&str>, staff: Vec<Person>) -> Vec<Person> {
+    use desmig_core::region::district_of;
+    let districts_of = |villages: &[String]| -> Vec<String> { villages.iter().filter_map(|v| district_of(v)).map(str::to_string).collect() };
+    let works_in = |p: &Person, villages: &[String], districts: &[String]| -> bool {
+        match p.role {
+            Role::Facilitator => p.villages.iter().any(|v| villages.contains(v) || district_of(v).is_some_and(|d| districts.contains(&d.to_string()))),
+            Role::Supervisor => p.districts.iter().any(|d| districts.contains(d)),
+            _ => false,
+        }
+    };
+    let mut team: Vec<Person> = staff
+        .into_iter()
+        .filter(|p| p.user_id != user.id)
+        .filter(|p| match user.role {
+            Role::Admin => true,
+            // A facilitator's supervisors and the facilitators of the same villages.
+            Role::Facilitator => {
+                let districts = districts_of(&user.villages);
+                match p.role {
+                    Role::Supervisor => works_in(p, &[], &districts),
+                    Role::Facilitator => works_in(p, &user.villages, &[]),
+                    _ => false,
+                }
+            }
+            // A supervisor's facilitators and fellow supervisors of the same districts.
+            Role::Supervisor => works_in(p, &[], &user.districts),
+            // A worker's facilitators and their supervisor.
+            Role::Worker => match worker_village {
+                Some(v) => {
+                    let village = [v.to_string()];
+                    match p.role {
+                        Role::Facilitator => works_in(p, &village, &[]),
+                        Role::Supervisor => works_in(p, &[], &districts_of(&village)),
+                        _ => false,
+                    }
+                }
+                None => false,
+            },
+        })
+        .collect();
+    team.sort_by(|a, b| (a.role as u8, &a.display_name, &a.user_id).cmp(&(b.role as u8, &b.display_name, &b.user_id)));
+    team
+}
+
+/// The team with its tag: the phone sends the tag back and gets the list again only when it
+/// changed.
+pub fn team(people: Vec<Person>) -> Result<Team> {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(serde_json::to_vec(&people)?);
+    let tag = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    Ok(Team { tag, people })
+}
+
 /// Builds a pull page's JSON from stored change bodies without parsing them again.
 pub struct FeedPage {
     body: Vec<u8>,
@@ -499,9 +599,12 @@ impl FeedPage {
 
     /// Closes the page. `feed_end` is the feed's last sequence number in the same snapshot: on
     /// the last page the cursor moves there, past rows outside the user's scope.
-    pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64) -> Result<Vec<u8>> {
+    pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64, team: Option<&Team>) -> Result<Vec<u8>> {
         let last = if self.has_more { self.last } else { self.last.max(feed_end) };
-        let identity = if restart { format!(",\"identity\":{}", serde_json::to_string(&user.identity())?) } else { String::new() };
+        let mut identity = if restart { format!(",\"identity\":{}", serde_json::to_string(&user.identity())?) } else { String::new() };
+        if let Some(team) = team {
+            identity.push_str(&format!(",\"team\":{}", serde_json::to_string(team)?));
+        }
         let tail = format!(
             "],\"next_cursor\":\"v{}.{last}\",\"has_more\":{},\"reference_version\":{reference_version}{identity}}}",
             user.scope_version, self.has_more

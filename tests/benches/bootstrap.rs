@@ -63,6 +63,7 @@ fn seed(path: &std::path::Path) -> usize {
                 villages: vec![],
                 districts: vec![],
                 beneficiary_id: None,
+                phone: None,
             },
             now,
         )
@@ -77,6 +78,7 @@ fn seed(path: &std::path::Path) -> usize {
                 villages: vec![],
                 districts: vec!["32.12".into()],
                 beneficiary_id: None,
+                phone: None,
             },
             now,
         )

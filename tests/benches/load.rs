@@ -91,6 +91,7 @@ fn run(bin: &str, store: &str, instances: usize, pace: Pace) {
                 villages: vec![villages[i % villages.len()].clone()],
                 districts: vec![],
                 beneficiary_id: None,
+                phone: None,
             };
             storage.add_user(&u, 0).unwrap();
         }

@@ -161,6 +161,7 @@ impl TestServer {
                     villages: villages.iter().map(|s| s.to_string()).collect(),
                     districts: districts.iter().map(|s| s.to_string()).collect(),
                     beneficiary_id: beneficiary_id.map(String::from),
+                    phone: None,
                 },
                 desmig_core::date::now_unix_ms(),
             )

@@ -691,6 +691,11 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func deviceId()  -> String
     
     /**
+     * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
+     */
+    func facilitatorOverview(month: String) throws  -> [FacilitatorOverview]
+    
+    /**
      * Open follow-ups due within `within_days`, overdue first.
      */
     func followUpsDue(withinDays: UInt32) throws  -> [DueFollowUp]
@@ -721,6 +726,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
      * Changes waiting to be sent, and changes the server refused.
      */
     func outboxStatus() throws  -> OutboxCounts
+    
+    /**
+     * One more Prakerja incentive instalment of `amount` rupiah (the stage becomes
+     * `incentive_paid`; the count and the total are kept by the core).
+     */
+    func recordIncentiveInstalment(beneficiaryId: String, amount: Int64, note: String?) throws  -> Prakerja
     
     func registerBeneficiary(input: BeneficiaryInput) throws  -> Beneficiary
     
@@ -780,6 +791,12 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
      * Pushes local changes and pulls the user's scope. Local edits go on while it runs.
      */
     func syncNow(config: SyncConfig, listener: SyncProgressListener?) throws  -> SyncReport
+    
+    /**
+     * The people this user works with (from the last sync): a supervisor's facilitators, a
+     * facilitator's supervisor, a worker's facilitator.
+     */
+    func team() throws  -> [Person]
     
     /**
      * A supervisor's villages with their indicators and visits waiting for verification.
@@ -1013,6 +1030,19 @@ open func deviceId() -> String  {
 }
     
     /**
+     * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
+     */
+open func facilitatorOverview(month: String)throws  -> [FacilitatorOverview]  {
+    return try  FfiConverterSequenceTypeFacilitatorOverview.lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_facilitator_overview(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(month),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Open follow-ups due within `within_days`, overdue first.
      */
 open func followUpsDue(withinDays: UInt32)throws  -> [DueFollowUp]  {
@@ -1096,6 +1126,22 @@ open func outboxStatus()throws  -> OutboxCounts  {
         uniffiCallStatus in
     uniffi_desmig_fn_method_fieldstore_outbox_status(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One more Prakerja incentive instalment of `amount` rupiah (the stage becomes
+     * `incentive_paid`; the count and the total are kept by the core).
+     */
+open func recordIncentiveInstalment(beneficiaryId: String, amount: Int64, note: String?)throws  -> Prakerja  {
+    return try  FfiConverterTypePrakerja_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_record_incentive_instalment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(beneficiaryId),
+        FfiConverterInt64.lower(amount),
+        FfiConverterOptionString.lower(note),uniffiCallStatus
     )
 })
 }
@@ -1282,6 +1328,19 @@ open func syncNow(config: SyncConfig, listener: SyncProgressListener?)throws  ->
             self.uniffiCloneHandle(),
         FfiConverterTypeSyncConfig_lower(config),
         FfiConverterOptionTypeSyncProgressListener.lower(listener),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The people this user works with (from the last sync): a supervisor's facilitators, a
+     * facilitator's supervisor, a worker's facilitator.
+     */
+open func team()throws  -> [Person]  {
+    return try  FfiConverterSequenceTypePerson.lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_team(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -2913,8 +2972,17 @@ public struct Conflict: Equatable, Hashable {
     public var entity: String
     public var entityId: String
     public var field: String
+    /**
+     * The field's label key (`field_amount_disbursed`).
+     */
+    public var fieldKey: String
     public var currentValue: String
     public var losingValue: String
+    /**
+     * The two values as a person reads them (a stage's key, rupiah, a date, a country).
+     */
+    public var current: Shown
+    public var losing: Shown
     public var beneficiaryId: String
     public var beneficiaryName: String
     public var detectedAt: Int64
@@ -2923,13 +2991,22 @@ public struct Conflict: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, entity: String, entityId: String, field: String, currentValue: String, losingValue: String, beneficiaryId: String, beneficiaryName: String, detectedAt: Int64, resolvedBy: String?, resolvedAt: Int64?) {
+    public init(id: String, entity: String, entityId: String, field: String, 
+        /**
+         * The field's label key (`field_amount_disbursed`).
+         */fieldKey: String, currentValue: String, losingValue: String, 
+        /**
+         * The two values as a person reads them (a stage's key, rupiah, a date, a country).
+         */current: Shown, losing: Shown, beneficiaryId: String, beneficiaryName: String, detectedAt: Int64, resolvedBy: String?, resolvedAt: Int64?) {
         self.id = id
         self.entity = entity
         self.entityId = entityId
         self.field = field
+        self.fieldKey = fieldKey
         self.currentValue = currentValue
         self.losingValue = losingValue
+        self.current = current
+        self.losing = losing
         self.beneficiaryId = beneficiaryId
         self.beneficiaryName = beneficiaryName
         self.detectedAt = detectedAt
@@ -2957,8 +3034,11 @@ public struct FfiConverterTypeConflict: FfiConverterRustBuffer {
                 entity: FfiConverterString.read(from: &buf), 
                 entityId: FfiConverterString.read(from: &buf), 
                 field: FfiConverterString.read(from: &buf), 
+                fieldKey: FfiConverterString.read(from: &buf), 
                 currentValue: FfiConverterString.read(from: &buf), 
                 losingValue: FfiConverterString.read(from: &buf), 
+                current: FfiConverterTypeShown.read(from: &buf), 
+                losing: FfiConverterTypeShown.read(from: &buf), 
                 beneficiaryId: FfiConverterString.read(from: &buf), 
                 beneficiaryName: FfiConverterString.read(from: &buf), 
                 detectedAt: FfiConverterInt64.read(from: &buf), 
@@ -2972,8 +3052,11 @@ public struct FfiConverterTypeConflict: FfiConverterRustBuffer {
         FfiConverterString.write(value.entity, into: &buf)
         FfiConverterString.write(value.entityId, into: &buf)
         FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.fieldKey, into: &buf)
         FfiConverterString.write(value.currentValue, into: &buf)
         FfiConverterString.write(value.losingValue, into: &buf)
+        FfiConverterTypeShown.write(value.current, into: &buf)
+        FfiConverterTypeShown.write(value.losing, into: &buf)
         FfiConverterString.write(value.beneficiaryId, into: &buf)
         FfiConverterString.write(value.beneficiaryName, into: &buf)
         FfiConverterInt64.write(value.detectedAt, into: &buf)
@@ -2995,6 +3078,60 @@ public func FfiConverterTypeConflict_lift(_ buf: RustBuffer) throws -> Conflict 
 #endif
 public func FfiConverterTypeConflict_lower(_ value: Conflict) -> RustBuffer {
     return FfiConverterTypeConflict.lower(value)
+}
+
+
+public struct Country: Equatable, Hashable {
+    public var code: String
+    public var name: Text
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(code: String, name: Text) {
+        self.code = code
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Country: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCountry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Country {
+        return
+            try Country(
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterTypeText.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Country, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeText.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCountry_lift(_ buf: RustBuffer) throws -> Country {
+    return try FfiConverterTypeCountry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCountry_lower(_ value: Country) -> RustBuffer {
+    return FfiConverterTypeCountry.lower(value)
 }
 
 
@@ -3063,6 +3200,88 @@ public func FfiConverterTypeDueFollowUp_lift(_ buf: RustBuffer) throws -> DueFol
 #endif
 public func FfiConverterTypeDueFollowUp_lower(_ value: DueFollowUp) -> RustBuffer {
     return FfiConverterTypeDueFollowUp.lower(value)
+}
+
+
+public struct FacilitatorOverview: Equatable, Hashable {
+    public var userId: String
+    public var displayName: String
+    public var phone: String?
+    public var villages: [String]
+    public var beneficiaries: UInt64
+    public var visitsThisMonth: UInt64
+    public var beneficiariesVisited: UInt64
+    public var visitsToVerify: UInt64
+    public var lastVisitAt: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(userId: String, displayName: String, phone: String?, villages: [String], beneficiaries: UInt64, visitsThisMonth: UInt64, beneficiariesVisited: UInt64, visitsToVerify: UInt64, lastVisitAt: Int64?) {
+        self.userId = userId
+        self.displayName = displayName
+        self.phone = phone
+        self.villages = villages
+        self.beneficiaries = beneficiaries
+        self.visitsThisMonth = visitsThisMonth
+        self.beneficiariesVisited = beneficiariesVisited
+        self.visitsToVerify = visitsToVerify
+        self.lastVisitAt = lastVisitAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FacilitatorOverview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFacilitatorOverview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FacilitatorOverview {
+        return
+            try FacilitatorOverview(
+                userId: FfiConverterString.read(from: &buf), 
+                displayName: FfiConverterString.read(from: &buf), 
+                phone: FfiConverterOptionString.read(from: &buf), 
+                villages: FfiConverterSequenceString.read(from: &buf), 
+                beneficiaries: FfiConverterUInt64.read(from: &buf), 
+                visitsThisMonth: FfiConverterUInt64.read(from: &buf), 
+                beneficiariesVisited: FfiConverterUInt64.read(from: &buf), 
+                visitsToVerify: FfiConverterUInt64.read(from: &buf), 
+                lastVisitAt: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FacilitatorOverview, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterString.write(value.displayName, into: &buf)
+        FfiConverterOptionString.write(value.phone, into: &buf)
+        FfiConverterSequenceString.write(value.villages, into: &buf)
+        FfiConverterUInt64.write(value.beneficiaries, into: &buf)
+        FfiConverterUInt64.write(value.visitsThisMonth, into: &buf)
+        FfiConverterUInt64.write(value.beneficiariesVisited, into: &buf)
+        FfiConverterUInt64.write(value.visitsToVerify, into: &buf)
+        FfiConverterOptionInt64.write(value.lastVisitAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFacilitatorOverview_lift(_ buf: RustBuffer) throws -> FacilitatorOverview {
+    return try FfiConverterTypeFacilitatorOverview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFacilitatorOverview_lower(_ value: FacilitatorOverview) -> RustBuffer {
+    return FfiConverterTypeFacilitatorOverview.lower(value)
 }
 
 
@@ -3501,6 +3720,76 @@ public func FfiConverterTypeOutboxCounts_lower(_ value: OutboxCounts) -> RustBuf
 }
 
 
+public struct Person: Equatable, Hashable {
+    public var userId: String
+    public var displayName: String
+    public var role: Role
+    public var phone: String?
+    public var villages: [String]
+    public var districts: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(userId: String, displayName: String, role: Role, phone: String?, villages: [String], districts: [String]) {
+        self.userId = userId
+        self.displayName = displayName
+        self.role = role
+        self.phone = phone
+        self.villages = villages
+        self.districts = districts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Person: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePerson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Person {
+        return
+            try Person(
+                userId: FfiConverterString.read(from: &buf), 
+                displayName: FfiConverterString.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf), 
+                phone: FfiConverterOptionString.read(from: &buf), 
+                villages: FfiConverterSequenceString.read(from: &buf), 
+                districts: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Person, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterString.write(value.displayName, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.phone, into: &buf)
+        FfiConverterSequenceString.write(value.villages, into: &buf)
+        FfiConverterSequenceString.write(value.districts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePerson_lift(_ buf: RustBuffer) throws -> Person {
+    return try FfiConverterTypePerson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePerson_lower(_ value: Person) -> RustBuffer {
+    return FfiConverterTypePerson.lower(value)
+}
+
+
 public struct Prakerja: Equatable, Hashable {
     public var beneficiaryId: String
     public var stage: PrakerjaStage
@@ -3782,16 +4071,24 @@ public struct RejectedChange: Equatable, Hashable {
     public var entity: String
     public var entityId: String
     public var code: String
+    /**
+     * `code` as a case the app maps to its words.
+     */
+    public var reason: Code
     public var message: String
     public var createdAt: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(opId: String, entity: String, entityId: String, code: String, message: String, createdAt: Int64) {
+    public init(opId: String, entity: String, entityId: String, code: String, 
+        /**
+         * `code` as a case the app maps to its words.
+         */reason: Code, message: String, createdAt: Int64) {
         self.opId = opId
         self.entity = entity
         self.entityId = entityId
         self.code = code
+        self.reason = reason
         self.message = message
         self.createdAt = createdAt
     }
@@ -3816,6 +4113,7 @@ public struct FfiConverterTypeRejectedChange: FfiConverterRustBuffer {
                 entity: FfiConverterString.read(from: &buf), 
                 entityId: FfiConverterString.read(from: &buf), 
                 code: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterTypeCode.read(from: &buf), 
                 message: FfiConverterString.read(from: &buf), 
                 createdAt: FfiConverterInt64.read(from: &buf)
         )
@@ -3826,6 +4124,7 @@ public struct FfiConverterTypeRejectedChange: FfiConverterRustBuffer {
         FfiConverterString.write(value.entity, into: &buf)
         FfiConverterString.write(value.entityId, into: &buf)
         FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeCode.write(value.reason, into: &buf)
         FfiConverterString.write(value.message, into: &buf)
         FfiConverterInt64.write(value.createdAt, into: &buf)
     }
@@ -4821,10 +5120,17 @@ public struct WorkerStatus: Equatable, Hashable {
     public var capital: [CapitalProgress]
     public var businesses: [Business]
     public var nextSteps: [FollowUp]
+    /**
+     * The facilitators of the worker's village, with their work phone.
+     */
+    public var facilitators: [Person]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(beneficiary: Beneficiary, villageName: String, prakerja: Prakerja?, trainings: [Training], capital: [CapitalProgress], businesses: [Business], nextSteps: [FollowUp]) {
+    public init(beneficiary: Beneficiary, villageName: String, prakerja: Prakerja?, trainings: [Training], capital: [CapitalProgress], businesses: [Business], nextSteps: [FollowUp], 
+        /**
+         * The facilitators of the worker's village, with their work phone.
+         */facilitators: [Person]) {
         self.beneficiary = beneficiary
         self.villageName = villageName
         self.prakerja = prakerja
@@ -4832,6 +5138,7 @@ public struct WorkerStatus: Equatable, Hashable {
         self.capital = capital
         self.businesses = businesses
         self.nextSteps = nextSteps
+        self.facilitators = facilitators
     }
 
     
@@ -4856,7 +5163,8 @@ public struct FfiConverterTypeWorkerStatus: FfiConverterRustBuffer {
                 trainings: FfiConverterSequenceTypeTraining.read(from: &buf), 
                 capital: FfiConverterSequenceTypeCapitalProgress.read(from: &buf), 
                 businesses: FfiConverterSequenceTypeBusiness.read(from: &buf), 
-                nextSteps: FfiConverterSequenceTypeFollowUp.read(from: &buf)
+                nextSteps: FfiConverterSequenceTypeFollowUp.read(from: &buf), 
+                facilitators: FfiConverterSequenceTypePerson.read(from: &buf)
         )
     }
 
@@ -4868,6 +5176,7 @@ public struct FfiConverterTypeWorkerStatus: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCapitalProgress.write(value.capital, into: &buf)
         FfiConverterSequenceTypeBusiness.write(value.businesses, into: &buf)
         FfiConverterSequenceTypeFollowUp.write(value.nextSteps, into: &buf)
+        FfiConverterSequenceTypePerson.write(value.facilitators, into: &buf)
     }
 }
 
@@ -5859,6 +6168,303 @@ public func FfiConverterTypeCardLine_lift(_ buf: RustBuffer) throws -> CardLine 
 #endif
 public func FfiConverterTypeCardLine_lower(_ value: CardLine) -> RustBuffer {
     return FfiConverterTypeCardLine.lower(value)
+}
+
+
+
+
+public enum Code: Equatable, Hashable {
+    
+    case network
+    case cancelled
+    case storage
+    case wrongKey
+    case invalidKey
+    case loginRequired
+    case tokenExpired
+    case invalidToken
+    case signedOut
+    case accountDisabled
+    case invalidCredentials
+    case loginThrottled
+    case deviceRevoked
+    case invalid
+    case notFound
+    case outOfScope
+    case readOnly
+    case notSupervisor
+    case wrongAuthor
+    case selfVerification
+    case consentWithdrawn
+    case erased
+    case stateConflict
+    case staleClock
+    case clockInvalid
+    case resolutionOutdated
+    case forgedOperation
+    case invalidOperation
+    case unsupportedProtocol
+    case protocolRequired
+    case payloadTooLarge
+    case rateLimited
+    case invalidCursor
+    case `internal`
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Code: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCode: FfiConverterRustBuffer {
+    typealias SwiftType = Code
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Code {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .network
+        
+        case 2: return .cancelled
+        
+        case 3: return .storage
+        
+        case 4: return .wrongKey
+        
+        case 5: return .invalidKey
+        
+        case 6: return .loginRequired
+        
+        case 7: return .tokenExpired
+        
+        case 8: return .invalidToken
+        
+        case 9: return .signedOut
+        
+        case 10: return .accountDisabled
+        
+        case 11: return .invalidCredentials
+        
+        case 12: return .loginThrottled
+        
+        case 13: return .deviceRevoked
+        
+        case 14: return .invalid
+        
+        case 15: return .notFound
+        
+        case 16: return .outOfScope
+        
+        case 17: return .readOnly
+        
+        case 18: return .notSupervisor
+        
+        case 19: return .wrongAuthor
+        
+        case 20: return .selfVerification
+        
+        case 21: return .consentWithdrawn
+        
+        case 22: return .erased
+        
+        case 23: return .stateConflict
+        
+        case 24: return .staleClock
+        
+        case 25: return .clockInvalid
+        
+        case 26: return .resolutionOutdated
+        
+        case 27: return .forgedOperation
+        
+        case 28: return .invalidOperation
+        
+        case 29: return .unsupportedProtocol
+        
+        case 30: return .protocolRequired
+        
+        case 31: return .payloadTooLarge
+        
+        case 32: return .rateLimited
+        
+        case 33: return .invalidCursor
+        
+        case 34: return .`internal`
+        
+        case 35: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Code, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .network:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .storage:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .wrongKey:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .invalidKey:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .loginRequired:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .tokenExpired:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .invalidToken:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .signedOut:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .accountDisabled:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .invalidCredentials:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .loginThrottled:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .deviceRevoked:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .invalid:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .notFound:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .outOfScope:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .readOnly:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .notSupervisor:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .wrongAuthor:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .selfVerification:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .consentWithdrawn:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .erased:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .stateConflict:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .staleClock:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .clockInvalid:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .resolutionOutdated:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .forgedOperation:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .invalidOperation:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .unsupportedProtocol:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .protocolRequired:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .payloadTooLarge:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .rateLimited:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .invalidCursor:
+            writeInt(&buf, Int32(33))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(34))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(35))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCode_lift(_ buf: RustBuffer) throws -> Code {
+    return try FfiConverterTypeCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCode_lower(_ value: Code) -> RustBuffer {
+    return FfiConverterTypeCode.lower(value)
 }
 
 
@@ -7112,6 +7718,127 @@ public func FfiConverterTypeSex_lower(_ value: Sex) -> RustBuffer {
 
 
 
+public enum Shown: Equatable, Hashable {
+    
+    case empty
+    case key(key: String
+    )
+    case rupiah(rupiah: Int64
+    )
+    case date(date: String, label: Text
+    )
+    case country(code: String, name: Text
+    )
+    case yesNo(yes: Bool
+    )
+    case text(text: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Shown: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShown: FfiConverterRustBuffer {
+    typealias SwiftType = Shown
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Shown {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .empty
+        
+        case 2: return .key(key: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .rupiah(rupiah: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 4: return .date(date: try FfiConverterString.read(from: &buf), label: try FfiConverterTypeText.read(from: &buf)
+        )
+        
+        case 5: return .country(code: try FfiConverterString.read(from: &buf), name: try FfiConverterTypeText.read(from: &buf)
+        )
+        
+        case 6: return .yesNo(yes: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 7: return .text(text: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Shown, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .empty:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .key(key):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(key, into: &buf)
+            
+        
+        case let .rupiah(rupiah):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(rupiah, into: &buf)
+            
+        
+        case let .date(date,label):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(date, into: &buf)
+            FfiConverterTypeText.write(label, into: &buf)
+            
+        
+        case let .country(code,name):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterTypeText.write(name, into: &buf)
+            
+        
+        case let .yesNo(yes):
+            writeInt(&buf, Int32(6))
+            FfiConverterBool.write(yes, into: &buf)
+            
+        
+        case let .text(text):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(text, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShown_lift(_ buf: RustBuffer) throws -> Shown {
+    return try FfiConverterTypeShown.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShown_lower(_ value: Shown) -> RustBuffer {
+    return FfiConverterTypeShown.lower(value)
+}
+
+
+
+
 public enum StageSubject: Equatable, Hashable {
     
     case prakerja
@@ -7730,6 +8457,30 @@ fileprivate struct FfiConverterOptionTypeSyncProgressListener: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCountry: FfiConverterRustBuffer {
+    typealias SwiftType = Country?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCountry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCountry.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeGeoPoint: FfiConverterRustBuffer {
     typealias SwiftType = GeoPoint?
 
@@ -8246,6 +8997,31 @@ fileprivate struct FfiConverterSequenceTypeConflict: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCountry: FfiConverterRustBuffer {
+    typealias SwiftType = [Country]
+
+    public static func write(_ value: [Country], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCountry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Country] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Country]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCountry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDueFollowUp: FfiConverterRustBuffer {
     typealias SwiftType = [DueFollowUp]
 
@@ -8263,6 +9039,31 @@ fileprivate struct FfiConverterSequenceTypeDueFollowUp: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDueFollowUp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFacilitatorOverview: FfiConverterRustBuffer {
+    typealias SwiftType = [FacilitatorOverview]
+
+    public static func write(_ value: [FacilitatorOverview], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFacilitatorOverview.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FacilitatorOverview] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FacilitatorOverview]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFacilitatorOverview.read(from: &buf))
         }
         return seq
     }
@@ -8338,6 +9139,31 @@ fileprivate struct FfiConverterSequenceTypeNewFollowUp: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNewFollowUp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePerson: FfiConverterRustBuffer {
+    typealias SwiftType = [Person]
+
+    public static func write(_ value: [Person], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePerson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Person] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Person]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePerson.read(from: &buf))
         }
         return seq
     }
@@ -8828,6 +9654,60 @@ public func capitalNextStages(source: CapitalSource, stage: CapitalStage) -> [Ca
 })
 }
 /**
+ * Whether a code ends the session (the app asks for the password again).
+ */
+public func codeNeedsLogin(code: Code) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_code_needs_login(
+        FfiConverterTypeCode_lower(code),uniffiCallStatus
+    )
+})
+}
+/**
+ * The case of a stable code (a sync report's `error_code`, a refusal's `code`).
+ */
+public func codeOf(code: String) -> Code  {
+    return try!  FfiConverterTypeCode_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_code_of(
+        FfiConverterString.lower(code),uniffiCallStatus
+    )
+})
+}
+/**
+ * The countries a form offers: the common destinations first, then by Indonesian name.
+ */
+public func countries() -> [Country]  {
+    return try!  FfiConverterSequenceTypeCountry.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_countries(uniffiCallStatus
+    )
+})
+}
+/**
+ * A country's names from its ISO code; `None` for a code that is not one.
+ */
+public func country(code: String) -> Country?  {
+    return try!  FfiConverterOptionTypeCountry.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_country(
+        FfiConverterString.lower(code),uniffiCallStatus
+    )
+})
+}
+/**
+ * `YYYY-MM-DD` as a person reads it (`2 Desember 2026`); a malformed date is a validation error.
+ */
+public func dateLabel(date: String)throws  -> Text  {
+    return try  FfiConverterTypeText_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_date_label(
+        FfiConverterString.lower(date),uniffiCallStatus
+    )
+})
+}
+/**
  * Villages' indicators added up (the supervisor's total, from the team overview she already has).
  */
 public func indicatorsTotal(parts: [VillageIndicators]) -> VillageIndicators  {
@@ -8835,6 +9715,17 @@ public func indicatorsTotal(parts: [VillageIndicators]) -> VillageIndicators  {
         uniffiCallStatus in
     uniffi_desmig_fn_func_indicators_total(
         FfiConverterSequenceTypeVillageIndicators.lower(parts),uniffiCallStatus
+    )
+})
+}
+/**
+ * `YYYY-MM` as a heading reads (`Desember 2026`); a malformed month is a validation error.
+ */
+public func monthLabel(month: String)throws  -> Text  {
+    return try  FfiConverterTypeText_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_func_month_label(
+        FfiConverterString.lower(month),uniffiCallStatus
     )
 })
 }
@@ -8885,7 +9776,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_func_capital_next_stages() != 57145) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_desmig_checksum_func_code_needs_login() != 60876) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_code_of() != 10461) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_countries() != 53932) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_country() != 36428) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_date_label() != 24039) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_desmig_checksum_func_indicators_total() != 35624) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_func_month_label() != 32474) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_func_prakerja_next_stages() != 20601) {
@@ -8921,6 +9830,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_device_id() != 57437) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_desmig_checksum_method_fieldstore_facilitator_overview() != 39673) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_desmig_checksum_method_fieldstore_follow_ups_due() != 32927) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8940,6 +9852,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_outbox_status() != 48289) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_record_incentive_instalment() != 23797) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_register_beneficiary() != 47940) {
@@ -8985,6 +9900,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_sync_now() != 6841) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_team() != 8733) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_team_overview() != 14831) {

@@ -319,6 +319,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_conflicts(uint64_t ptr, int8_t inc
 RustBuffer uniffi_desmig_fn_method_fieldstore_device_id(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
+RustBuffer uniffi_desmig_fn_method_fieldstore_facilitator_overview(uint64_t ptr, RustBuffer month, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_FOLLOW_UPS_DUE
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_FOLLOW_UPS_DUE
 RustBuffer uniffi_desmig_fn_method_fieldstore_follow_ups_due(uint64_t ptr, uint32_t within_days, RustCallStatus *_Nonnull out_status
@@ -352,6 +357,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_my_status(uint64_t ptr, RustCallSt
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_OUTBOX_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_OUTBOX_STATUS
 RustBuffer uniffi_desmig_fn_method_fieldstore_outbox_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_RECORD_INCENTIVE_INSTALMENT
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_RECORD_INCENTIVE_INSTALMENT
+RustBuffer uniffi_desmig_fn_method_fieldstore_record_incentive_instalment(uint64_t ptr, RustBuffer beneficiary_id, int64_t amount, RustBuffer note, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_REGISTER_BENEFICIARY
@@ -427,6 +437,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_status_cards(uint64_t ptr, RustBuf
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SYNC_NOW
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_SYNC_NOW
 RustBuffer uniffi_desmig_fn_method_fieldstore_sync_now(uint64_t ptr, RustBuffer config, RustBuffer listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_TEAM
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_TEAM
+RustBuffer uniffi_desmig_fn_method_fieldstore_team(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_TEAM_OVERVIEW
@@ -524,9 +539,40 @@ int8_t uniffi_desmig_fn_func_capital_is_loan(RustBuffer source, RustCallStatus *
 RustBuffer uniffi_desmig_fn_func_capital_next_stages(RustBuffer source, RustBuffer stage, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CODE_NEEDS_LOGIN
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CODE_NEEDS_LOGIN
+int8_t uniffi_desmig_fn_func_code_needs_login(RustBuffer code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CODE_OF
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_CODE_OF
+RustBuffer uniffi_desmig_fn_func_code_of(RustBuffer code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_COUNTRIES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_COUNTRIES
+RustBuffer uniffi_desmig_fn_func_countries(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_COUNTRY
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_COUNTRY
+RustBuffer uniffi_desmig_fn_func_country(RustBuffer code, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_DATE_LABEL
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_DATE_LABEL
+RustBuffer uniffi_desmig_fn_func_date_label(RustBuffer date, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_INDICATORS_TOTAL
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_INDICATORS_TOTAL
 RustBuffer uniffi_desmig_fn_func_indicators_total(RustBuffer parts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_MONTH_LABEL
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_MONTH_LABEL
+RustBuffer uniffi_desmig_fn_func_month_label(RustBuffer month, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_FUNC_PRAKERJA_NEXT_STAGES
@@ -817,9 +863,45 @@ uint16_t uniffi_desmig_checksum_func_capital_next_stages(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CODE_NEEDS_LOGIN
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CODE_NEEDS_LOGIN
+uint16_t uniffi_desmig_checksum_func_code_needs_login(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CODE_OF
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_CODE_OF
+uint16_t uniffi_desmig_checksum_func_code_of(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_COUNTRIES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_COUNTRIES
+uint16_t uniffi_desmig_checksum_func_countries(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_COUNTRY
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_COUNTRY
+uint16_t uniffi_desmig_checksum_func_country(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_DATE_LABEL
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_DATE_LABEL
+uint16_t uniffi_desmig_checksum_func_date_label(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_INDICATORS_TOTAL
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_INDICATORS_TOTAL
 uint16_t uniffi_desmig_checksum_func_indicators_total(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_MONTH_LABEL
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_FUNC_MONTH_LABEL
+uint16_t uniffi_desmig_checksum_func_month_label(void
     
 );
 #endif
@@ -889,6 +971,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_device_id(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
+uint16_t uniffi_desmig_checksum_method_fieldstore_facilitator_overview(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_FOLLOW_UPS_DUE
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_FOLLOW_UPS_DUE
 uint16_t uniffi_desmig_checksum_method_fieldstore_follow_ups_due(void
@@ -928,6 +1016,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_my_status(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_OUTBOX_STATUS
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_OUTBOX_STATUS
 uint16_t uniffi_desmig_checksum_method_fieldstore_outbox_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_RECORD_INCENTIVE_INSTALMENT
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_RECORD_INCENTIVE_INSTALMENT
+uint16_t uniffi_desmig_checksum_method_fieldstore_record_incentive_instalment(void
     
 );
 #endif
@@ -1018,6 +1112,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_status_cards(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SYNC_NOW
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_SYNC_NOW
 uint16_t uniffi_desmig_checksum_method_fieldstore_sync_now(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_TEAM
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_TEAM
+uint16_t uniffi_desmig_checksum_method_fieldstore_team(void
     
 );
 #endif

@@ -703,7 +703,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_func_capital_next_stages(
     ): Int
+    external fun uniffi_desmig_checksum_func_code_needs_login(
+    ): Int
+    external fun uniffi_desmig_checksum_func_code_of(
+    ): Int
+    external fun uniffi_desmig_checksum_func_countries(
+    ): Int
+    external fun uniffi_desmig_checksum_func_country(
+    ): Int
+    external fun uniffi_desmig_checksum_func_date_label(
+    ): Int
     external fun uniffi_desmig_checksum_func_indicators_total(
+    ): Int
+    external fun uniffi_desmig_checksum_func_month_label(
     ): Int
     external fun uniffi_desmig_checksum_func_prakerja_next_stages(
     ): Int
@@ -727,6 +739,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_device_id(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_facilitator_overview(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_follow_ups_due(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_identity(
@@ -740,6 +754,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_desmig_checksum_method_fieldstore_my_status(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_outbox_status(
+    ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_record_incentive_instalment(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_register_beneficiary(
     ): Int
@@ -770,6 +786,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_desmig_checksum_method_fieldstore_status_cards(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_sync_now(
+    ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_team(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_team_overview(
     ): Int
@@ -844,6 +862,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_device_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_facilitator_overview(`ptr`: Long,`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_follow_ups_due(`ptr`: Long,`withinDays`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_identity(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -857,6 +877,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_method_fieldstore_my_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_outbox_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_record_incentive_instalment(`ptr`: Long,`beneficiaryId`: RustBuffer.ByValue,`amount`: Long,`note`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_register_beneficiary(`ptr`: Long,`input`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -887,6 +909,8 @@ internal object UniffiLib {
     external fun uniffi_desmig_fn_method_fieldstore_status_cards(`ptr`: Long,`beneficiaryId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_sync_now(`ptr`: Long,`config`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_team(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_team_overview(`ptr`: Long,`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -926,7 +950,19 @@ internal object UniffiLib {
     ): Byte
     external fun uniffi_desmig_fn_func_capital_next_stages(`source`: RustBuffer.ByValue,`stage`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_code_needs_login(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_desmig_fn_func_code_of(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_countries(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_country(`code`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_date_label(`date`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_func_indicators_total(`parts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_func_month_label(`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_func_prakerja_next_stages(`stage`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1060,7 +1096,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_func_capital_next_stages() and 0xFFFF) != 57145) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_desmig_checksum_func_code_needs_login() and 0xFFFF) != 60876) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_code_of() and 0xFFFF) != 10461) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_countries() and 0xFFFF) != 53932) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_country() and 0xFFFF) != 36428) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_date_label() and 0xFFFF) != 24039) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_func_indicators_total() and 0xFFFF) != 35624) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_func_month_label() and 0xFFFF) != 32474) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_func_prakerja_next_stages() and 0xFFFF) != 20601) {
@@ -1096,6 +1150,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_device_id() and 0xFFFF) != 57437) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_facilitator_overview() and 0xFFFF) != 39673) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_follow_ups_due() and 0xFFFF) != 32927) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1115,6 +1172,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_outbox_status() and 0xFFFF) != 48289) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_record_incentive_instalment() and 0xFFFF) != 23797) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_register_beneficiary() and 0xFFFF) != 47940) {
@@ -1160,6 +1220,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_sync_now() and 0xFFFF) != 6841) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_team() and 0xFFFF) != 8733) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_team_overview() and 0xFFFF) != 14831) {
@@ -1765,6 +1828,11 @@ public interface FieldStoreInterface {
     fun `deviceId`(): kotlin.String
     
     /**
+     * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
+     */
+    fun `facilitatorOverview`(`month`: kotlin.String): List<FacilitatorOverview>
+    
+    /**
      * Open follow-ups due within `within_days`, overdue first.
      */
     fun `followUpsDue`(`withinDays`: kotlin.UInt): List<DueFollowUp>
@@ -1795,6 +1863,12 @@ public interface FieldStoreInterface {
      * Changes waiting to be sent, and changes the server refused.
      */
     fun `outboxStatus`(): OutboxCounts
+    
+    /**
+     * One more Prakerja incentive instalment of `amount` rupiah (the stage becomes
+     * `incentive_paid`; the count and the total are kept by the core).
+     */
+    fun `recordIncentiveInstalment`(`beneficiaryId`: kotlin.String, `amount`: kotlin.Long, `note`: kotlin.String?): Prakerja
     
     fun `registerBeneficiary`(`input`: BeneficiaryInput): Beneficiary
     
@@ -1854,6 +1928,12 @@ public interface FieldStoreInterface {
      * Pushes local changes and pulls the user's scope. Local edits go on while it runs.
      */
     fun `syncNow`(`config`: SyncConfig, `listener`: SyncProgressListener?): SyncReport
+    
+    /**
+     * The people this user works with (from the last sync): a supervisor's facilitators, a
+     * facilitator's supervisor, a worker's facilitator.
+     */
+    fun `team`(): List<Person>
     
     /**
      * A supervisor's villages with their indicators and visits waiting for verification.
@@ -2166,6 +2246,24 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
 
     
     /**
+     * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
+     */
+    @Throws(DesmigException::class)override fun `facilitatorOverview`(`month`: kotlin.String): List<FacilitatorOverview> {
+            return FfiConverterSequenceTypeFacilitatorOverview.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_facilitator_overview(
+        it,
+        
+        FfiConverterString.lower(`month`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Open follow-ups due within `within_days`, overdue first.
      */
     @Throws(DesmigException::class)override fun `followUpsDue`(`withinDays`: kotlin.UInt): List<DueFollowUp> {
@@ -2280,6 +2378,27 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     UniffiLib.uniffi_desmig_fn_method_fieldstore_outbox_status(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One more Prakerja incentive instalment of `amount` rupiah (the stage becomes
+     * `incentive_paid`; the count and the total are kept by the core).
+     */
+    @Throws(DesmigException::class)override fun `recordIncentiveInstalment`(`beneficiaryId`: kotlin.String, `amount`: kotlin.Long, `note`: kotlin.String?): Prakerja {
+            return FfiConverterTypePrakerja.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_record_incentive_instalment(
+        it,
+        
+        FfiConverterString.lower(`beneficiaryId`),
+        FfiConverterLong.lower(`amount`),
+        FfiConverterOptionalString.lower(`note`),_status)
 }
     }
     )
@@ -2541,6 +2660,24 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
         
         FfiConverterTypeSyncConfig.lower(`config`),
         FfiConverterOptionalTypeSyncProgressListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The people this user works with (from the last sync): a supervisor's facilitators, a
+     * facilitator's supervisor, a worker's facilitator.
+     */
+    @Throws(DesmigException::class)override fun `team`(): List<Person> {
+            return FfiConverterSequenceTypePerson.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_team(
+        it,
+        _status)
 }
     }
     )
@@ -4175,9 +4312,21 @@ data class Conflict (
     , 
     var `field`: kotlin.String
     , 
+    /**
+     * The field's label key (`field_amount_disbursed`).
+     */
+    var `fieldKey`: kotlin.String
+    , 
     var `currentValue`: kotlin.String
     , 
     var `losingValue`: kotlin.String
+    , 
+    /**
+     * The two values as a person reads them (a stage's key, rupiah, a date, a country).
+     */
+    var `current`: Shown
+    , 
+    var `losing`: Shown
     , 
     var `beneficiaryId`: kotlin.String
     , 
@@ -4211,6 +4360,9 @@ public object FfiConverterTypeConflict: FfiConverterRustBuffer<Conflict> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterTypeShown.read(buf),
+            FfiConverterTypeShown.read(buf),
+            FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -4223,8 +4375,11 @@ public object FfiConverterTypeConflict: FfiConverterRustBuffer<Conflict> {
             FfiConverterString.allocationSize(value.`entity`) +
             FfiConverterString.allocationSize(value.`entityId`) +
             FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterString.allocationSize(value.`fieldKey`) +
             FfiConverterString.allocationSize(value.`currentValue`) +
             FfiConverterString.allocationSize(value.`losingValue`) +
+            FfiConverterTypeShown.allocationSize(value.`current`) +
+            FfiConverterTypeShown.allocationSize(value.`losing`) +
             FfiConverterString.allocationSize(value.`beneficiaryId`) +
             FfiConverterString.allocationSize(value.`beneficiaryName`) +
             FfiConverterLong.allocationSize(value.`detectedAt`) +
@@ -4237,13 +4392,54 @@ public object FfiConverterTypeConflict: FfiConverterRustBuffer<Conflict> {
             FfiConverterString.write(value.`entity`, buf)
             FfiConverterString.write(value.`entityId`, buf)
             FfiConverterString.write(value.`field`, buf)
+            FfiConverterString.write(value.`fieldKey`, buf)
             FfiConverterString.write(value.`currentValue`, buf)
             FfiConverterString.write(value.`losingValue`, buf)
+            FfiConverterTypeShown.write(value.`current`, buf)
+            FfiConverterTypeShown.write(value.`losing`, buf)
             FfiConverterString.write(value.`beneficiaryId`, buf)
             FfiConverterString.write(value.`beneficiaryName`, buf)
             FfiConverterLong.write(value.`detectedAt`, buf)
             FfiConverterOptionalString.write(value.`resolvedBy`, buf)
             FfiConverterOptionalLong.write(value.`resolvedAt`, buf)
+    }
+}
+
+
+
+data class Country (
+    var `code`: kotlin.String
+    , 
+    var `name`: Text
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCountry: FfiConverterRustBuffer<Country> {
+    override fun read(buf: ByteBuffer): Country {
+        return Country(
+            FfiConverterString.read(buf),
+            FfiConverterTypeText.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Country) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterTypeText.allocationSize(value.`name`)
+    )
+
+    override fun write(value: Country, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterTypeText.write(value.`name`, buf)
     }
 }
 
@@ -4295,6 +4491,79 @@ public object FfiConverterTypeDueFollowUp: FfiConverterRustBuffer<DueFollowUp> {
             FfiConverterString.write(value.`beneficiaryName`, buf)
             FfiConverterString.write(value.`villageCode`, buf)
             FfiConverterLong.write(value.`daysOverdue`, buf)
+    }
+}
+
+
+
+data class FacilitatorOverview (
+    var `userId`: kotlin.String
+    , 
+    var `displayName`: kotlin.String
+    , 
+    var `phone`: kotlin.String?
+    , 
+    var `villages`: List<kotlin.String>
+    , 
+    var `beneficiaries`: kotlin.ULong
+    , 
+    var `visitsThisMonth`: kotlin.ULong
+    , 
+    var `beneficiariesVisited`: kotlin.ULong
+    , 
+    var `visitsToVerify`: kotlin.ULong
+    , 
+    var `lastVisitAt`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFacilitatorOverview: FfiConverterRustBuffer<FacilitatorOverview> {
+    override fun read(buf: ByteBuffer): FacilitatorOverview {
+        return FacilitatorOverview(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FacilitatorOverview) = (
+            FfiConverterString.allocationSize(value.`userId`) +
+            FfiConverterString.allocationSize(value.`displayName`) +
+            FfiConverterOptionalString.allocationSize(value.`phone`) +
+            FfiConverterSequenceString.allocationSize(value.`villages`) +
+            FfiConverterULong.allocationSize(value.`beneficiaries`) +
+            FfiConverterULong.allocationSize(value.`visitsThisMonth`) +
+            FfiConverterULong.allocationSize(value.`beneficiariesVisited`) +
+            FfiConverterULong.allocationSize(value.`visitsToVerify`) +
+            FfiConverterOptionalLong.allocationSize(value.`lastVisitAt`)
+    )
+
+    override fun write(value: FacilitatorOverview, buf: ByteBuffer) {
+            FfiConverterString.write(value.`userId`, buf)
+            FfiConverterString.write(value.`displayName`, buf)
+            FfiConverterOptionalString.write(value.`phone`, buf)
+            FfiConverterSequenceString.write(value.`villages`, buf)
+            FfiConverterULong.write(value.`beneficiaries`, buf)
+            FfiConverterULong.write(value.`visitsThisMonth`, buf)
+            FfiConverterULong.write(value.`beneficiariesVisited`, buf)
+            FfiConverterULong.write(value.`visitsToVerify`, buf)
+            FfiConverterOptionalLong.write(value.`lastVisitAt`, buf)
     }
 }
 
@@ -4632,6 +4901,64 @@ public object FfiConverterTypeOutboxCounts: FfiConverterRustBuffer<OutboxCounts>
 
 
 
+data class Person (
+    var `userId`: kotlin.String
+    , 
+    var `displayName`: kotlin.String
+    , 
+    var `role`: Role
+    , 
+    var `phone`: kotlin.String?
+    , 
+    var `villages`: List<kotlin.String>
+    , 
+    var `districts`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePerson: FfiConverterRustBuffer<Person> {
+    override fun read(buf: ByteBuffer): Person {
+        return Person(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeRole.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Person) = (
+            FfiConverterString.allocationSize(value.`userId`) +
+            FfiConverterString.allocationSize(value.`displayName`) +
+            FfiConverterTypeRole.allocationSize(value.`role`) +
+            FfiConverterOptionalString.allocationSize(value.`phone`) +
+            FfiConverterSequenceString.allocationSize(value.`villages`) +
+            FfiConverterSequenceString.allocationSize(value.`districts`)
+    )
+
+    override fun write(value: Person, buf: ByteBuffer) {
+            FfiConverterString.write(value.`userId`, buf)
+            FfiConverterString.write(value.`displayName`, buf)
+            FfiConverterTypeRole.write(value.`role`, buf)
+            FfiConverterOptionalString.write(value.`phone`, buf)
+            FfiConverterSequenceString.write(value.`villages`, buf)
+            FfiConverterSequenceString.write(value.`districts`, buf)
+    }
+}
+
+
+
 data class Prakerja (
     var `beneficiaryId`: kotlin.String
     , 
@@ -4869,6 +5196,11 @@ data class RejectedChange (
     , 
     var `code`: kotlin.String
     , 
+    /**
+     * `code` as a case the app maps to its words.
+     */
+    var `reason`: Code
+    , 
     var `message`: kotlin.String
     , 
     var `createdAt`: kotlin.Long
@@ -4892,6 +5224,7 @@ public object FfiConverterTypeRejectedChange: FfiConverterRustBuffer<RejectedCha
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterTypeCode.read(buf),
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
         )
@@ -4902,6 +5235,7 @@ public object FfiConverterTypeRejectedChange: FfiConverterRustBuffer<RejectedCha
             FfiConverterString.allocationSize(value.`entity`) +
             FfiConverterString.allocationSize(value.`entityId`) +
             FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterTypeCode.allocationSize(value.`reason`) +
             FfiConverterString.allocationSize(value.`message`) +
             FfiConverterLong.allocationSize(value.`createdAt`)
     )
@@ -4911,6 +5245,7 @@ public object FfiConverterTypeRejectedChange: FfiConverterRustBuffer<RejectedCha
             FfiConverterString.write(value.`entity`, buf)
             FfiConverterString.write(value.`entityId`, buf)
             FfiConverterString.write(value.`code`, buf)
+            FfiConverterTypeCode.write(value.`reason`, buf)
             FfiConverterString.write(value.`message`, buf)
             FfiConverterLong.write(value.`createdAt`, buf)
     }
@@ -5781,6 +6116,11 @@ data class WorkerStatus (
     var `businesses`: List<Business>
     , 
     var `nextSteps`: List<FollowUp>
+    , 
+    /**
+     * The facilitators of the worker's village, with their work phone.
+     */
+    var `facilitators`: List<Person>
     
 ){
     
@@ -5804,6 +6144,7 @@ public object FfiConverterTypeWorkerStatus: FfiConverterRustBuffer<WorkerStatus>
             FfiConverterSequenceTypeCapitalProgress.read(buf),
             FfiConverterSequenceTypeBusiness.read(buf),
             FfiConverterSequenceTypeFollowUp.read(buf),
+            FfiConverterSequenceTypePerson.read(buf),
         )
     }
 
@@ -5814,7 +6155,8 @@ public object FfiConverterTypeWorkerStatus: FfiConverterRustBuffer<WorkerStatus>
             FfiConverterSequenceTypeTraining.allocationSize(value.`trainings`) +
             FfiConverterSequenceTypeCapitalProgress.allocationSize(value.`capital`) +
             FfiConverterSequenceTypeBusiness.allocationSize(value.`businesses`) +
-            FfiConverterSequenceTypeFollowUp.allocationSize(value.`nextSteps`)
+            FfiConverterSequenceTypeFollowUp.allocationSize(value.`nextSteps`) +
+            FfiConverterSequenceTypePerson.allocationSize(value.`facilitators`)
     )
 
     override fun write(value: WorkerStatus, buf: ByteBuffer) {
@@ -5825,6 +6167,7 @@ public object FfiConverterTypeWorkerStatus: FfiConverterRustBuffer<WorkerStatus>
             FfiConverterSequenceTypeCapitalProgress.write(value.`capital`, buf)
             FfiConverterSequenceTypeBusiness.write(value.`businesses`, buf)
             FfiConverterSequenceTypeFollowUp.write(value.`nextSteps`, buf)
+            FfiConverterSequenceTypePerson.write(value.`facilitators`, buf)
     }
 }
 
@@ -6656,6 +6999,73 @@ public object FfiConverterTypeCardLine : FfiConverterRustBuffer<CardLine>{
 
 
 
+enum class Code {
+    
+    NETWORK,
+    CANCELLED,
+    STORAGE,
+    WRONG_KEY,
+    INVALID_KEY,
+    LOGIN_REQUIRED,
+    TOKEN_EXPIRED,
+    INVALID_TOKEN,
+    SIGNED_OUT,
+    ACCOUNT_DISABLED,
+    INVALID_CREDENTIALS,
+    LOGIN_THROTTLED,
+    DEVICE_REVOKED,
+    INVALID,
+    NOT_FOUND,
+    OUT_OF_SCOPE,
+    READ_ONLY,
+    NOT_SUPERVISOR,
+    WRONG_AUTHOR,
+    SELF_VERIFICATION,
+    CONSENT_WITHDRAWN,
+    ERASED,
+    STATE_CONFLICT,
+    STALE_CLOCK,
+    CLOCK_INVALID,
+    RESOLUTION_OUTDATED,
+    FORGED_OPERATION,
+    INVALID_OPERATION,
+    UNSUPPORTED_PROTOCOL,
+    PROTOCOL_REQUIRED,
+    PAYLOAD_TOO_LARGE,
+    RATE_LIMITED,
+    INVALID_CURSOR,
+    INTERNAL,
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCode: FfiConverterRustBuffer<Code> {
+    override fun read(buf: ByteBuffer) = try {
+        Code.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Code) = 4UL
+
+    override fun write(value: Code, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
 enum class ConsentMethod {
     
     SIGNED_FORM,
@@ -7393,6 +7803,207 @@ public object FfiConverterTypeSex: FfiConverterRustBuffer<Sex> {
 
 
 
+sealed class Shown {
+    
+    object Empty : Shown()
+    
+    
+    data class Key(
+        val `key`: kotlin.String) : Shown()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Rupiah(
+        val `rupiah`: kotlin.Long) : Shown()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Date(
+        val `date`: kotlin.String, 
+        val `label`: id.go.kemnaker.desmig.core.Text) : Shown()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Country(
+        val `code`: kotlin.String, 
+        val `name`: id.go.kemnaker.desmig.core.Text) : Shown()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class YesNo(
+        val `yes`: kotlin.Boolean) : Shown()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Text(
+        val `text`: kotlin.String) : Shown()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeShown : FfiConverterRustBuffer<Shown>{
+    override fun read(buf: ByteBuffer): Shown {
+        return when(buf.getInt()) {
+            1 -> Shown.Empty
+            2 -> Shown.Key(
+                FfiConverterString.read(buf),
+                )
+            3 -> Shown.Rupiah(
+                FfiConverterLong.read(buf),
+                )
+            4 -> Shown.Date(
+                FfiConverterString.read(buf),
+                FfiConverterTypeText.read(buf),
+                )
+            5 -> Shown.Country(
+                FfiConverterString.read(buf),
+                FfiConverterTypeText.read(buf),
+                )
+            6 -> Shown.YesNo(
+                FfiConverterBoolean.read(buf),
+                )
+            7 -> Shown.Text(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Shown): ULong = when(value) {
+        is Shown.Empty -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Shown.Key -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`key`)
+            )
+        }
+        is Shown.Rupiah -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`rupiah`)
+            )
+        }
+        is Shown.Date -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`date`)
+                + FfiConverterTypeText.allocationSize(value.`label`)
+            )
+        }
+        is Shown.Country -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterTypeText.allocationSize(value.`name`)
+            )
+        }
+        is Shown.YesNo -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`yes`)
+            )
+        }
+        is Shown.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`text`)
+            )
+        }
+    }
+
+    override fun write(value: Shown, buf: ByteBuffer) {
+        when(value) {
+            is Shown.Empty -> {
+                buf.putInt(1)
+                Unit
+            }
+            is Shown.Key -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`key`, buf)
+                Unit
+            }
+            is Shown.Rupiah -> {
+                buf.putInt(3)
+                FfiConverterLong.write(value.`rupiah`, buf)
+                Unit
+            }
+            is Shown.Date -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`date`, buf)
+                FfiConverterTypeText.write(value.`label`, buf)
+                Unit
+            }
+            is Shown.Country -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterTypeText.write(value.`name`, buf)
+                Unit
+            }
+            is Shown.YesNo -> {
+                buf.putInt(6)
+                FfiConverterBoolean.write(value.`yes`, buf)
+                Unit
+            }
+            is Shown.Text -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`text`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 enum class StageSubject {
     
@@ -7794,6 +8405,38 @@ public object FfiConverterOptionalTypeSyncProgressListener: FfiConverterRustBuff
         } else {
             buf.put(1)
             FfiConverterTypeSyncProgressListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCountry: FfiConverterRustBuffer<Country?> {
+    override fun read(buf: ByteBuffer): Country? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCountry.read(buf)
+    }
+
+    override fun allocationSize(value: Country?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCountry.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Country?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCountry.write(value, buf)
         }
     }
 }
@@ -8428,6 +9071,34 @@ public object FfiConverterSequenceTypeConflict: FfiConverterRustBuffer<List<Conf
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCountry: FfiConverterRustBuffer<List<Country>> {
+    override fun read(buf: ByteBuffer): List<Country> {
+        val len = buf.getInt()
+        return List<Country>(len) {
+            FfiConverterTypeCountry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Country>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCountry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Country>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCountry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeDueFollowUp: FfiConverterRustBuffer<List<DueFollowUp>> {
     override fun read(buf: ByteBuffer): List<DueFollowUp> {
         val len = buf.getInt()
@@ -8446,6 +9117,34 @@ public object FfiConverterSequenceTypeDueFollowUp: FfiConverterRustBuffer<List<D
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeDueFollowUp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFacilitatorOverview: FfiConverterRustBuffer<List<FacilitatorOverview>> {
+    override fun read(buf: ByteBuffer): List<FacilitatorOverview> {
+        val len = buf.getInt()
+        return List<FacilitatorOverview>(len) {
+            FfiConverterTypeFacilitatorOverview.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FacilitatorOverview>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFacilitatorOverview.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FacilitatorOverview>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFacilitatorOverview.write(it, buf)
         }
     }
 }
@@ -8530,6 +9229,34 @@ public object FfiConverterSequenceTypeNewFollowUp: FfiConverterRustBuffer<List<N
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNewFollowUp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePerson: FfiConverterRustBuffer<List<Person>> {
+    override fun read(buf: ByteBuffer): List<Person> {
+        val len = buf.getInt()
+        return List<Person>(len) {
+            FfiConverterTypePerson.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Person>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePerson.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Person>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePerson.write(it, buf)
         }
     }
 }
@@ -9092,6 +9819,76 @@ public object FfiConverterMapStringTypeAnswerValue: FfiConverterRustBuffer<Map<k
     
 
         /**
+         * Whether a code ends the session (the app asks for the password again).
+         */ fun `codeNeedsLogin`(`code`: Code): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_code_needs_login(
+    
+        
+        FfiConverterTypeCode.lower(`code`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The case of a stable code (a sync report's `error_code`, a refusal's `code`).
+         */ fun `codeOf`(`code`: kotlin.String): Code {
+            return FfiConverterTypeCode.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_code_of(
+    
+        
+        FfiConverterString.lower(`code`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The countries a form offers: the common destinations first, then by Indonesian name.
+         */ fun `countries`(): List<Country> {
+            return FfiConverterSequenceTypeCountry.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_countries(
+    
+        _status)
+}
+    )
+    }
+    
+
+        /**
+         * A country's names from its ISO code; `None` for a code that is not one.
+         */ fun `country`(`code`: kotlin.String): Country? {
+            return FfiConverterOptionalTypeCountry.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_desmig_fn_func_country(
+    
+        
+        FfiConverterString.lower(`code`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `YYYY-MM-DD` as a person reads it (`2 Desember 2026`); a malformed date is a validation error.
+         */
+    @Throws(DesmigException::class) fun `dateLabel`(`date`: kotlin.String): Text {
+            return FfiConverterTypeText.lift(
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_func_date_label(
+    
+        
+        FfiConverterString.lower(`date`),_status)
+}
+    )
+    }
+    
+
+        /**
          * Villages' indicators added up (the supervisor's total, from the team overview she already has).
          */ fun `indicatorsTotal`(`parts`: List<VillageIndicators>): VillageIndicators {
             return FfiConverterTypeVillageIndicators.lift(
@@ -9100,6 +9897,21 @@ public object FfiConverterMapStringTypeAnswerValue: FfiConverterRustBuffer<Map<k
     
         
         FfiConverterSequenceTypeVillageIndicators.lower(`parts`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `YYYY-MM` as a heading reads (`Desember 2026`); a malformed month is a validation error.
+         */
+    @Throws(DesmigException::class) fun `monthLabel`(`month`: kotlin.String): Text {
+            return FfiConverterTypeText.lift(
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_func_month_label(
+    
+        
+        FfiConverterString.lower(`month`),_status)
 }
     )
     }
