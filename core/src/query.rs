@@ -540,12 +540,12 @@ impl FieldStore {
         let to = month.first_day().first_of_next_month().start_unix_ms();
         let (filter, scope_args) = who.sql_filter();
         let sql = format!(
-            "SELECT v.facilitator_id,
+            "SELECT v.doc ->> '$.facilitator_id',
                     sum(v.status = 'completed' AND v.started_at >= ? AND v.started_at < ?),
                     count(DISTINCT CASE WHEN v.status = 'completed' AND v.started_at >= ? AND v.started_at < ? THEN v.beneficiary_id END),
                     sum(v.status = 'completed' AND v.doc ->> '$.verified_by' IS NULL),
                     max(v.started_at)
-             FROM visit v JOIN beneficiary b ON b.id = v.beneficiary_id WHERE {filter} GROUP BY v.facilitator_id"
+             FROM visit v JOIN beneficiary b ON b.id = v.beneficiary_id WHERE {filter} GROUP BY 1"
         );
         type Row = (String, i64, i64, i64, Option<i64>);
         let rows: Vec<Row> = self.read(|c| {

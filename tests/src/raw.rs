@@ -35,6 +35,11 @@ impl Client {
         (resp.status().as_u16(), resp.bytes().unwrap().to_vec())
     }
 
+    pub fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        let resp = self.http.get(format!("{}{path}", self.url)).header("x-desmig-protocol", "1").bearer_auth(&self.token).send().unwrap();
+        (resp.status().as_u16(), resp.bytes().unwrap().to_vec())
+    }
+
     pub fn push(&self, ops: Vec<Operation>) -> (u16, Vec<u8>) {
         self.post("/v1/sync/push", serde_json::to_vec(&PushRequest { ops }).unwrap(), "1", true)
     }
