@@ -95,6 +95,12 @@ fn administration_commands_say_what_is_wrong() {
     assert!(!ok && out.contains("unknown role"), "{out}");
     let (ok, out) = admin(&db, &["user", "assign", "--username", "sri", "--village", "32.12.01.2008"]);
     assert!(ok && out.contains("32.12.01.2008"), "{out}");
+    let (ok, out) = admin(&db, &["user", "phone", "--username", "sri", "--phone", "0812 3456 7890"]);
+    assert!(ok && out.contains("phone of sri set"), "{out}");
+    let (ok, out) = admin(&db, &["user", "phone", "--username", "sri", "--phone", "12345"]);
+    assert!(!ok && out.contains("phone number"), "{out}");
+    let (ok, out) = admin(&db, &["user", "phone", "--username", "nobody", "--phone", ""]);
+    assert!(!ok && out.contains("not found"), "{out}");
     let (ok, out) = admin(&db, &["device", "revoke", "lost-phone-1"]);
     assert!(ok, "{out}");
     let (ok, out) = admin(&db, &["user", "disable", "--username", "sri"]);
