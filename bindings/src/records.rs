@@ -10,7 +10,7 @@ use desmig_core::field::BeneficiaryInput;
 use desmig_core::labels::{Code, Country, Shown};
 use desmig_core::model::{self as m, GeoPoint, StageChange};
 use desmig_core::outbox::OutboxCounts;
-use desmig_core::present::{AnswerLine, CardAction, CardKind, CardLine, StatusCard, VisitView};
+use desmig_core::present::{AnswerLine, CardAction, CardKind, CardLine, InputKind, MoveField, MoveOption, StatusCard, VisitView};
 use desmig_core::protocol::Person;
 use desmig_core::query::{BeneficiarySummary, CapitalBySource, FacilitatorOverview, VillageIndicators, VillageOverview};
 use desmig_core::region::Region;
@@ -140,7 +140,30 @@ pub enum CardLine {
 #[uniffi::remote(Record)]
 pub struct CardAction {
     pub stage_key: String,
-    pub fields: Vec<String>,
+    pub fields: Vec<MoveField>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum InputKind {
+    Rupiah,
+    Date,
+    Integer,
+    Text,
+    Choice,
+}
+
+#[uniffi::remote(Record)]
+pub struct MoveOption {
+    pub value: String,
+    pub label: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct MoveField {
+    pub name: String,
+    pub kind: InputKind,
+    pub required: bool,
+    pub options: Vec<MoveOption>,
 }
 
 #[uniffi::remote(Record)]

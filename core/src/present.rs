@@ -56,32 +56,72 @@ pub enum CardLine {
     FurthestMarket { market_key: String, country: Option<String> },
 }
 
+/// What kind of input a move's field takes: the app shows the matching control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// Whole rupiah.
+    Rupiah,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// A whole number (a wave, a number of workers).
+    Integer,
+    Text,
+    /// One of `options` (their values are record ids, their labels what to show).
+    Choice,
+}
+
+/// One choice of a [`InputKind::Choice`] field: a record's id and what the person reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// A field a move asks for: the record's field name (its label key is `field_` + name), the
+/// control it takes, and whether the move is refused without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveField {
+    pub name: String,
+    pub kind: InputKind,
+    pub required: bool,
+    #[serde(default)]
+    pub options: Vec<MoveOption>,
+}
+
 /// A next step the screen may offer: the stage to move to, as a key (`capital_approved`), and
 /// the record's fields the move asks for (`amount_disbursed`, `disbursed_on`): what that stage's
 /// validation requires, or what is worth recording then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardAction {
     pub stage_key: String,
-    pub fields: Vec<String>,
+    pub fields: Vec<MoveField>,
 }
 
-/// The fields a move to `stage_key` asks for.
-fn move_fields(stage_key: &str) -> Vec<String> {
-    let fields: &[&str] = match stage_key {
-        "prakerja_selected" => &["wave", "selected_on"],
-        "prakerja_certified" => &["certificate_no"],
-        // One more instalment: its amount is added to what was received before.
-        "prakerja_incentive_paid" => &["incentive_received"],
-        "training_enrolled" | "training_ongoing" => &["start_date"],
-        "training_completed" => &["end_date", "certificate_no"],
-        "capital_submitted" => &["submitted_on"],
-        "capital_approved" => &["amount_approved"],
-        "capital_disbursed" => &["amount_disbursed", "disbursed_on"],
-        "capital_rejected" => &["rejection_reason"],
-        "business_running" => &["started_on", "monthly_revenue", "workers"],
-        _ => &[],
-    };
-    fields.iter().map(|f| f.to_string()).collect()
+/// The fields a move to `stage_key` asks for; `trainings` are the file's trainings (a Prakerja
+/// purchase names the training bought).
+fn move_fields(stage_key: &str, trainings: &[Training]) -> Vec<MoveField> {
+    use InputKind::*;
+    let field = |name: &str, kind: InputKind, required: bool| MoveField { name: name.into(), kind, required, options: vec![] };
+    match stage_key {
+        "prakerja_selected" => vec![field("wave", Integer, true), field("selected_on", Date, true)],
+        "prakerja_training_purchased" if !trainings.is_empty() => vec![MoveField {
+            options: trainings.iter().map(|t| MoveOption { value: t.id.clone(), label: t.title.clone() }).collect(),
+            ..field("training_id", Choice, false)
+        }],
+        "prakerja_certified" => vec![field("certificate_no", Text, false)],
+        // One more instalment: its amount is added to what was received before
+        // (`record_incentive_instalment`).
+        "prakerja_incentive_paid" => vec![field("incentive_received", Rupiah, true)],
+        "training_enrolled" | "training_ongoing" => vec![field("start_date", Date, false)],
+        "training_completed" => vec![field("end_date", Date, false), field("certificate_no", Text, false)],
+        "capital_submitted" => vec![field("submitted_on", Date, false)],
+        "capital_approved" => vec![field("amount_approved", Rupiah, true)],
+        "capital_disbursed" => vec![field("amount_disbursed", Rupiah, true), field("disbursed_on", Date, true)],
+        "capital_rejected" => vec![field("rejection_reason", Text, true)],
+        "business_running" => vec![field("started_on", Date, false), field("monthly_revenue", Rupiah, false), field("workers", Integer, false)],
+        _ => vec![],
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,10 +152,14 @@ fn enum_key<T: Serialize>(prefix: &str, v: T) -> String {
 }
 
 fn actions<S: Stage>(prefix: &str, next: impl IntoIterator<Item = S>) -> Vec<CardAction> {
+    actions_with(prefix, next, &[])
+}
+
+fn actions_with<S: Stage>(prefix: &str, next: impl IntoIterator<Item = S>, trainings: &[Training]) -> Vec<CardAction> {
     next.into_iter()
         .map(|s| {
             let stage_key = key(prefix, s);
-            CardAction { fields: move_fields(&stage_key), stage_key }
+            CardAction { fields: move_fields(&stage_key, trainings), stage_key }
         })
         .collect()
 }
@@ -123,14 +167,14 @@ fn actions<S: Stage>(prefix: &str, next: impl IntoIterator<Item = S>) -> Vec<Car
 /// The cards of a beneficiary's file, in the order the file shows them: Prakerja (always, so
 /// that registering is offered), each training, each capital application, each business.
 pub fn status_cards(file: &BeneficiaryFile, today: Date) -> Vec<StatusCard> {
-    let mut cards = vec![prakerja_card(file.prakerja.as_ref(), today)];
+    let mut cards = vec![prakerja_card(file.prakerja.as_ref(), &file.trainings, today)];
     cards.extend(file.trainings.iter().map(training_card));
     cards.extend(file.capital_applications.iter().map(capital_card));
     cards.extend(file.businesses.iter().map(|b| business_card(b, &file.product_sales, today)));
     cards
 }
 
-fn prakerja_card(p: Option<&Prakerja>, today: Date) -> StatusCard {
+fn prakerja_card(p: Option<&Prakerja>, trainings: &[Training], today: Date) -> StatusCard {
     let Some(p) = p else {
         return StatusCard {
             kind: CardKind::Prakerja,
@@ -171,7 +215,7 @@ fn prakerja_card(p: Option<&Prakerja>, today: Date) -> StatusCard {
         stage_key: key("prakerja", p.stage),
         lines,
         warnings,
-        actions: actions("prakerja", p.stage.next().iter().copied()),
+        actions: actions_with("prakerja", p.stage.next().iter().copied(), trainings),
     }
 }
 

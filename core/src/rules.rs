@@ -179,10 +179,12 @@ pub fn check_family_link(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
 
 /// Fields that name another record of the same file: a sale's (or a capital application's)
 /// business, a follow-up's visit.
-const REFERENCES: [(&str, EntityKind); 2] = [("business_id", EntityKind::Business), ("visit_id", EntityKind::Visit)];
+const REFERENCES: [(&str, EntityKind); 3] =
+    [("business_id", EntityKind::Business), ("visit_id", EntityKind::Visit), ("training_id", EntityKind::Training)];
 
 /// A record names only records of its own file: a sale cannot be booked to another person's
-/// business, a follow-up cannot hang on another person's visit.
+/// business, a follow-up cannot hang on another person's visit, a Prakerja purchase cannot name
+/// another person's training.
 pub fn check_references(w: &Write<'_>, lookup: &mut dyn Lookup) -> Result<()> {
     for (field, kind) in REFERENCES {
         let Some(target) = w.new.get(field).and_then(Value::as_str) else { continue };

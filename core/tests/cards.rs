@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use desmig_core::date::Date;
 use desmig_core::model::*;
-use desmig_core::present::{CardKind, CardLine};
+use desmig_core::present::{CardKind, CardLine, InputKind, MoveOption};
 use desmig_core::status::*;
 
 fn d(s: &str) -> Date {
@@ -109,7 +109,7 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     assert_eq!(keys(0), ["prakerja_training_purchased", "prakerja_revoked"]);
     assert_eq!(keys(1), ["capital_repaying", "capital_repaid"], "a KUR loan is repaid");
     assert_eq!(keys(2), ["capital_used"], "a village-fund grant is used, never repaid");
-    assert!(cards[0].actions[0].fields.is_empty(), "buying a training asks for nothing more");
+    assert!(cards[0].actions[0].fields.is_empty(), "no training on the file yet: nothing to name");
     // What each move asks for is the core's too: a submitted application's approval asks the
     // amount, its rejection the reason.
     let submitted = CapitalApplication {
@@ -121,12 +121,16 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     };
     let app = dev.store.save_capital_application(submitted, None).unwrap();
     let card = dev.store.status_cards(&b.id).unwrap().into_iter().find(|c| c.subject_id == app.id).unwrap();
-    let asks: Vec<(String, Vec<String>)> = card.actions.into_iter().map(|a| (a.stage_key, a.fields)).collect();
+    let asks: Vec<(String, Vec<(String, InputKind, bool)>)> = card
+        .actions
+        .into_iter()
+        .map(|a| (a.stage_key, a.fields.into_iter().map(|f| (f.name, f.kind, f.required)).collect()))
+        .collect();
     assert_eq!(
         asks,
         [
-            ("capital_approved".to_string(), vec!["amount_approved".to_string()]),
-            ("capital_rejected".to_string(), vec!["rejection_reason".to_string()]),
+            ("capital_approved".to_string(), vec![("amount_approved".to_string(), InputKind::Rupiah, true)]),
+            ("capital_rejected".to_string(), vec![("rejection_reason".to_string(), InputKind::Text, true)]),
             ("capital_withdrawn".to_string(), vec![]),
         ]
     );
@@ -137,9 +141,40 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     assert!(business.lines.contains(&CardLine::FurthestMarket { market_key: "market_export".into(), country: Some("TW".into()) }));
     assert_eq!(keys(3), ["business_paused", "business_closed"]);
 
+    // Once the file has a training, buying it is named from the file's trainings.
+    let course = dev
+        .store
+        .save_training(
+            Training {
+                id: String::new(),
+                beneficiary_id: b.id.clone(),
+                title: "Pemasaran Digital UMKM".into(),
+                provider: "Pijar Mahir".into(),
+                kind: TrainingKind::DigitalMarketing,
+                mode: TrainingMode::Online,
+                via_prakerja: true,
+                start_date: None,
+                end_date: None,
+                status: TrainingStatus::Planned,
+                certificate_no: None,
+            },
+            None,
+        )
+        .unwrap();
+    let buy = dev.store.status_cards(&b.id).unwrap()[0].actions[0].clone();
+    assert_eq!(buy.stage_key, "prakerja_training_purchased");
+    assert_eq!((buy.fields[0].name.as_str(), buy.fields[0].kind, buy.fields[0].required), ("training_id", InputKind::Choice, false));
+    assert_eq!(buy.fields[0].options, [MoveOption { value: course.id.clone(), label: "Pemasaran Digital UMKM".into() }]);
+
     // A week before the deadline the card warns; after it, it says the deadline passed.
     dev.store.set_today(Some(d("2026-12-05")));
     assert_eq!(dev.store.status_cards(&b.id).unwrap()[0].warnings, ["prakerja_deadline_soon"]);
     dev.store.set_today(Some(d("2026-12-11")));
     assert_eq!(dev.store.status_cards(&b.id).unwrap()[0].warnings, ["prakerja_deadline_passed"]);
+
+    // The training bought must be one of the file's own.
+    let err = dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |p| p.training_id = Some("someone-elses".into()), None);
+    assert_eq!(err.unwrap_err().code(), "not_found");
+    let p = dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |p| p.training_id = Some(course.id.clone()), None).unwrap();
+    assert_eq!(p.training_id.as_deref(), Some(course.id.as_str()));
 }
