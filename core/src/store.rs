@@ -130,7 +130,8 @@ impl FieldStore {
         if self.identity().as_ref() != identity.as_ref() {
             // Another user or scope: the change feed starts over for them.
             // The team list goes with the scope; the next pull brings the new one.
-            w.conn.execute("DELETE FROM meta WHERE key IN ('pull_cursor', 'team', 'team_tag')", [])?;
+            // So do the regions: the server sends only those the scope needs.
+            w.conn.execute("DELETE FROM meta WHERE key IN ('pull_cursor', 'team', 'team_tag', 'reference_version')", [])?;
         }
         match &identity {
             Some(i) => meta_set(&w.conn, "identity", &serde_json::to_string(i)?)?,

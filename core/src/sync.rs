@@ -569,13 +569,14 @@ impl FieldStore {
                     let cursor = page.next_cursor.clone();
                     next = Some(scope.spawn(move || fetch(cursor)));
                 }
-                let local_ref: i64 = self.meta("reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-                if page.reference_version > local_ref {
-                    self.pull_reference(http)?;
-                }
+                // A new scope first: it also needs the regions of the new scope.
                 if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {
                     self.set_identity(Some(identity.clone()))?;
                     self.evict_out_of_scope()?;
+                }
+                let local_ref: i64 = self.meta("reference_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+                if page.reference_version > local_ref {
+                    self.pull_reference(http)?;
                 }
                 self.apply_page(&page)?;
                 report.pulled += page.changes.len() as u64;

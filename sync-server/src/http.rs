@@ -325,9 +325,9 @@ async fn pull(
 
 async fn reference(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     check_protocol(&headers)?;
-    session(&state, &headers).await?;
+    let session = session(&state, &headers).await?;
     let storage = state.storage.clone();
-    let resp = blocking(move || storage.reference()).await?;
+    let resp = blocking(move || storage.reference(&session.user)).await?;
     Ok(json_response(&headers, serde_json::to_vec(&resp)?))
 }
 

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod pg;
 pub mod plan;
 pub mod privacy;
+pub mod regions;
 pub mod sqlite;
 pub mod storage;
 pub mod throttle;

@@ -201,6 +201,10 @@ fn run(cli: Cli) -> Result<(), ServerError> {
     let database = DatabaseUrl::parse(&url).map_err(|m| ServerError::bad("invalid_database_url", m))?;
     let key = database_key(cli.db_key_file)?;
     let storage: Arc<dyn Storage> = database.open_with_key(key.as_ref())?;
+    // A new server starts with the whole country's regions, not the phones' small sample.
+    if let Some(n) = desmig_sync_server::regions::load_full_if_sample(storage.as_ref())? {
+        eprintln!("loaded the Kemendagri region list ({n} regions)");
+    }
     match cli.command {
         Command::Serve {
             listen,

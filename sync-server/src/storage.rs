@@ -261,17 +261,18 @@ pub trait Storage: Send + Sync + 'static {
         page.finish(user, restart, end, reference_version, team.as_ref())
     }
 
-    /// Checklist templates and regions, as the phones download them.
-    fn reference(&self) -> Result<ReferenceResponse> {
+    /// Checklist templates and the regions `user`'s scope needs, as the phones download them.
+    fn reference(&self, user: &User) -> Result<ReferenceResponse> {
         let version = self.refresh_reference()?;
         let ctx = self.reference_cache().ctx();
         let mut templates: Vec<&Arc<Template>> = ctx.templates.values().collect();
         templates.sort_by(|a, b| (&a.id, a.version).cmp(&(&b.id, b.version)));
         let templates = templates.into_iter().map(|t| serde_json::to_value(&**t)).collect::<Result<Vec<_>, _>>()?;
-        let mut regions_csv = String::from("code,name\n");
-        for r in ctx.regions.iter() {
-            regions_csv.push_str(&format!("{},{}\n", r.code, r.name));
-        }
+        let worker_village = match (user.role, user.beneficiary_id.as_deref()) {
+            (Role::Worker, Some(b)) => self.beneficiary_village(b)?,
+            _ => None,
+        };
+        let regions_csv = crate::regions::scoped_csv(&ctx.regions, user, worker_village.as_deref());
         Ok(ReferenceResponse { version, templates, regions_csv })
     }
 

@@ -2,7 +2,9 @@ package id.go.kemnaker.desmig.state
 
 import id.go.kemnaker.desmig.core.Conflict
 import id.go.kemnaker.desmig.core.DueFollowUp
+import id.go.kemnaker.desmig.core.FacilitatorOverview
 import id.go.kemnaker.desmig.core.FieldStore
+import id.go.kemnaker.desmig.core.Person
 import id.go.kemnaker.desmig.core.Resolution
 import id.go.kemnaker.desmig.core.Text
 import id.go.kemnaker.desmig.core.indicatorsTotal
@@ -33,7 +35,10 @@ class VillageModel(private val store: FieldStore, villageCode: String) : StateHo
     }
 }
 
-data class WorkerState(val status: WorkerStatus? = null, val error: UiMessage? = null)
+data class WorkerState(val status: WorkerStatus? = null, val error: UiMessage? = null) {
+    /** The facilitators of the worker's village, with their work phone (from the last sync). */
+    val facilitators: List<Person> get() = status?.facilitators.orEmpty()
+}
 
 /** "My status" for a returning worker: read-only, their own record only. */
 class WorkerStatusModel(private val store: FieldStore) : StateHolder<WorkerState>(WorkerState()) {
@@ -51,20 +56,32 @@ data class SupervisorState(
     val total: VillageIndicators? = null,
     val toVerify: List<VisitToVerify> = emptyList(),
     val conflicts: List<Conflict> = emptyList(),
+    /** The team by facilitator this month: their work phone, visits, people visited, visits to verify. */
+    val facilitators: List<FacilitatorOverview> = emptyList(),
     /** Checklist titles by template id, so the list of visits to verify names each checklist. */
     val templateTitles: Map<String, Text> = emptyMap(),
     val error: UiMessage? = null,
 )
 
-/** A supervisor's team overview, the visits to verify, and the conflicts to resolve. */
+/** A supervisor's team overview (by village and by facilitator), the visits to verify, and the conflicts to resolve. */
 class SupervisorModel(private val store: FieldStore) : StateHolder<SupervisorState>(SupervisorState(store.thisMonth())) {
     fun load() {
-        attempt { Triple(store.teamOverview(state.month), store.visitsToVerify(200u), store.conflicts(false)) }
-            .onSuccess { (villages, visits, conflicts) ->
-                val titles = store.templates().associate { it.id to it.title }
-                val total = indicatorsTotal(villages.map { it.indicators })
-                update { it.copy(villages = villages, total = total, toVerify = visits, conflicts = conflicts, templateTitles = titles, error = null) }
-            }
+        val month = state.month
+        attempt {
+            val villages = store.teamOverview(month)
+            SupervisorState(
+                month = month,
+                villages = villages,
+                // Added up by the core from the overview just read, not queried again.
+                total = indicatorsTotal(villages.map { it.indicators }),
+                toVerify = store.visitsToVerify(200u),
+                conflicts = store.conflicts(false),
+                facilitators = store.facilitatorOverview(month),
+                templateTitles = store.templates().associate { it.id to it.title },
+                error = null,
+            )
+        }
+            .onSuccess { read -> update { read } }
             .onFailure { e -> update { it.copy(error = e.toUiMessage()) } }
     }
 

@@ -39,7 +39,7 @@ object MoveFields {
     const val WAVE = "wave"
     const val SELECTED_ON = "selected_on"
     const val CERTIFICATE_NO = "certificate_no"
-    /** The amount of this incentive instalment (added to what was received before). */
+    /** The amount of this incentive instalment (the core counts it and adds it to what was received before). */
     const val INCENTIVE_RECEIVED = "incentive_received"
     const val START_DATE = "start_date"
     const val END_DATE = "end_date"
@@ -125,7 +125,13 @@ class StatusMoveModel(
         val note = move.note.trim().ifEmpty { null }
         return try {
             when (val s = move.subject) {
-                is MoveSubject.OfPrakerja -> store.savePrakerja(prakerjaMoved(s.record, move), note)
+                // One more incentive instalment: the core counts it and adds its amount (an empty
+                // amount is none, which the core refuses under the field).
+                is MoveSubject.OfPrakerja -> if (move.toKey == INCENTIVE_PAID) {
+                    store.recordIncentiveInstalment(beneficiaryId, move.number(MoveFields.INCENTIVE_RECEIVED) ?: 0L, note)
+                } else {
+                    store.savePrakerja(prakerjaMoved(s.record, move), note)
+                }
                 is MoveSubject.OfTraining -> store.saveTraining(trainingMoved(s.record, move), note)
                 is MoveSubject.OfCapital -> store.saveCapitalApplication(capitalMoved(s.record, move), note)
                 is MoveSubject.OfBusiness -> store.saveBusiness(businessMoved(s.record, move), note)
@@ -163,13 +169,6 @@ class StatusMoveModel(
         if (MoveFields.WAVE in m.fields) p = p.copy(wave = m.number(MoveFields.WAVE)?.toUInt())
         if (MoveFields.SELECTED_ON in m.fields) p = p.copy(selectedOn = m.text(MoveFields.SELECTED_ON))
         if (MoveFields.CERTIFICATE_NO in m.fields) p = p.copy(certificateNo = m.text(MoveFields.CERTIFICATE_NO))
-        if (MoveFields.INCENTIVE_RECEIVED in m.fields) {
-            // One more instalment: its amount adds to what was received before.
-            val amount = m.number(MoveFields.INCENTIVE_RECEIVED)
-            if (amount != null && amount > 0) {
-                p = p.copy(incentiveInstalments = (base.incentiveInstalments + 1u).toUByte(), incentiveReceived = base.incentiveReceived + amount)
-            }
-        }
         return p
     }
 
@@ -200,6 +199,9 @@ class StatusMoveModel(
     }
 
     companion object {
+        /** The stage key of an incentive instalment: recorded by the core's own call, which counts it. */
+        const val INCENTIVE_PAID = "prakerja_incentive_paid"
+
         /** What the record already says for these fields (an approved amount starts as the one requested). */
         private fun prefill(subject: MoveSubject, toKey: String, fields: List<String>): Map<String, String> {
             val known: Map<String, String?> = when (subject) {

@@ -1,10 +1,14 @@
 package id.go.kemnaker.desmig.state
 
+import id.go.kemnaker.desmig.core.Code
 import id.go.kemnaker.desmig.core.DesmigException
+import id.go.kemnaker.desmig.core.RejectedChange
 import id.go.kemnaker.desmig.core.SyncPhase
 import id.go.kemnaker.desmig.core.SyncProgress
 import id.go.kemnaker.desmig.core.SyncProgressListener
 import id.go.kemnaker.desmig.core.SyncReport
+import id.go.kemnaker.desmig.core.codeNeedsLogin
+import id.go.kemnaker.desmig.core.codeOf
 
 data class SyncState(
     val pending: Long = 0,
@@ -12,6 +16,8 @@ data class SyncState(
     val running: Boolean = false,
     val progress: SyncProgress? = null,
     val last: SyncReport? = null,
+    /** The changes the server refused (they stay on the phone), each with its typed reason. */
+    val rejectedChanges: List<RejectedChange> = emptyList(),
     /** Why the last sync stopped, in words a facilitator understands. */
     val error: UiMessage? = null,
     val needsLogin: Boolean = false,
@@ -21,8 +27,13 @@ data class SyncState(
 class SyncModel(private val session: AppSession) : StateHolder<SyncState>(SyncState()) {
     /** Reads what waits to be sent and the last sync's outcome (also after a restart). */
     fun load() {
-        attempt { session.store.outboxStatus() to session.store.lastSync() }.onSuccess { (counts, last) ->
-            update { it.copy(pending = counts.pending.toLong(), rejected = counts.rejected.toLong(), last = last, error = last?.errorCode?.let(::messageFor)) }
+        attempt { Triple(session.store.outboxStatus(), session.store.lastSync(), session.store.rejectedChanges()) }.onSuccess { (counts, last, refused) ->
+            update {
+                it.copy(
+                    pending = counts.pending.toLong(), rejected = counts.rejected.toLong(), last = last, rejectedChanges = refused,
+                    error = last?.errorCode?.let(::codeMessage),
+                )
+            }
         }
     }
 
@@ -40,9 +51,10 @@ class SyncModel(private val session: AppSession) : StateHolder<SyncState>(SyncSt
         return try {
             session.store.syncNow(config, listener)
         } catch (e: DesmigException) {
+            val code = attempt { session.store.lastSync()?.errorCode }.getOrNull()?.let(::codeOf)
             // A revoked (lost) phone has erased its data; its token goes too.
-            if (session.store.lastSync()?.errorCode == "device_revoked") session.tokens.clear()
-            update { it.copy(needsLogin = e is DesmigException.LoginRequired) }
+            if (code == Code.DEVICE_REVOKED) session.tokens.clear()
+            update { it.copy(needsLogin = e is DesmigException.LoginRequired || (code != null && codeNeedsLogin(code))) }
             null
         } finally {
             update { it.copy(running = false) }
@@ -54,13 +66,4 @@ class SyncModel(private val session: AppSession) : StateHolder<SyncState>(SyncSt
 
     /** The progress as a fraction for a progress bar, when it is known. */
     fun fraction(p: SyncProgress): Float? = if (p.phase == SyncPhase.PUSHING && p.total > 0u) p.done.toFloat() / p.total.toFloat() else null
-
-    private fun messageFor(code: String): UiMessage = when (code) {
-        "network" -> UiMessage("error_network")
-        "login_required" -> UiMessage("error_login_required")
-        "device_revoked" -> UiMessage("error_device_revoked")
-        "cancelled" -> UiMessage("sync_cancelled")
-        "storage" -> UiMessage("error_storage", listOf(code))
-        else -> UiMessage("error_sync_refused", listOf(code))
-    }
 }

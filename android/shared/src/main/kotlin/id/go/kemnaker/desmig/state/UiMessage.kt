@@ -1,7 +1,9 @@
 package id.go.kemnaker.desmig.state
 
+import id.go.kemnaker.desmig.core.Code
 import id.go.kemnaker.desmig.core.DesmigException
 import id.go.kemnaker.desmig.core.FieldError
+import id.go.kemnaker.desmig.core.codeOf
 import id.go.kemnaker.desmig.security.StoreKeyUnavailable
 
 /**
@@ -20,13 +22,17 @@ fun List<FieldError>.byField(): FieldProblems = groupBy { it.field }
 fun Throwable.toUiMessage(): UiMessage = when (this) {
     is DesmigException.Validation -> UiMessage("error_validation", listOf(errors.size.toString()))
     is DesmigException.NotFound -> UiMessage("error_not_found")
-    // The person withdrew consent: nothing new is recorded for them (the core's stable code).
-    is DesmigException.NotAllowed -> if (code == "consent_withdrawn") UiMessage("error_consent_withdrawn") else UiMessage("error_not_allowed", listOf(reason))
+    // The rule that refused it, by the core's typed code (consent withdrawn, out of scope, …);
+    // a code this app does not know yet says what the core said.
+    is DesmigException.NotAllowed -> when (val c = codeOf(code)) {
+        Code.OTHER -> UiMessage("error_not_allowed", listOf(reason))
+        else -> codeMessage(c, code)
+    }
     is DesmigException.Conflict -> UiMessage("error_conflict", listOf(reason))
     is DesmigException.Storage -> UiMessage("error_storage", listOf(reason))
     is DesmigException.Network -> UiMessage("error_network")
     is DesmigException.LoginRequired -> UiMessage("error_login_required")
-    is DesmigException.Sync -> UiMessage("error_sync_refused", listOf(code))
+    is DesmigException.Sync -> codeMessage(code)
     is DesmigException.Cancelled -> UiMessage("sync_cancelled")
     // The store's key does not open it (`wrong_key`, `invalid_key`): the store is locked, never deleted.
     is DesmigException.StoreKey -> UiMessage("error_store_locked", listOf(code))
