@@ -147,7 +147,49 @@ impl Code {
 
     /// The snake_case code (`consent_withdrawn`).
     pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        self.name().to_string()
+    }
+
+    /// The snake_case code, as a static string.
+    pub fn name(self) -> &'static str {
+        use Code::*;
+        match self {
+            Network => "network",
+            Cancelled => "cancelled",
+            Storage => "storage",
+            WrongKey => "wrong_key",
+            InvalidKey => "invalid_key",
+            LoginRequired => "login_required",
+            TokenExpired => "token_expired",
+            InvalidToken => "invalid_token",
+            SignedOut => "signed_out",
+            AccountDisabled => "account_disabled",
+            InvalidCredentials => "invalid_credentials",
+            LoginThrottled => "login_throttled",
+            DeviceRevoked => "device_revoked",
+            Invalid => "invalid",
+            NotFound => "not_found",
+            OutOfScope => "out_of_scope",
+            ReadOnly => "read_only",
+            NotSupervisor => "not_supervisor",
+            WrongAuthor => "wrong_author",
+            SelfVerification => "self_verification",
+            ConsentWithdrawn => "consent_withdrawn",
+            Erased => "erased",
+            StateConflict => "state_conflict",
+            StaleClock => "stale_clock",
+            ClockInvalid => "clock_invalid",
+            ResolutionOutdated => "resolution_outdated",
+            ForgedOperation => "forged_operation",
+            InvalidOperation => "invalid_operation",
+            UnsupportedProtocol => "unsupported_protocol",
+            ProtocolRequired => "protocol_required",
+            PayloadTooLarge => "payload_too_large",
+            RateLimited => "rate_limited",
+            InvalidCursor => "invalid_cursor",
+            Internal => "internal",
+            Other => "other",
+        }
     }
 
     /// Whether the user can do nothing about it but wait and sync again.
@@ -286,6 +328,10 @@ mod tests {
         assert!(Code::of("token_expired").needs_login());
         assert!(Code::of("network").is_transient());
         // Every code a refusal in the core can carry is a case of its own.
+        // The static names are the serde names.
+        for c in [Code::ConsentWithdrawn, Code::InvalidCursor, Code::Other, Code::WrongKey] {
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::Value::String(c.name().into()));
+        }
         for code in ["out_of_scope", "read_only", "not_supervisor", "wrong_author", "self_verification", "stale_clock", "clock_invalid", "resolution_outdated", "forged_operation", "erased", "state_conflict", "invalid", "not_found", "wrong_key", "invalid_key"] {
             assert_ne!(Code::of(code), Code::Other, "{code}");
             assert_eq!(Code::of(code).as_str(), code);

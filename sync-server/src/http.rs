@@ -85,7 +85,7 @@ impl AppState {
 }
 
 /// The largest login request, once decompressed.
-const MAX_LOGIN_BYTES: usize = 4096;
+pub const MAX_LOGIN_BYTES: usize = 4096;
 
 /// Headers on every answer: the server's clock (phones correct theirs by it), and nothing an
 /// answer holds (tokens, NIKs) is kept by a cache or sniffed as another type.
@@ -141,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/beneficiaries/{id}/export", get(export_person))
         .route("/v1/beneficiaries/{id}/erasure", post(erase_person))
         .route("/v1/beneficiaries/{id}/access-log", get(access_log))
+        .merge(crate::console::router())
         .route("/metrics", get(|State(state): State<AppState>| async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()) }))
         .fallback(|| async { ServerError::NotFound("no such endpoint; see /v1/openapi.json".into()) })
         .method_not_allowed_fallback(|| async { ServerError::MethodNotAllowed })
@@ -252,7 +253,7 @@ fn json_response(headers: &HeaderMap, body: Vec<u8>) -> Response {
 
 /// Who made the request: the peer, or — when the peer is a trusted proxy — the address it
 /// names last in `X-Forwarded-For` (the one it saw itself; earlier entries are the client's word).
-fn client_address(config: &HttpConfig, peer: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
+pub fn client_address(config: &HttpConfig, peer: std::net::IpAddr, headers: &HeaderMap) -> std::net::IpAddr {
     if !config.trusted_proxies.contains(&peer) {
         return peer;
     }

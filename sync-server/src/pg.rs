@@ -8,8 +8,8 @@ use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
-    feed_entries, Export, FeedEntry, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, Session, Stats, Storage, StoredRecord,
-    TokenRow, User, UserRecord,
+    applied_op, feed_entries, scope_filter, AppliedOp, Export, FeedEntry, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData,
+    ScopedRecord, Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
 };
 use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::hlc::Hlc;
@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 const MIGRATIONS: &[&str] =
-    &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql"), include_str!("../sql/pg/003_privacy.sql"), include_str!("../sql/pg/004_people.sql")];
+    &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql"), include_str!("../sql/pg/003_privacy.sql"), include_str!("../sql/pg/004_people.sql"), include_str!("../sql/pg/005_audit.sql")];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
 /// merging and record writes before taking it, in parallel (records are row-locked).
@@ -152,6 +152,17 @@ fn versioned(fields: &str, created: &str, clocks: &str) -> Result<Versioned> {
         fields: serde_json::from_str(fields)?,
         created: Hlc::parse(created).ok_or_else(|| ServerError::Internal(format!("bad clock {created}")))?,
         clocks: serde_json::from_str(clocks)?,
+    })
+}
+
+fn scoped_record(r: &Row) -> Result<ScopedRecord> {
+    let kind: String = r.get(0);
+    Ok(ScopedRecord {
+        kind: EntityKind::parse(&kind).ok_or_else(|| ServerError::Internal(format!("bad kind {kind}")))?,
+        id: r.get(1),
+        beneficiary_id: r.get(2),
+        village_code: r.get(3),
+        state: versioned(r.get(4), r.get(5), r.get(6))?,
     })
 }
 
@@ -384,7 +395,7 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         )?;
     }
     if !plan.applied.is_empty() {
-        let mut cols: [Vec<String>; 6] = Default::default();
+        let mut cols: [Vec<String>; 8] = Default::default();
         for (op, hash) in &plan.applied {
             cols[0].push(op.op_id.clone());
             cols[1].push(op.device_id.clone());
@@ -392,11 +403,13 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
             cols[3].push(op.entity.table().into());
             cols[4].push(op.entity_id.clone());
             cols[5].push(hash.clone());
+            cols[6].push(op.hlc.encode());
+            cols[7].push(serde_json::to_string(&op.fields)?);
         }
         tx.execute(
-            "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, content_hash, applied_at)
-             SELECT o.*, $7::BIGINT FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[]) AS o",
-            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &now_ms],
+            "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, content_hash, hlc, fields, applied_at)
+             SELECT o.*, $9::BIGINT FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[]) AS o",
+            &[&cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5], &cols[6], &cols[7], &now_ms],
         )?;
     }
     // From here on, the change feed: one writer at a time across instances, from taking sequence
@@ -645,6 +658,58 @@ impl Storage for PostgresStorage {
                     districts: serde_json::from_str(r.get::<_, &str>(5))?,
                 })
             })
+            .collect()
+    }
+
+    fn read_records(&self, scope: &FeedScope, kinds: &[EntityKind]) -> Result<Vec<ScopedRecord>> {
+        let (filter, mut args) = scope_filter(scope, "$");
+        let n = args.len();
+        args.extend(kinds.iter().map(|k| k.table().to_string()));
+        let marks: Vec<String> = (n + 1..=args.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT kind, id, beneficiary_id, village_code, fields, created, clocks FROM record WHERE {filter} AND kind IN ({}) ORDER BY kind, id",
+            marks.join(",")
+        );
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args.iter().map(|a| a as &(dyn postgres::types::ToSql + Sync)).collect();
+        self.reader().query(&sql, &params)?.iter().map(scoped_record).collect()
+    }
+
+    fn read_record(&self, kind: EntityKind, id: &str) -> Result<Option<ScopedRecord>> {
+        self.reader()
+            .query_opt(
+                "SELECT kind, id, beneficiary_id, village_code, fields, created, clocks FROM record WHERE kind = $1 AND id = $2",
+                &[&kind.table(), &id],
+            )?
+            .as_ref()
+            .map(scoped_record)
+            .transpose()
+    }
+
+    fn read_record_ops(&self, kind: EntityKind, id: &str) -> Result<Vec<AppliedOp>> {
+        self.reader()
+            .query(
+                "SELECT op_id, device_id, user_id, applied_at, hlc, fields FROM applied_op WHERE entity = $1 AND entity_id = $2 ORDER BY applied_at, hlc",
+                &[&kind.table(), &id],
+            )?
+            .iter()
+            .map(|r| applied_op(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
+            .collect()
+    }
+
+    fn read_conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRecord>> {
+        let filter = if include_resolved { "" } else { "WHERE resolved_at IS NULL" };
+        self.reader()
+            .query(&format!("SELECT {CONFLICT_COLUMNS} FROM conflict {filter} ORDER BY detected_at DESC, id LIMIT 1000"), &[])?
+            .iter()
+            .map(conflict_from)
+            .collect()
+    }
+
+    fn read_users(&self) -> Result<Vec<UserRow>> {
+        self.reader()
+            .query(&format!("SELECT {USER_COLUMNS}, phone, disabled, created_at FROM app_user ORDER BY username"), &[])?
+            .iter()
+            .map(|r| Ok(UserRow { user: to_user(r)?, phone: r.get(8), disabled: r.get(9), created_at: r.get(10) }))
             .collect()
     }
 

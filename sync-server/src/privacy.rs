@@ -33,6 +33,8 @@ pub enum Access {
     /// The file was read on the server (its export, as JSON or as a page).
     Export,
     Erase,
+    /// The file was opened in the console.
+    View,
 }
 
 impl Access {
@@ -40,6 +42,7 @@ impl Access {
         match self {
             Access::Export => "export",
             Access::Erase => "erase",
+            Access::View => "view",
         }
     }
 
@@ -47,6 +50,7 @@ impl Access {
         match s {
             "export" => Some(Access::Export),
             "erase" => Some(Access::Erase),
+            "view" => Some(Access::View),
             _ => None,
         }
     }

@@ -5,8 +5,8 @@ use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
-    feed_entries, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, Session, Stats, Storage, StoredRecord, TokenRow, User,
-    UserRecord,
+    applied_op, feed_entries, scope_filter, AppliedOp, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, ScopedRecord, Session,
+    Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
 };
 use desmig_core::checklist::Template;
 use desmig_core::cipher::{self, DbKey};
@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// Numbered migrations: the reference and conflict tables the server shares with the phones
 /// (core's first migration), then the server's own.
 const MIGRATIONS: &[&str] =
-    &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql"), include_str!("../sql/003_privacy.sql"), include_str!("../sql/004_people.sql")];
+    &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql"), include_str!("../sql/003_privacy.sql"), include_str!("../sql/004_people.sql"), include_str!("../sql/005_audit.sql")];
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
@@ -72,6 +72,16 @@ fn to_user(r: &rusqlite::Row<'_>) -> Result<User> {
         districts: serde_json::from_str(&r.get::<_, String>(5)?)?,
         beneficiary_id: r.get(6)?,
         scope_version: r.get(7)?,
+    })
+}
+
+fn scoped_record(r: &rusqlite::Row<'_>) -> Result<ScopedRecord> {
+    Ok(ScopedRecord {
+        kind: kind_of(&r.get::<_, String>(0)?)?,
+        id: r.get(1)?,
+        beneficiary_id: r.get(2)?,
+        village_code: r.get(3)?,
+        state: versioned(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?, &r.get::<_, String>(6)?)?,
     })
 }
 
@@ -303,10 +313,12 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
             .execute(params![r.conflict_id, r.resolved_by, now_ms])?;
     }
     let mut applied = tx.prepare_cached(
-        "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at, content_hash, hlc, fields)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for (op, hash) in &plan.applied {
-        applied.execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms, hash])?;
+        let fields = serde_json::to_string(&op.fields)?;
+        applied.execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms, hash, op.hlc.encode(), fields])?;
     }
     // SQLite has one writer at a time: rows become visible in sequence order.
     let mut feed = tx.prepare_cached(
@@ -461,6 +473,70 @@ impl Storage for SqliteStorage {
             })
         })
         .collect()
+    }
+
+    fn read_records(&self, scope: &FeedScope, kinds: &[EntityKind]) -> Result<Vec<ScopedRecord>> {
+        let (filter, mut args) = scope_filter(scope, "?");
+        args.extend(kinds.iter().map(|k| k.table().to_string()));
+        let sql = format!(
+            "SELECT kind, id, beneficiary_id, village_code, fields, created, clocks FROM record WHERE {filter} AND kind IN ({}) ORDER BY kind, id",
+            vec!["?"; kinds.len()].join(",")
+        );
+        let c = self.reader();
+        let mut stmt = c.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(scoped_record(r)?);
+        }
+        Ok(out)
+    }
+
+    fn read_record(&self, kind: EntityKind, id: &str) -> Result<Option<ScopedRecord>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT kind, id, beneficiary_id, village_code, fields, created, clocks FROM record WHERE kind = ?1 AND id = ?2",
+        )?;
+        let mut rows = stmt.query(params![kind.table(), id])?;
+        rows.next()?.map(scoped_record).transpose()
+    }
+
+    fn read_record_ops(&self, kind: EntityKind, id: &str) -> Result<Vec<AppliedOp>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(
+            "SELECT op_id, device_id, user_id, applied_at, hlc, fields FROM applied_op WHERE entity = ?1 AND entity_id = ?2 ORDER BY applied_at, hlc",
+        )?;
+        let rows = stmt.query_map(params![kind.table(), id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, Option<String>>(5)?))
+        })?;
+        rows.map(|row| {
+            let (op_id, device_id, user_id, applied_at, hlc, fields) = row?;
+            applied_op(op_id, device_id, user_id, applied_at, hlc, fields)
+        })
+        .collect()
+    }
+
+    fn read_conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRecord>> {
+        let c = self.reader();
+        let filter = if include_resolved { "" } else { "WHERE resolved_at IS NULL" };
+        let mut stmt = c.prepare(&format!("SELECT {CONFLICT_COLUMNS} FROM conflict {filter} ORDER BY detected_at DESC, id LIMIT 1000"))?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(to_conflict(r)?);
+        }
+        Ok(out)
+    }
+
+    fn read_users(&self) -> Result<Vec<UserRow>> {
+        let c = self.reader();
+        let mut stmt = c.prepare(&format!("SELECT {USER_COLUMNS}, u.phone, u.disabled, u.created_at FROM app_user u ORDER BY u.username"))?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(UserRow { user: to_user(r)?, phone: r.get(8)?, disabled: r.get::<_, i64>(9)? != 0, created_at: r.get(10)? });
+        }
+        Ok(out)
     }
 
     fn beneficiary_village(&self, beneficiary_id: &str) -> Result<Option<String>> {

@@ -127,6 +127,16 @@ pub trait Storage: Send + Sync + 'static {
     fn read_staff(&self) -> Result<Vec<Person>>;
     /// The village of a beneficiary record on the server.
     fn beneficiary_village(&self, beneficiary_id: &str) -> Result<Option<String>>;
+    /// Records of `kinds` in `scope`, for the console's reports, lists and exports.
+    fn read_records(&self, scope: &FeedScope, kinds: &[EntityKind]) -> Result<Vec<ScopedRecord>>;
+    /// One record, with its file and village.
+    fn read_record(&self, kind: EntityKind, id: &str) -> Result<Option<ScopedRecord>>;
+    /// The operations applied to one record, oldest first: its audit trail.
+    fn read_record_ops(&self, kind: EntityKind, id: &str) -> Result<Vec<AppliedOp>>;
+    /// Every account, for administration.
+    fn read_users(&self) -> Result<Vec<UserRow>>;
+    /// Conflicts, newest first (open ones only unless `include_resolved`), at most 1000.
+    fn read_conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRecord>>;
     /// Records the device as revoked and revokes its tokens; returns how many.
     fn write_revocation(&self, device_id: &str, now_ms: i64) -> Result<u64>;
     /// Plans the batch ([`crate::plan::plan`]) and persists the plan, in one transaction.
@@ -395,7 +405,7 @@ pub struct Export {
     pub conflicts: Vec<ConflictRecord>,
 }
 
-fn access_entry(session: &Session, beneficiary_id: &str, action: Access, now_ms: i64) -> AccessEntry {
+pub fn access_entry(session: &Session, beneficiary_id: &str, action: Access, now_ms: i64) -> AccessEntry {
     AccessEntry {
         beneficiary_id: beneficiary_id.to_string(),
         user_id: session.user.id.clone(),
@@ -552,6 +562,77 @@ pub fn team(people: Vec<Person>) -> Result<Team> {
     let digest = sha2::Sha256::digest(serde_json::to_vec(&people)?);
     let tag = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
     Ok(Team { tag, people })
+}
+
+/// A record as the console reads it: its file, its village and its state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopedRecord {
+    pub kind: EntityKind,
+    pub id: String,
+    pub beneficiary_id: String,
+    pub village_code: String,
+    pub state: Versioned,
+}
+
+impl ScopedRecord {
+    /// The record as its typed entity (`id` included), for the rules and reports.
+    pub fn entity<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        let mut fields = self.state.fields.clone();
+        fields.insert("id".into(), serde_json::Value::String(self.id.clone()));
+        Ok(serde_json::from_value(serde_json::Value::Object(fields))?)
+    }
+}
+
+/// One applied operation as the audit trail shows it; operations applied before the server kept
+/// their content have no `hlc` or `fields`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedOp {
+    pub op_id: String,
+    pub device_id: String,
+    pub user_id: String,
+    pub applied_at: i64,
+    pub hlc: Option<desmig_core::hlc::Hlc>,
+    pub fields: Option<std::collections::BTreeMap<String, desmig_core::merge::FieldChange>>,
+}
+
+pub fn applied_op(op_id: String, device_id: String, user_id: String, applied_at: i64, hlc: Option<String>, fields: Option<String>) -> Result<AppliedOp> {
+    Ok(AppliedOp {
+        op_id,
+        device_id,
+        user_id,
+        applied_at,
+        hlc: hlc.as_deref().and_then(desmig_core::hlc::Hlc::parse),
+        fields: fields.as_deref().map(serde_json::from_str).transpose()?,
+    })
+}
+
+/// An account as administration lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub user: User,
+    pub phone: Option<String>,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+/// The SQL filter of a scope over the `record` table (`village_code`), with its arguments;
+/// `mark` is `?` (SQLite) or `$` (PostgreSQL, numbered from 1).
+pub fn scope_filter(scope: &FeedScope, mark: &str) -> (String, Vec<String>) {
+    let marks = |n: usize| -> String {
+        if mark == "$" {
+            (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+        } else {
+            vec!["?"; n].join(",")
+        }
+    };
+    match scope {
+        FeedScope::All => ("1 = 1".into(), vec![]),
+        FeedScope::Villages(v) if v.is_empty() => ("1 = 0".into(), vec![]),
+        FeedScope::Villages(v) => (format!("village_code IN ({})", marks(v.len())), v.clone()),
+        FeedScope::Districts(d) if d.is_empty() => ("1 = 0".into(), vec![]),
+        FeedScope::Districts(d) => (format!("substr(village_code, 1, 5) IN ({})", marks(d.len())), d.clone()),
+        FeedScope::Beneficiary(b) => (format!("beneficiary_id = {}", marks(1)), vec![b.clone()]),
+    }
 }
 
 /// Builds a pull page's JSON from stored change bodies without parsing them again.
