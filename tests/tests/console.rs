@@ -1,0 +1,265 @@
+//! The district console through the real server over HTTP, as a browser without script would
+//! use it: signing in and out, who may open which page (role × scope), CSRF on every form, a
+//! supervisor verifying a visit and resolving a conflict (operations the phones then pull), a
+//! record's audit trail, and the indicators the console shows agreeing with the phones'.
+
+use desmig_core::field::BeneficiaryInput;
+use desmig_core::model::Sex;
+use desmig_core::scope::Role;
+use desmig_e2e::*;
+use desmig_sync_server::console::report;
+use desmig_sync_server::storage::FeedScope;
+use std::collections::HashMap;
+
+/// A browser: cookies kept, redirects not followed (the tests look at them).
+struct Browser {
+    http: reqwest::blocking::Client,
+    url: String,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(server: &TestServer) -> Browser {
+        let http = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, url: server.url.clone(), cookies: HashMap::new() }
+    }
+
+    fn send(&mut self, req: reqwest::blocking::RequestBuilder) -> Page {
+        let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let resp = req.header("cookie", cookie).send().unwrap();
+        for v in resp.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            assert!(v.contains("HttpOnly") && v.contains("SameSite=Strict"), "{v}");
+            let (kv, _) = v.split_once(';').unwrap();
+            let (k, val) = kv.split_once('=').unwrap();
+            if val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+        let status = resp.status().as_u16();
+        let location = resp.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+        Page { status, location, body: resp.text().unwrap() }
+    }
+
+    fn get(&mut self, path: &str) -> Page {
+        let req = self.http.get(format!("{}{path}", self.url));
+        self.send(req)
+    }
+
+    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let req = self.http.post(format!("{}{path}", self.url)).form(form);
+        self.send(req)
+    }
+
+    fn sign_in(&mut self, username: &str) -> Page {
+        let form = self.get("/console/login");
+        let csrf = csrf_of(&form.body);
+        self.post("/console/login", &[("username", username), ("password", PASSWORD), ("csrf", &csrf)])
+    }
+}
+
+/// The CSRF token a page's forms carry.
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
+    html[at..at + 32].to_string()
+}
+
+#[test]
+fn who_may_open_what_and_every_form_needs_its_token() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    server.add_user("dewi", Role::Supervisor, &[], &["32.13"], None);
+    server.add_user("admin", Role::Admin, &[], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    let siti = sri.store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    sri.sync().unwrap();
+    server.add_user("siti", Role::Worker, &[], &[], Some(&siti.id));
+
+    // Nobody signed in: every page sends the browser to the sign-in page.
+    let mut anon = Browser::new(&server);
+    for path in ["/console", "/console/beneficiaries", "/console/admin/users", &format!("/console/beneficiaries/{}", siti.id)] {
+        let p = anon.get(path);
+        assert_eq!((p.status, p.location.as_deref()), (303, Some("/console/login")), "{path}");
+    }
+    assert_eq!(anon.get("/").location.as_deref(), Some("/console"));
+
+    // A sign-in form posted without the browser's own token is refused (login CSRF).
+    let p = anon.post("/console/login", &[("username", "budi"), ("password", PASSWORD), ("csrf", "0123456789abcdef0123456789abcdef")]);
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("csrf"));
+    // A wrong password says so, on the sign-in page, and signs nobody in.
+    let form = anon.get("/console/login");
+    let p = anon.post("/console/login", &[("username", "budi"), ("password", "salah-sekali"), ("csrf", &csrf_of(&form.body))]);
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("Nama pengguna atau kata sandi salah"));
+    assert!(!anon.cookies.contains_key("desmig_console"));
+
+    // A worker's right password still does not open the console.
+    let mut worker = Browser::new(&server);
+    assert_eq!(worker.sign_in("siti").status, 403);
+    assert!(!worker.cookies.contains_key("desmig_console"));
+
+    // The facilitator reads her villages but not the administration.
+    let mut f = Browser::new(&server);
+    assert_eq!(f.sign_in("sri").location.as_deref(), Some("/console"));
+    assert_eq!(f.get("/console").status, 200);
+    assert!(f.get("/console/beneficiaries").body.contains("Siti Aminah"));
+    let p = f.get("/console/admin/users");
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("not_admin"));
+    let csrf = csrf_of(&f.get("/console").body);
+    let p = f.post("/console/admin/users", &[("csrf", &csrf), ("username", "mallory"), ("name", "M"), ("role", "admin"), ("password", "rahasia-desa")]);
+    assert_eq!(p.status, 403, "a facilitator cannot create accounts");
+    assert!(server.storage.find_user("mallory").unwrap().is_none());
+
+    // A supervisor of another district does not see the file at all.
+    let mut other = Browser::new(&server);
+    other.sign_in("dewi");
+    assert_eq!(other.get(&format!("/console/beneficiaries/{}", siti.id)).status, 404);
+    assert!(!other.get("/console/beneficiaries").body.contains("Siti Aminah"));
+
+    // The administrator's forms work with the session's token and not without it.
+    let mut admin = Browser::new(&server);
+    admin.sign_in("admin");
+    let page = admin.get("/console/admin/users");
+    assert_eq!(page.status, 200);
+    let csrf = csrf_of(&page.body);
+    let p = admin.post("/console/admin/users/sri/disable", &[("csrf", "")]);
+    assert_eq!(p.status, 403, "no token");
+    let p = admin.post("/console/admin/users/sri/disable", &[("csrf", &csrf_of(&f.get("/console").body))]);
+    assert_eq!(p.status, 403, "another session's token");
+    assert!(server.storage.find_user("sri").unwrap().is_some_and(|(_, _, disabled)| !disabled));
+    let p = admin.post("/console/admin/users/sri/disable", &[("csrf", &csrf)]);
+    assert_eq!(p.status, 200);
+    assert!(server.storage.find_user("sri").unwrap().is_some_and(|(_, _, disabled)| disabled));
+    // Disabling her ended her console session too.
+    assert_eq!(f.get("/console").location.as_deref(), Some("/console/login"));
+
+    // Signing out revokes the session on the server: the old cookie opens nothing.
+    let token = admin.cookies["desmig_console"].clone();
+    let p = admin.post("/console/logout", &[("csrf", &csrf)]);
+    assert_eq!(p.location.as_deref(), Some("/console/login"));
+    let mut replay = Browser::new(&server);
+    replay.cookies.insert("desmig_console".into(), token);
+    assert_eq!(replay.get("/console").location.as_deref(), Some("/console/login"));
+}
+
+#[test]
+fn a_supervisor_verifies_a_visit_and_resolves_a_conflict_and_the_phones_pull_them() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    let sri = Device::login(&server.url, "sri");
+    let wati = Device::login(&server.url, "wati");
+    let siti = sri.store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    let t = sri.store.template("initial_assessment", None).unwrap();
+    let visit = sri.store.record_visit(&siti.id, &t.id, t.sample_answers(), Some("Warung kelontong".into()), vec![]).unwrap();
+    sri.sync().unwrap();
+    wati.sync().unwrap();
+    // Offline, both change Siti's phone number: a conflict.
+    let mut input = BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE);
+    input.phone = Some("0812 1111 1111".into());
+    sri.store.update_beneficiary(&siti.id, input.clone()).unwrap();
+    input.phone = Some("0813 2222 2222".into());
+    wati.store.update_beneficiary(&siti.id, input).unwrap();
+    sri.sync().unwrap();
+    wati.sync().unwrap();
+
+    let mut b = Browser::new(&server);
+    b.sign_in("budi");
+    let list = b.get("/console/visits");
+    assert!(list.body.contains(&format!("/console/visits/{}", visit.id)), "the visit waits for verification");
+    let page = b.get(&format!("/console/visits/{}", visit.id));
+    assert!(page.body.contains("Warung kelontong") && page.body.contains("Asesmen Awal PMI Purna"), "the notes and the checklist's title");
+    assert!(page.body.contains("id=\"verify\""), "the supervisor may verify it");
+    let csrf = csrf_of(&page.body);
+    // Without the token nothing is written.
+    assert_eq!(b.post(&format!("/console/visits/{}/verify", visit.id), &[("csrf", "")]).status, 403);
+    let p = b.post(&format!("/console/visits/{}/verify", visit.id), &[("csrf", &csrf)]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    assert!(b.get(&format!("/console/visits/{}", visit.id)).body.contains("Terverifikasi"));
+    // Verifying twice is refused by the same rules as a phone's push.
+    let again = b.post(&format!("/console/visits/{}/verify", visit.id), &[("csrf", &csrf)]);
+    assert_eq!(again.status, 403, "{}", again.body);
+
+    // The facilitator's phone pulls the verification: the console wrote an operation.
+    sri.sync().unwrap();
+    let v = sri.store.visit_view(&visit.id).unwrap();
+    let budi_id = server.storage.find_user("budi").unwrap().unwrap().0.id;
+    assert_eq!(v.verified_by.as_deref(), Some(budi_id.as_str()));
+
+    // The audit trail names who changed what, from which device.
+    let history = b.get(&format!("/console/history/visit/{}", visit.id));
+    assert_eq!(history.status, 200);
+    assert!(history.body.contains("console-"), "the console's device");
+    assert!(history.body.contains("<td>budi</td>"), "who: the supervisor");
+    assert!(history.body.contains("Diverifikasi oleh"), "the field, by its label");
+    let history = b.get(&format!("/console/history/beneficiary/{}", siti.id));
+    assert!(history.body.contains("+6281211111111") && history.body.contains("+6281322222222"), "both phone numbers in the trail");
+
+    // The conflict: keep the other value; every phone converges on it.
+    let conflicts = b.get("/console/conflicts");
+    assert!(conflicts.body.contains("Siti Aminah"));
+    let at = conflicts.body.find("/console/conflicts/").unwrap() + "/console/conflicts/".len();
+    let id: String = conflicts.body[at..].chars().take_while(|c| *c != '/').collect();
+    let kept = server.storage.read_record(desmig_core::model::EntityKind::Beneficiary, &siti.id).unwrap().unwrap();
+    let kept_phone = kept.state.fields["phone"].as_str().unwrap().to_string();
+    let p = b.post(&format!("/console/conflicts/{id}/resolve"), &[("csrf", &csrf), ("keep", "other")]);
+    assert_eq!(p.status, 303, "{}", p.body);
+    for d in [&sri, &wati] {
+        d.sync().unwrap();
+    }
+    let now = sri.store.beneficiary(&siti.id).unwrap().phone.unwrap();
+    assert_ne!(now, kept_phone, "the other value was taken");
+    assert_eq!(wati.store.beneficiary(&siti.id).unwrap().phone.unwrap(), now);
+    assert!(server.storage.read_conflicts(false).unwrap().is_empty());
+    assert!(!b.get("/console/conflicts").body.contains("Siti Aminah"));
+}
+
+#[test]
+fn the_consoles_indicators_are_the_phones_and_the_exports_hold_the_rows() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE, VILLAGE_2], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    let sri = Device::login(&server.url, "sri");
+    let t = sri.store.template("initial_assessment", None).unwrap();
+    for (name, village) in [("Siti Aminah", VILLAGE), ("Rina Marlina", VILLAGE), ("Agus Saputra", VILLAGE_2)] {
+        let b = sri.store.register_beneficiary(BeneficiaryInput::new(name, Sex::Female, village)).unwrap();
+        sri.store.record_visit(&b.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+    }
+    sri.sync().unwrap();
+    let budi = Device::login(&server.url, "budi");
+    budi.sync().unwrap();
+    let month = budi.store.this_month();
+    let user = server.storage.find_user("budi").unwrap().unwrap().0;
+    let ds = report::Dataset::load(&*server.storage, &FeedScope::of(&user)).unwrap();
+    let on_server = report::village_indicators(&ds, month);
+    for village in [VILLAGE, VILLAGE_2] {
+        assert_eq!(on_server[village], budi.store.village_indicators(village, month).unwrap(), "{village}: the same definitions");
+    }
+
+    let mut b = Browser::new(&server);
+    b.sign_in("budi");
+    let dash = b.get(&format!("/console?month={month}"));
+    assert!(dash.body.contains(&format!("data-village=\"{VILLAGE}\"")));
+    let csv = b.get(&format!("/console/export/indicators.csv?month={month}"));
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.body.lines().count(), 3, "a header and one row per village:\n{}", csv.body);
+    assert!(csv.body.lines().any(|l| l.starts_with(&format!("{VILLAGE},Haurkolot,2,"))));
+    let people = b.get("/console/export/beneficiaries.csv");
+    assert_eq!(people.body.lines().count(), 4);
+    let xlsx = b.http.get(format!("{}/console/export/indicators.xlsx", b.url)).header("cookie", format!("desmig_console={}", b.cookies["desmig_console"])).send().unwrap();
+    assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(xlsx.bytes().unwrap().starts_with(b"PK"));
+    assert_eq!(b.get("/console?month=2026-13").status, 400);
+}
