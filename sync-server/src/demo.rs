@@ -5,9 +5,11 @@
 use crate::error::{Result, ServerError};
 use crate::storage::{NewUser, Storage};
 use desmig_core::date::now_unix_ms;
+use desmig_core::hlc::Hlc;
+use desmig_core::merge::{FieldChange, Operation};
 use desmig_core::field::{BeneficiaryInput, NewFollowUp};
 use desmig_core::model::{
-    Bank, Business, BusinessSector, CapitalApplication, CapitalSource, JobSector, KurScheme, Prakerja, ProductSale, SaleMarket,
+    Bank, Business, BusinessSector, CapitalApplication, CapitalSource, EntityKind, JobSector, KurScheme, Prakerja, ProductSale, SaleMarket,
     SalesChannel, SavingsBand, Sex, Training, TrainingKind, TrainingMode,
 };
 use desmig_core::protocol::LoginRequest;
@@ -153,15 +155,22 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     ];
     let assessment = device.template("initial_assessment", None)?;
     let mut first = None;
+    let mut conflicted = None;
     for (i, (name, sex, nik, country, sector)) in people.into_iter().enumerate() {
-        let b = device.register_beneficiary(BeneficiaryInput {
+        let input = BeneficiaryInput {
             nik: nik.map(String::from),
             last_country: Some(country.into()),
             job_sector_abroad: Some(sector),
             years_abroad: Some(3 + i as u8),
             savings_band: Some(SavingsBand::From10To50Million),
             ..BeneficiaryInput::new(name, sex, VILLAGES[i % 2])
-        })?;
+        };
+        let b = device.register_beneficiary(input.clone())?;
+        if i == 1 {
+            // Warsini's new number, entered here; another phone enters another one (below).
+            device.update_beneficiary(&b.id, BeneficiaryInput { phone: Some("0812 7000 1111".into()), ..input })?;
+            conflicted = Some(b.id.clone());
+        }
         let due = desmig_core::date::Date::today_utc().add_days(7 + i as i64);
         device.record_visit(
             &b.id,
@@ -186,6 +195,26 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     let results = storage.push(&session, &ops, now)?;
     if let Some(bad) = results.iter().find(|r| r.status == desmig_core::protocol::OpStatus::Rejected) {
         return Err(ServerError::Internal(format!("demo operation rejected: {:?}", bad.message)));
+    }
+    // The facilitator's second phone, offline, had entered another number for Warsini: a
+    // conflict for the supervisor to resolve (the later entry is kept meanwhile).
+    if let Some(id) = conflicted {
+        let other = "demo-phone-2";
+        let login = storage.login(&LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: other.into() }, 3_600_000, now)?;
+        let session = storage.authenticate(&login.token, now)?;
+        let record = storage.read_record(EntityKind::Beneficiary, &id)?.ok_or_else(|| ServerError::Internal("demo record vanished".into()))?;
+        let created = record.state.created.clone();
+        let op = Operation {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            device_id: other.into(),
+            user_id: session.user.id.clone(),
+            entity: EntityKind::Beneficiary,
+            entity_id: id,
+            hlc: Hlc { millis: created.millis + 1, counter: 0, node: other.into() },
+            fields: [("phone".to_string(), FieldChange { value: serde_json::json!("+6285711112222"), base: Some(created) })].into(),
+            resolves: vec![],
+        };
+        storage.push(&session, &[op], now)?;
     }
     drop(device);
     let _ = std::fs::remove_dir_all(&dir);
