@@ -6,7 +6,10 @@
 #   4. the Android app's Compose screens compile for the desktop and render to PNG;
 #   5. the Android app's platform-free Kotlin (bindings + state holders) on the desktop JVM,
 #      through JNA, syncing against the real sync-server binary (Maven, JUnit 5);
-#   6. the Compose screens driven headless (Compose Multiplatform UI tests) over the real core.
+#   6. the Compose screens driven headless (Compose Multiplatform UI tests) over the real core;
+#   7. the district console in a real headless browser (Debian's chromium + chromedriver, driven
+#      by Selenium from Python) against the real server binary; screenshots in
+#      target/console-screens/.
 # Usage: ./test.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,6 +58,21 @@ cargo build -p desmig-sync-server --locked
 echo "== Android screens driven headless (Compose UI tests, real state holders and core)"
 # prepare.py already ran (render-screens.sh): its generated sources are in target/, so no `clean`.
 (cd android/screenshots && mvn -B -q -Dstyle.color=never test)
+echo "== District console in a headless browser (chromium, Selenium)"
+browser_log="$(mktemp)"
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && /usr/bin/python3 -c "import selenium" 2>/dev/null; then
+  /usr/bin/python3 tests/browser/console_test.py target/debug/desmig-sync-server 2>&1 | tee "$browser_log" || true
+  browser_passed=$(grep -o 'browser: [0-9]* passed' "$browser_log" | tr -dc 0-9)
+  browser_failed=$(grep -o '[0-9]* failed' "$browser_log" | tail -1 | tr -dc 0-9)
+  # A run that stopped before its summary line failed.
+  [ -n "$browser_passed" ] || { browser_passed=0; browser_failed=1; }
+  browser_pass="ran"
+else
+  echo "browser tests NOT RUN: apt-get install chromium chromium-driver python3-selenium (.ci/run does)."
+  browser_passed=0; browser_failed=0; browser_pass="NOT RUN"
+  if [ -n "${DESMIG_REQUIRE_BROWSER:-}" ]; then exit 1; fi
+fi
+rm -f "$browser_log"
 echo
 passed=0; failed=0
 for report in android/shared/target/surefire-reports/TEST-*.xml android/screenshots/target/surefire-reports/TEST-*.xml; do
@@ -64,6 +82,7 @@ for report in android/shared/target/surefire-reports/TEST-*.xml android/screensh
 done
 echo "kotlin: $passed passed, $failed failed"
 echo "rust (SQLite and PostgreSQL passes; PostgreSQL pass $pg_pass): $rust_passed passed, $rust_failed failed"
+echo "browser (console; $browser_pass): $browser_passed passed, $browser_failed failed"
 echo
-echo "total: $((rust_passed + passed)) passed, $((rust_failed + failed)) failed"
-[ "$failed" -eq 0 ] && [ "$rust_failed" -eq 0 ]
+echo "total: $((rust_passed + passed + browser_passed)) passed, $((rust_failed + failed + browser_failed)) failed"
+[ "$failed" -eq 0 ] && [ "$rust_failed" -eq 0 ] && [ "$browser_failed" -eq 0 ]

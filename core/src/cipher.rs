@@ -85,8 +85,9 @@ pub fn file_state(path: &Path) -> Result<FileState> {
     })
 }
 
-/// Opens a connection to the store at `path` with `key` (or a plain one without), and proves
-/// the key by reading the schema. A plain file opened with a key is encrypted first.
+/// Opens the first connection of this process to the store at `path` with `key` (or a plain one
+/// without), and proves the key by reading the schema. A plain file opened with a key is
+/// encrypted first. Further connections: [`open_another`].
 pub fn open(path: &Path, key: Option<&DbKey>, flags: OpenFlags) -> Result<Connection> {
     match (file_state(path)?, key) {
         (FileState::Plain, Some(key)) if !flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) => encrypt_plain_file(path, key)?,
@@ -100,6 +101,15 @@ pub fn open(path: &Path, key: Option<&DbKey>, flags: OpenFlags) -> Result<Connec
         // the WAL into the file when it closes.
         keyed(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     }
+    keyed(path, key, flags)
+}
+
+/// Opens one more connection to a store this process already opened with [`open`] (the key is
+/// proved, the file is what it is). It never opens the file outside SQLite: on POSIX, closing any
+/// descriptor of a file drops every lock this process holds on it, and a server that lost its
+/// lock on the database would let another process (an admin command) think it was the last one
+/// and delete the WAL under the server.
+pub fn open_another(path: &Path, key: Option<&DbKey>, flags: OpenFlags) -> Result<Connection> {
     keyed(path, key, flags)
 }
 

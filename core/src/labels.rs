@@ -332,7 +332,23 @@ mod tests {
         for c in [Code::ConsentWithdrawn, Code::InvalidCursor, Code::Other, Code::WrongKey] {
             assert_eq!(serde_json::to_value(c).unwrap(), serde_json::Value::String(c.name().into()));
         }
-        for code in ["out_of_scope", "read_only", "not_supervisor", "wrong_author", "self_verification", "stale_clock", "clock_invalid", "resolution_outdated", "forged_operation", "erased", "state_conflict", "invalid", "not_found", "wrong_key", "invalid_key"] {
+        for code in [
+            "out_of_scope",
+            "read_only",
+            "not_supervisor",
+            "wrong_author",
+            "self_verification",
+            "stale_clock",
+            "clock_invalid",
+            "resolution_outdated",
+            "forged_operation",
+            "erased",
+            "state_conflict",
+            "invalid",
+            "not_found",
+            "wrong_key",
+            "invalid_key",
+        ] {
             assert_ne!(Code::of(code), Code::Other, "{code}");
             assert_eq!(Code::of(code).as_str(), code);
         }
@@ -344,7 +360,9 @@ mod tests {
         assert_eq!(shown(EntityKind::CapitalApplication, "amount_disbursed", &json!(5_000_000)), Shown::Rupiah { rupiah: 5_000_000 });
         assert_eq!(shown(EntityKind::ProductSale, "market", &json!("export")), Shown::Key { key: "market_export".into() });
         assert!(matches!(shown(EntityKind::ProductSale, "export_country", &json!("MY")), Shown::Country { ref code, .. } if code == "MY"));
-        assert!(matches!(shown(EntityKind::Beneficiary, "birth_date", &json!("1990-05-01")), Shown::Date { ref label, .. } if label.id == "1 Mei 1990"));
+        assert!(
+            matches!(shown(EntityKind::Beneficiary, "birth_date", &json!("1990-05-01")), Shown::Date { ref label, .. } if label.id == "1 Mei 1990")
+        );
         assert_eq!(shown(EntityKind::Beneficiary, "full_name", &json!("Siti")), Shown::Text { text: "Siti".into() });
         assert_eq!(shown(EntityKind::Beneficiary, "phone", &Value::Null), Shown::Empty);
         assert_eq!(shown(EntityKind::Business, "workers", &json!(3)), Shown::Text { text: "3".into() });

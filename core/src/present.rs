@@ -119,7 +119,9 @@ fn move_fields(stage_key: &str, trainings: &[Training]) -> Vec<MoveField> {
         "capital_approved" => vec![field("amount_approved", Rupiah, true)],
         "capital_disbursed" => vec![field("amount_disbursed", Rupiah, true), field("disbursed_on", Date, true)],
         "capital_rejected" => vec![field("rejection_reason", Text, true)],
-        "business_running" => vec![field("started_on", Date, false), field("monthly_revenue", Rupiah, false), field("workers", Integer, false)],
+        "business_running" => {
+            vec![field("started_on", Date, false), field("monthly_revenue", Rupiah, false), field("workers", Integer, false)]
+        }
         _ => vec![],
     }
 }

@@ -559,7 +559,14 @@ impl FieldStore {
         people.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         for (id, ..) in &rows {
             if !people.iter().any(|p| &p.user_id == id) {
-                people.push(Person { user_id: id.clone(), display_name: String::new(), role: Role::Facilitator, phone: None, villages: vec![], districts: vec![] });
+                people.push(Person {
+                    user_id: id.clone(),
+                    display_name: String::new(),
+                    role: Role::Facilitator,
+                    phone: None,
+                    villages: vec![],
+                    districts: vec![],
+                });
             }
         }
         people
@@ -569,7 +576,8 @@ impl FieldStore {
                 let mut beneficiaries = 0;
                 for v in p.villages.iter().filter(|v| who.can_read(v, "")) {
                     beneficiaries += self.read(|c| {
-                        Ok(c.prepare_cached("SELECT count(*) FROM beneficiary WHERE village_code = ?1")?.query_row([v], |r| r.get::<_, i64>(0))?)
+                        Ok(c.prepare_cached("SELECT count(*) FROM beneficiary WHERE village_code = ?1")?
+                            .query_row([v], |r| r.get::<_, i64>(0))?)
                     })? as u64;
                 }
                 Ok(FacilitatorOverview {

@@ -99,7 +99,7 @@ impl FieldStore {
         let offset = meta_get(&tx, "clock_offset_ms")?.and_then(|o| o.parse().ok()).unwrap_or(0);
         let zone = meta_get(&tx, "utc_offset_minutes")?.and_then(|o| o.parse().ok()).unwrap_or(0);
         tx.commit()?;
-        let reader = cipher::open(&path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let reader = cipher::open_another(&path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         reader.pragma_update(None, "busy_timeout", 5000)?;
         Ok(FieldStore {
             path,

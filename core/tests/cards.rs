@@ -121,11 +121,8 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     };
     let app = dev.store.save_capital_application(submitted, None).unwrap();
     let card = dev.store.status_cards(&b.id).unwrap().into_iter().find(|c| c.subject_id == app.id).unwrap();
-    let asks: Vec<(String, Vec<(String, InputKind, bool)>)> = card
-        .actions
-        .into_iter()
-        .map(|a| (a.stage_key, a.fields.into_iter().map(|f| (f.name, f.kind, f.required)).collect()))
-        .collect();
+    let asks: Vec<(String, Vec<(String, InputKind, bool)>)> =
+        card.actions.into_iter().map(|a| (a.stage_key, a.fields.into_iter().map(|f| (f.name, f.kind, f.required)).collect())).collect();
     assert_eq!(
         asks,
         [
@@ -173,8 +170,10 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     assert_eq!(dev.store.status_cards(&b.id).unwrap()[0].warnings, ["prakerja_deadline_passed"]);
 
     // The training bought must be one of the file's own.
-    let err = dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |p| p.training_id = Some("someone-elses".into()), None);
+    let err =
+        dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |p| p.training_id = Some("someone-elses".into()), None);
     assert_eq!(err.unwrap_err().code(), "not_found");
-    let p = dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |p| p.training_id = Some(course.id.clone()), None).unwrap();
+    let p =
+        dev.store.move_prakerja_stage(&b.id, PrakerjaStage::TrainingPurchased, |p| p.training_id = Some(course.id.clone()), None).unwrap();
     assert_eq!(p.training_id.as_deref(), Some(course.id.as_str()));
 }

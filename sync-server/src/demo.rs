@@ -5,9 +5,9 @@
 use crate::error::{Result, ServerError};
 use crate::storage::{NewUser, Storage};
 use desmig_core::date::now_unix_ms;
+use desmig_core::field::{BeneficiaryInput, NewFollowUp};
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{FieldChange, Operation};
-use desmig_core::field::{BeneficiaryInput, NewFollowUp};
 use desmig_core::model::{
     Bank, Business, BusinessSector, CapitalApplication, CapitalSource, EntityKind, JobSector, KurScheme, Prakerja, ProductSale, SaleMarket,
     SalesChannel, SavingsBand, Sex, Training, TrainingKind, TrainingMode,
@@ -135,10 +135,21 @@ fn programme_statuses(device: &FieldStore, siti: &str) -> Result<()> {
 pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     let now = now_unix_ms();
     let facilitator = storage.add_user(
-        &NewUser { villages: VILLAGES.map(String::from).to_vec(), phone: Some("0812 3456 7890".into()), ..user("fasilitator", "Sri Wahyuni", Role::Facilitator) },
+        &NewUser {
+            villages: VILLAGES.map(String::from).to_vec(),
+            phone: Some("0812 3456 7890".into()),
+            ..user("fasilitator", "Sri Wahyuni", Role::Facilitator)
+        },
         now,
     )?;
-    storage.add_user(&NewUser { districts: vec!["32.12".into()], phone: Some("0813 2100 4455".into()), ..user("koordinator", "Budi Santoso", Role::Supervisor) }, now)?;
+    storage.add_user(
+        &NewUser {
+            districts: vec!["32.12".into()],
+            phone: Some("0813 2100 4455".into()),
+            ..user("koordinator", "Budi Santoso", Role::Supervisor)
+        },
+        now,
+    )?;
     storage.add_user(&user("admin", "Admin Desmigratif", Role::Admin), now)?;
 
     // The facilitator's work, made on a demo device as a phone would.
@@ -200,9 +211,14 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     // conflict for the supervisor to resolve (the later entry is kept meanwhile).
     if let Some(id) = conflicted {
         let other = "demo-phone-2";
-        let login = storage.login(&LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: other.into() }, 3_600_000, now)?;
+        let login = storage.login(
+            &LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: other.into() },
+            3_600_000,
+            now,
+        )?;
         let session = storage.authenticate(&login.token, now)?;
-        let record = storage.read_record(EntityKind::Beneficiary, &id)?.ok_or_else(|| ServerError::Internal("demo record vanished".into()))?;
+        let record =
+            storage.read_record(EntityKind::Beneficiary, &id)?.ok_or_else(|| ServerError::Internal("demo record vanished".into()))?;
         let created = record.state.created.clone();
         let op = Operation {
             op_id: uuid::Uuid::now_v7().to_string(),

@@ -23,8 +23,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("../sql/pg/001_schema.sql"), include_str!("../sql/pg/002_trust.sql"), include_str!("../sql/pg/003_privacy.sql"), include_str!("../sql/pg/004_people.sql"), include_str!("../sql/pg/005_audit.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../sql/pg/001_schema.sql"),
+    include_str!("../sql/pg/002_trust.sql"),
+    include_str!("../sql/pg/003_privacy.sql"),
+    include_str!("../sql/pg/004_people.sql"),
+    include_str!("../sql/pg/005_audit.sql"),
+];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
 /// merging and record writes before taking it, in parallel (records are row-locked).
@@ -605,7 +610,18 @@ impl Storage for PostgresStorage {
         let n = self.client().execute(
             "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at, phone)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (username) DO NOTHING",
-            &[&u.id, &u.username, &u.display_name, &u.role, &u.password_hash, &u.villages, &u.districts, &u.beneficiary_id, &u.created_at, &u.phone],
+            &[
+                &u.id,
+                &u.username,
+                &u.display_name,
+                &u.role,
+                &u.password_hash,
+                &u.villages,
+                &u.districts,
+                &u.beneficiary_id,
+                &u.created_at,
+                &u.phone,
+            ],
         )?;
         Ok(n == 1)
     }

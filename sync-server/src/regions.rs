@@ -46,7 +46,8 @@ pub fn scoped_csv(catalog: &RegionCatalog, user: &User, worker_village: Option<&
         if !code.contains('.') {
             return true;
         }
-        let within = |area: &str, code: &str| code == area || code.starts_with(&format!("{area}.")) || area.starts_with(&format!("{code}."));
+        let within =
+            |area: &str, code: &str| code == area || code.starts_with(&format!("{area}.")) || area.starts_with(&format!("{code}."));
         match user.role {
             Role::Admin => true,
             Role::Facilitator => user.villages.iter().any(|v| within(v, code)),

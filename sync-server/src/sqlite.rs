@@ -5,8 +5,8 @@ use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
-    applied_op, feed_entries, scope_filter, AppliedOp, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, ScopedRecord, Session,
-    Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
+    applied_op, feed_entries, scope_filter, AppliedOp, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, ScopedRecord,
+    Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
 };
 use desmig_core::checklist::Template;
 use desmig_core::cipher::{self, DbKey};
@@ -27,8 +27,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Numbered migrations: the reference and conflict tables the server shares with the phones
 /// (core's first migration), then the server's own.
-const MIGRATIONS: &[&str] =
-    &[schema::RECORDS, include_str!("../sql/001_server.sql"), include_str!("../sql/002_trust.sql"), include_str!("../sql/003_privacy.sql"), include_str!("../sql/004_people.sql"), include_str!("../sql/005_audit.sql")];
+const MIGRATIONS: &[&str] = &[
+    schema::RECORDS,
+    include_str!("../sql/001_server.sql"),
+    include_str!("../sql/002_trust.sql"),
+    include_str!("../sql/003_privacy.sql"),
+    include_str!("../sql/004_people.sql"),
+    include_str!("../sql/005_audit.sql"),
+];
 const READERS: usize = 3;
 
 pub struct SqliteStorage {
@@ -140,7 +146,7 @@ impl SqliteStorage {
         tx.commit()?;
         let mut readers = Vec::new();
         for _ in 0..READERS {
-            let r = cipher::open(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+            let r = cipher::open_another(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
             r.pragma_update(None, "busy_timeout", 5000)?;
             readers.push(Mutex::new(r));
         }
@@ -318,7 +324,17 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
     )?;
     for (op, hash) in &plan.applied {
         let fields = serde_json::to_string(&op.fields)?;
-        applied.execute(params![op.op_id, op.device_id, op.user_id, op.entity.table(), op.entity_id, now_ms, hash, op.hlc.encode(), fields])?;
+        applied.execute(params![
+            op.op_id,
+            op.device_id,
+            op.user_id,
+            op.entity.table(),
+            op.entity_id,
+            now_ms,
+            hash,
+            op.hlc.encode(),
+            fields
+        ])?;
     }
     // SQLite has one writer at a time: rows become visible in sequence order.
     let mut feed = tx.prepare_cached(
@@ -416,7 +432,18 @@ impl Storage for SqliteStorage {
         let n = lock(&self.writer).execute(
             "INSERT INTO app_user (id, username, display_name, role, password_hash, villages, districts, beneficiary_id, created_at, phone)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (username) DO NOTHING",
-            params![u.id, u.username, u.display_name, u.role, u.password_hash, u.villages, u.districts, u.beneficiary_id, u.created_at, u.phone],
+            params![
+                u.id,
+                u.username,
+                u.display_name,
+                u.role,
+                u.password_hash,
+                u.villages,
+                u.districts,
+                u.beneficiary_id,
+                u.created_at,
+                u.phone
+            ],
         )?;
         Ok(n == 1)
     }
@@ -459,7 +486,14 @@ impl Storage for SqliteStorage {
             "SELECT id, display_name, role, phone, villages, districts FROM app_user WHERE disabled = 0 AND role <> 'worker' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
         })?;
         rows.map(|row| {
             let (user_id, display_name, role, phone, villages, districts) = row?;
@@ -507,7 +541,14 @@ impl Storage for SqliteStorage {
             "SELECT op_id, device_id, user_id, applied_at, hlc, fields FROM applied_op WHERE entity = ?1 AND entity_id = ?2 ORDER BY applied_at, hlc",
         )?;
         let rows = stmt.query_map(params![kind.table(), id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?, r.get::<_, Option<String>>(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
         })?;
         rows.map(|row| {
             let (op_id, device_id, user_id, applied_at, hlc, fields) = row?;
@@ -530,7 +571,8 @@ impl Storage for SqliteStorage {
 
     fn read_users(&self) -> Result<Vec<UserRow>> {
         let c = self.reader();
-        let mut stmt = c.prepare(&format!("SELECT {USER_COLUMNS}, u.phone, u.disabled, u.created_at FROM app_user u ORDER BY u.username"))?;
+        let mut stmt =
+            c.prepare(&format!("SELECT {USER_COLUMNS}, u.phone, u.disabled, u.created_at FROM app_user u ORDER BY u.username"))?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

@@ -513,10 +513,13 @@ impl FeedScope {
 /// Who is in `user`'s team, from every enabled member of staff (see [`Storage::team_of`]).
 pub fn team_for(user: &User, worker_village: Option<&str>, staff: Vec<Person>) -> Vec<Person> {
     use desmig_core::region::district_of;
-    let districts_of = |villages: &[String]| -> Vec<String> { villages.iter().filter_map(|v| district_of(v)).map(str::to_string).collect() };
+    let districts_of =
+        |villages: &[String]| -> Vec<String> { villages.iter().filter_map(|v| district_of(v)).map(str::to_string).collect() };
     let works_in = |p: &Person, villages: &[String], districts: &[String]| -> bool {
         match p.role {
-            Role::Facilitator => p.villages.iter().any(|v| villages.contains(v) || district_of(v).is_some_and(|d| districts.contains(&d.to_string()))),
+            Role::Facilitator => {
+                p.villages.iter().any(|v| villages.contains(v) || district_of(v).is_some_and(|d| districts.contains(&d.to_string())))
+            }
             Role::Supervisor => p.districts.iter().any(|d| districts.contains(d)),
             _ => false,
         }
@@ -595,7 +598,14 @@ pub struct AppliedOp {
     pub fields: Option<std::collections::BTreeMap<String, desmig_core::merge::FieldChange>>,
 }
 
-pub fn applied_op(op_id: String, device_id: String, user_id: String, applied_at: i64, hlc: Option<String>, fields: Option<String>) -> Result<AppliedOp> {
+pub fn applied_op(
+    op_id: String,
+    device_id: String,
+    user_id: String,
+    applied_at: i64,
+    hlc: Option<String>,
+    fields: Option<String>,
+) -> Result<AppliedOp> {
     Ok(AppliedOp {
         op_id,
         device_id,

@@ -267,3 +267,44 @@ fn the_servers_sqlite_store_can_be_encrypted_with_a_key_file() {
     let _ = server.wait();
     assert_eq!(report.pulled, 28, "{report:?}");
 }
+
+#[test]
+fn administration_while_the_server_runs_reaches_it_and_keeps_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.db");
+    let db = format!("sqlite://{}", path.display());
+    let (_server, url) = serve(&db, "", "");
+    let wal = dir.path().join("d.db-wal");
+    assert!(wal.exists(), "the server's write-ahead log");
+    // Commands run while the server is up: each opens and closes the database in its own process.
+    for (user, village) in [("sri", "32.12.01.2007"), ("wati", "32.12.01.2008")] {
+        let (ok, out) = admin(
+            &db,
+            &[
+                "user",
+                "add",
+                "--username",
+                user,
+                "--password",
+                "rahasia-desa",
+                "--name",
+                user,
+                "--role",
+                "facilitator",
+                "--village",
+                village,
+            ],
+        );
+        assert!(ok, "{out}");
+        assert!(wal.exists(), "a command that finished must not delete the log the running server still uses");
+    }
+    let (ok, out) = admin(&db, &["user", "phone", "--username", "sri", "--phone", "0812 3456 7890"]);
+    assert!(ok, "{out}");
+    // The server sees what the commands wrote: both log in and sync.
+    for user in ["sri", "wati"] {
+        let phone = desmig_core::FieldStore::open(dir.path().join(format!("{user}.db"))).unwrap();
+        phone.login(&url, user, "rahasia-desa").unwrap_or_else(|e| panic!("{user} logs in: {e}"));
+    }
+    let (ok, out) = admin(&db, &["stats"]);
+    assert!(ok && out.contains("\"records\""), "{out}");
+}

@@ -117,7 +117,10 @@ fn who_may_open_what_and_every_form_needs_its_token() {
     assert_eq!(p.status, 403);
     assert!(p.body.contains("not_admin"));
     let csrf = csrf_of(&f.get("/console").body);
-    let p = f.post("/console/admin/users", &[("csrf", &csrf), ("username", "mallory"), ("name", "M"), ("role", "admin"), ("password", "rahasia-desa")]);
+    let p = f.post(
+        "/console/admin/users",
+        &[("csrf", &csrf), ("username", "mallory"), ("name", "M"), ("role", "admin"), ("password", "rahasia-desa")],
+    );
     assert_eq!(p.status, 403, "a facilitator cannot create accounts");
     assert!(server.storage.find_user("mallory").unwrap().is_none());
 
@@ -258,7 +261,12 @@ fn the_consoles_indicators_are_the_phones_and_the_exports_hold_the_rows() {
     assert!(csv.body.lines().any(|l| l.starts_with(&format!("{VILLAGE},Haurkolot,2,"))));
     let people = b.get("/console/export/beneficiaries.csv");
     assert_eq!(people.body.lines().count(), 4);
-    let xlsx = b.http.get(format!("{}/console/export/indicators.xlsx", b.url)).header("cookie", format!("desmig_console={}", b.cookies["desmig_console"])).send().unwrap();
+    let xlsx = b
+        .http
+        .get(format!("{}/console/export/indicators.xlsx", b.url))
+        .header("cookie", format!("desmig_console={}", b.cookies["desmig_console"]))
+        .send()
+        .unwrap();
     assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     assert!(xlsx.bytes().unwrap().starts_with(b"PK"));
     assert_eq!(b.get("/console?month=2026-13").status, 400);

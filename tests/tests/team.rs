@@ -62,10 +62,7 @@ fn a_supervisor_sees_each_facilitator_of_the_district_and_a_worker_sees_their_ow
     assert_eq!((ani.display_name.as_str(), ani.visits_this_month, ani.beneficiaries), ("Ani Rahmawati", 0, 0));
     assert_eq!(sri_row.display_name, "Sri Wahyuni");
     assert_eq!(sri_row.phone.as_deref(), Some("+6281234567890"), "entered as 0812…, kept as +62…");
-    assert_eq!(
-        (sri_row.visits_this_month, sri_row.beneficiaries_visited, sri_row.visits_to_verify, sri_row.beneficiaries),
-        (2, 1, 2, 1)
-    );
+    assert_eq!((sri_row.visits_this_month, sri_row.beneficiaries_visited, sri_row.visits_to_verify, sri_row.beneficiaries), (2, 1, 2, 1));
     assert!(sri_row.last_visit_at.is_some());
     // A facilitator has no team view.
     assert_eq!(sri.store.facilitator_overview(month).unwrap_err().code(), "not_supervisor");
@@ -75,8 +72,15 @@ fn a_supervisor_sees_each_facilitator_of_the_district_and_a_worker_sees_their_ow
     worker.sync().unwrap();
     let status = worker.store.my_status().unwrap();
     assert_eq!(status.facilitators.len(), 1);
-    assert_eq!((status.facilitators[0].display_name.as_str(), status.facilitators[0].phone.as_deref()), ("Sri Wahyuni", Some("+6281234567890")));
-    assert_eq!(names(worker.store.team().unwrap()), ["Sri Wahyuni", "Budi Santoso"], "her village's facilitator, then the district's supervisor");
+    assert_eq!(
+        (status.facilitators[0].display_name.as_str(), status.facilitators[0].phone.as_deref()),
+        ("Sri Wahyuni", Some("+6281234567890"))
+    );
+    assert_eq!(
+        names(worker.store.team().unwrap()),
+        ["Sri Wahyuni", "Budi Santoso"],
+        "her village's facilitator, then the district's supervisor"
+    );
 
     // A new phone number and a disabled account reach the supervisor's next sync.
     server.storage.set_phone("sri", "0857 0000 1111").unwrap();

@@ -19,7 +19,7 @@ enum MoveField {
     static let wave = "wave"
     static let selectedOn = "selected_on"
     static let certificateNo = "certificate_no"
-    /// The amount of this incentive instalment (added to what was received before).
+    /// The amount of this incentive instalment (the core counts it and adds it to what was received before).
     static let incentiveReceived = "incentive_received"
     static let startDate = "start_date"
     static let endDate = "end_date"
@@ -35,6 +35,8 @@ enum MoveField {
     static let numbers: Set<String> = [wave, incentiveReceived, amountApproved, amountDisbursed, monthlyRevenue, workers]
     static let dates: Set<String> = [selectedOn, startDate, endDate, submittedOn, disbursedOn, startedOn]
 
+    /// The stage key of an incentive instalment: recorded by the core's own call, which counts it.
+    static let incentivePaidKey = "prakerja_incentive_paid"
 }
 
 /// One move in progress: from the card's stage to the action's, with its inputs and a note.
@@ -131,8 +133,18 @@ final class StatusMoveViewModel: ObservableObject {
         let note = move.note.trimmingCharacters(in: .whitespacesAndNewlines)
         let noteOrNil: String? = note.isEmpty ? nil : note
         let record = moved(move)
+        let beneficiaryId = self.beneficiaryId
+        // One more incentive instalment: the core counts it and adds its amount (an empty amount
+        // is none, which the core refuses under the field).
+        let instalment: Int64? = move.toKey == MoveField.incentivePaidKey
+            ? (move.values[MoveField.incentiveReceived].flatMap(parseWholeNumber) ?? 0)
+            : nil
         do {
             try await Core.run {
+                if let instalment {
+                    _ = try store.recordIncentiveInstalment(beneficiaryId: beneficiaryId, amount: instalment, note: noteOrNil)
+                    return
+                }
                 switch record {
                 case .prakerja(let p): _ = try store.savePrakerja(prakerja: p!, note: noteOrNil)
                 case .training(let t): _ = try store.saveTraining(training: t, note: noteOrNil)
@@ -175,11 +187,7 @@ final class StatusMoveViewModel: ObservableObject {
             if asks.contains(MoveField.wave) { p.wave = number(MoveField.wave).map { UInt32(clamping: $0) } }
             if asks.contains(MoveField.selectedOn) { p.selectedOn = text(MoveField.selectedOn) }
             if asks.contains(MoveField.certificateNo) { p.certificateNo = text(MoveField.certificateNo) }
-            if asks.contains(MoveField.incentiveReceived), let amount = number(MoveField.incentiveReceived), amount > 0 {
-                // One more instalment: its amount adds to what was received before.
-                p.incentiveInstalments = (old?.incentiveInstalments ?? 0) &+ 1
-                p.incentiveReceived = (old?.incentiveReceived ?? 0) + amount
-            }
+            // An incentive instalment is not made here: the core counts it (`save`).
             return .prakerja(p)
         case .training(var t):
             t.status = TrainingStatus.all.first { "training_" + $0.code == m.toKey } ?? t.status

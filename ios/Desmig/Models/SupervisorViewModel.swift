@@ -8,12 +8,15 @@ struct SupervisorState: Equatable {
     var total: VillageIndicators?
     var toVerify: [VisitToVerify] = []
     var conflicts: [Conflict] = []
+    /// The team by facilitator this month: their work phone, visits, people visited, visits to verify.
+    var facilitators: [FacilitatorOverview] = []
     /// The checklists, to name each visit by its checklist's title.
     var templates: [ChecklistTemplate] = []
     var error: UiMessage?
 }
 
-/// A supervisor's team overview, the visits to verify, and the conflicts to resolve.
+/// A supervisor's team overview (by village and by facilitator), the visits to verify, and the
+/// conflicts to resolve.
 @MainActor
 final class SupervisorViewModel: ObservableObject {
     @Published private(set) var state = SupervisorState()
@@ -26,19 +29,21 @@ final class SupervisorViewModel: ObservableObject {
     func load() async {
         let store = self.store
         do {
-            let (month, villages, visits, conflicts, templates) = try await Core.run {
-                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate]) in
+            let (month, villages, visits, conflicts, templates, facilitators) = try await Core.run {
+                () throws -> (String, [VillageOverview], [VisitToVerify], [Conflict], [ChecklistTemplate], [FacilitatorOverview]) in
                 let current = store.thisMonth()
                 return try (
                     current,
                     store.teamOverview(month: current),
                     store.visitsToVerify(limit: 200),
                     store.conflicts(includeResolved: false),
-                    store.templates()
+                    store.templates(),
+                    store.facilitatorOverview(month: current)
                 )
             }
             state.month = month
             state.villages = villages
+            state.facilitators = facilitators
             // Added up by the core from the overview just read, not queried again.
             state.total = indicatorsTotal(parts: villages.map(\.indicators))
             state.toVerify = visits

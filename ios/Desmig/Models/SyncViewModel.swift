@@ -48,7 +48,7 @@ final class SyncViewModel: ObservableObject {
         state.rejected = counts.rejected
         state.rejectedChanges = rejected
         state.last = last
-        state.error = last?.errorCode.map(Self.message(forCode:))
+        state.error = last?.errorCode.map(uiMessage(forCode:))
     }
 
     /// Runs a sync off the main thread; progress arrives in `state` as it goes. Returns the
@@ -74,8 +74,12 @@ final class SyncViewModel: ObservableObject {
             report = try await Core.run { try session.runSync(config: config, listener: listener) }
         } catch {
             if let coreError = error as? DesmigError, case .LoginRequired = coreError { state.needsLogin = true }
-            // A revoked (lost) phone has erased its data; its token goes too.
-            if (try? session.store.lastSync())?.errorCode == "device_revoked" { session.tokens.clear() }
+            // The stored report's code, typed by the core: whether the session ended, whether the
+            // phone was revoked (lost: it erased its data, and its token goes too).
+            if let code = (try? session.store.lastSync())?.errorCode.map({ codeOf(code: $0) }) {
+                if codeNeedsLogin(code: code) { state.needsLogin = true }
+                if code == .deviceRevoked { session.tokens.clear() }
+            }
             failure = uiMessage(for: error)
         }
         state.running = false
@@ -105,17 +109,5 @@ final class SyncViewModel: ObservableObject {
     private func receive(_ progress: SyncProgress) {
         guard state.running else { return }
         state.progress = progress
-    }
-
-    /// The stored report's error code in words (the Android app's mapping).
-    static func message(forCode code: String) -> UiMessage {
-        switch code {
-        case "network": return UiMessage("error_network")
-        case "login_required": return UiMessage("error_login_required")
-        case "device_revoked": return UiMessage("error_device_revoked")
-        case "cancelled": return UiMessage("sync_cancelled")
-        case "storage": return UiMessage("error_storage", [code])
-        default: return UiMessage("error_sync_refused", [code])
-        }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import DesmigCore
 
-/// How values are written on screen. Presentation only: the values themselves come from core.
+/// How values are written on screen. Presentation only: the values themselves come from core,
+/// and so do the words of dates, months and countries (`dateLabel`, `monthLabel`, `country`).
 enum Format {
     /// Whole rupiah as Indonesians write them: `Rp 10.000.000` (the Android app's `formatRupiah`).
     static func rupiah(_ amount: Int64) -> String {
@@ -44,33 +46,26 @@ enum Format {
     /// Today on this phone, `YYYY-MM-DD`.
     static func today() -> String { isoDate(Date()) }
 
-    /// A core date (`YYYY-MM-DD`) in the user's language, or as stored when it is not a date.
+    /// A core date (`YYYY-MM-DD`) as the core words it (`2 Desember 2026`) in the app's
+    /// language, or as stored when it is not a date.
     static func day(_ iso: String) -> String {
-        guard let date = parseIsoDate(iso) else { return iso }
-        return date.formatted(date: .abbreviated, time: .omitted)
+        (try? dateLabel(date: iso))?.localized ?? iso
     }
 
-    /// A core month (`YYYY-MM`) in the user's language.
+    /// A core month (`YYYY-MM`) as a heading reads (`Desember 2026`) in the app's language.
     static func month(_ iso: String) -> String {
-        guard let date = parseIsoMonth(iso) else { return iso }
-        return date.formatted(.dateTime.month(.wide).year())
+        (try? monthLabel(month: iso))?.localized ?? iso
+    }
+
+    /// A country's name for its ISO code (`MY`: Malaysia) in the app's language; the code
+    /// itself when the core knows no such country.
+    static func countryName(_ code: String) -> String {
+        DesmigCore.country(code: code)?.name.localized ?? code
     }
 
     /// A core timestamp (milliseconds since 1970) as date and time.
     static func timestamp(_ unixMs: Int64) -> String {
         Date(timeIntervalSince1970: TimeInterval(unixMs) / 1000)
             .formatted(date: .abbreviated, time: .shortened)
-    }
-
-    /// A value of a conflict as stored (JSON): a string without its quotes, anything else as is.
-    static func storedValue(_ json: String) -> String {
-        guard let data = json.data(using: .utf8),
-              let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        else { return json }
-        switch value {
-        case let s as String: return s
-        case is NSNull: return "—"
-        default: return json
-        }
     }
 }

@@ -3,7 +3,8 @@ import DesmigCore
 
 // The core's status cards in words: every key (`card_capital`, `capital_disbursed`,
 // `prakerja_deadline_soon`, `source_village_fund`, `market_export`) is a Localizable.strings key,
-// the same as the Android app's; numbers and dates come as values and are formatted here.
+// the same as the Android app's; numbers come as values, and dates and countries in the core's
+// words (Format.day, Format.countryName).
 
 enum CardText {
     /// A key of a card in words; the key itself when the app has none (a newer core).
@@ -43,7 +44,7 @@ enum CardText {
             return L10n.format("line_sales_this_month", [Format.rupiah(rupiah), String(count)])
         case .furthestMarket(let marketKey, let country):
             if let country {
-                return L10n.format("line_furthest_market_country", [key(marketKey), country])
+                return L10n.format("line_furthest_market_country", [key(marketKey), Format.countryName(country)])
             }
             return L10n.format("line_furthest_market", [key(marketKey)])
         }
@@ -51,4 +52,31 @@ enum CardText {
 
     /// The name of a field the core names in a problem (`disbursed_on`), for problems shown apart.
     static func field(_ name: String) -> String { L10n.label("field_", name) }
+}
+
+extension Shown {
+    /// A stored value as a person reads it (a conflict's value, decided by the core): the words
+    /// of an enum value's key, rupiah, a date or a country in the app's language, yes or no.
+    var displayText: String {
+        switch self {
+        case .empty: return L10n.string("value_empty")
+        case .key(let key): return L10n.string(key)
+        case .rupiah(let rupiah): return Format.rupiah(rupiah)
+        case .date(_, let label): return label.localized
+        case .country(_, let name): return name.localized
+        case .yesNo(let yes): return L10n.string(yes ? "answer_yes" : "answer_no")
+        case .text(let words): return words
+        }
+    }
+}
+
+extension Conflict {
+    /// The label of the field (`field_amount_disbursed`, the core's key); the field itself when
+    /// the app has no words for it.
+    var fieldLabel: String {
+        // A training's `kind` is the training's, not the person's.
+        let key = entity == "training" && fieldKey == "field_kind" ? "field_training_kind" : fieldKey
+        let value = L10n.string(key)
+        return value == key ? field : value
+    }
 }

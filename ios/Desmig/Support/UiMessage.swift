@@ -42,16 +42,64 @@ func uiMessage(for error: Error) -> UiMessage {
     switch error {
     case .Validation(let errors): return UiMessage("error_validation", [String(errors.count)])
     case .NotFound: return UiMessage("error_not_found")
-    // The person withdrew consent: nothing new is recorded for them (the core's stable code).
-    case .NotAllowed("consent_withdrawn", _): return UiMessage("error_consent_withdrawn")
-    case .NotAllowed(_, let reason): return UiMessage("error_not_allowed", [reason])
+    // The rule that refused it, by the core's typed code (consent withdrawn, out of scope, …);
+    // a code this app does not know yet says what the core said.
+    case .NotAllowed(let code, let reason):
+        let typed = codeOf(code: code)
+        return typed == .other ? UiMessage("error_not_allowed", [reason]) : uiMessage(for: typed, raw: code)
     case .Conflict(let reason): return UiMessage("error_conflict", [reason])
     case .Storage(let reason): return UiMessage("error_storage", [reason])
     case .Network: return UiMessage("error_network")
     case .LoginRequired: return UiMessage("error_login_required")
-    case .Sync(let code, _): return UiMessage("error_sync_refused", [code])
+    case .Sync(let code, _): return uiMessage(forCode: code)
     case .Cancelled: return UiMessage("sync_cancelled")
     // The store's key does not open it (`wrong_key`, `invalid_key`): locked, never deleted.
     case .StoreKey(let code, _): return UiMessage("error_store_locked", [code])
     }
+}
+
+/// What a stable code means to the user, one message per case of the core's `Code` (the Android
+/// app's `codeMessage`, the same keys): the refusals of the core and the server, a sync that
+/// stopped, a change the server refused. `raw` is the code as it came (quoted where the words
+/// show it). Exhaustive: a new case in the core fails the build here.
+func uiMessage(for code: Code, raw: String) -> UiMessage {
+    switch code {
+    case .network: return UiMessage("error_network")
+    case .cancelled: return UiMessage("sync_cancelled")
+    case .storage: return UiMessage("error_storage", [raw])
+    case .wrongKey, .invalidKey: return UiMessage("error_store_locked", [raw])
+    case .loginRequired, .tokenExpired, .invalidToken, .signedOut: return UiMessage("error_login_required")
+    case .accountDisabled: return UiMessage("code_account_disabled")
+    case .invalidCredentials: return UiMessage("login_wrong_credentials")
+    case .loginThrottled: return UiMessage("code_login_throttled")
+    case .deviceRevoked: return UiMessage("error_device_revoked")
+    case .invalid: return UiMessage("code_invalid")
+    case .notFound: return UiMessage("code_not_found")
+    case .outOfScope: return UiMessage("code_out_of_scope")
+    case .readOnly: return UiMessage("code_read_only")
+    case .notSupervisor: return UiMessage("code_not_supervisor")
+    case .wrongAuthor: return UiMessage("code_wrong_author")
+    case .selfVerification: return UiMessage("code_self_verification")
+    case .consentWithdrawn: return UiMessage("error_consent_withdrawn")
+    case .erased: return UiMessage("code_erased")
+    case .stateConflict: return UiMessage("code_state_conflict")
+    case .staleClock: return UiMessage("code_stale_clock")
+    case .clockInvalid: return UiMessage("code_clock_invalid")
+    case .resolutionOutdated: return UiMessage("code_resolution_outdated")
+    case .forgedOperation, .invalidOperation: return UiMessage("code_invalid_operation")
+    case .unsupportedProtocol, .protocolRequired: return UiMessage("code_update_app")
+    case .payloadTooLarge: return UiMessage("code_payload_too_large")
+    case .rateLimited, .`internal`, .invalidCursor: return UiMessage("code_try_later")
+    case .other: return UiMessage("code_other", [raw])
+    }
+}
+
+/// A stable code as it came (a sync report's `errorCode`, a refusal's `code`) in words.
+func uiMessage(forCode code: String) -> UiMessage {
+    uiMessage(for: codeOf(code: code), raw: code)
+}
+
+extension RejectedChange {
+    /// Why the server refused this change, in words (the core typed its code as `reason`).
+    var reasonMessage: UiMessage { uiMessage(for: reason, raw: code) }
 }

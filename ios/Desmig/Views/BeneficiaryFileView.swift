@@ -164,7 +164,7 @@ struct BeneficiaryFileView: View {
             ValueRow("field_sex", b.sex.label)
             if let birth = b.birthDate { ValueRow("field_birth_date", Format.day(birth)) }
             if let phone = b.phone { ValueRow("field_phone", phone) }
-            if let country = b.lastCountry { ValueRow("field_last_country", country) }
+            if let country = b.lastCountry { ValueRow("field_last_country", Format.countryName(country)) }
         }
     }
 

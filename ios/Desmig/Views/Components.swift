@@ -137,6 +137,45 @@ struct StoreLockedView: View {
     }
 }
 
+/// A work phone number: tapping it calls (a `tel:` link, the phone's own dialer).
+struct PhoneLink: View {
+    let phone: String
+
+    var body: some View {
+        if let url = URL(string: "tel:" + phone.filter { $0.isNumber || $0 == "+" }) {
+            Link(destination: url) {
+                Label(phone, systemImage: "phone.fill")
+            }
+            .accessibilityLabel(Text(L10n.format("facilitator_call", [phone])))
+        } else {
+            Label(phone, systemImage: "phone")
+        }
+    }
+}
+
+/// A country picked from the core's list (the common destinations first) by its name in the
+/// app's language; the core gets its ISO code. With `allowsNone`, "none" (nil) is a choice too.
+struct CountryPicker: View {
+    let title: LocalizedStringKey
+    @Binding var code: String?
+    var allowsNone = true
+
+    /// The core's list, read once.
+    private static let all: [Country] = countries()
+
+    var body: some View {
+        Picker(title, selection: Binding(get: { code?.uppercased() }, set: { code = $0 })) {
+            if allowsNone || code == nil {
+                Text("choice_none").tag(nil as String?)
+            }
+            ForEach(Self.all, id: \.code) { country in
+                Text(country.name.localized).tag(Optional(country.code))
+            }
+        }
+        .pickerStyle(.navigationLink)
+    }
+}
+
 /// A placeholder row for an empty list.
 struct EmptyRow: View {
     let text: LocalizedStringKey

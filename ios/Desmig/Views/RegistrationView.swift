@@ -81,9 +81,7 @@ struct RegistrationView: View {
             }
 
             Section("registration_section_abroad") {
-                TextField("field_last_country", text: optionalText(\.lastCountry))
-                    .textInputAutocapitalization(.characters)
-                    .autocorrectionDisabled()
+                CountryPicker(title: "field_last_country", code: field(\.lastCountry))
                 problems("last_country")
                 Picker("field_job_sector_abroad", selection: field(\.jobSectorAbroad)) {
                     Text("choice_none").tag(nil as JobSector?)

@@ -409,12 +409,12 @@ struct SaleFormView: View {
                     ForEach(SaleMarket.choices, id: \.self) { Text($0.label).tag($0) }
                 }
                 if model.asksExportCountry {
-                    FormTextField(
+                    CountryPicker(
                         title: "field_export_country",
-                        text: Binding(get: { model.input.exportCountry ?? "" }, set: { model.input.exportCountry = $0.isEmpty ? nil : $0.uppercased() }),
-                        problems: p["export_country"]
+                        code: Binding(get: { model.input.exportCountry }, set: { model.input.exportCountry = $0 }),
+                        allowsNone: false
                     )
-                    .textInputAutocapitalization(.characters)
+                    ProblemsText(problems: p["export_country"])
                 }
                 FormTextField(
                     title: "field_buyer",

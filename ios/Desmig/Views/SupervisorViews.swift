@@ -20,6 +20,17 @@ struct TeamOverviewView: View {
                     Text("supervisor_total")
                 }
             }
+            // The team by facilitator: who they are, how to call them, and their month.
+            Section {
+                if model.state.facilitators.isEmpty {
+                    EmptyRow("team_facilitators_none")
+                }
+                ForEach(model.state.facilitators, id: \.userId) { facilitator in
+                    FacilitatorRow(facilitator: facilitator)
+                }
+            } header: {
+                Text("team_facilitators")
+            }
             ForEach(model.state.villages, id: \.villageCode) { village in
                 Section {
                     if village.visitsToVerify > 0 {
@@ -34,6 +45,28 @@ struct TeamOverviewView: View {
         }
         .navigationTitle(Text(L10n.format("team_title", [Format.month(model.state.month)])))
         .refreshable { await model.load() }
+    }
+}
+
+/// One facilitator's month: name (or id), work phone to call, visits, people visited, visits to verify.
+struct FacilitatorRow: View {
+    let facilitator: FacilitatorOverview
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            Text(facilitator.displayName.isEmpty ? facilitator.userId : facilitator.displayName).font(.headline)
+            if let phone = facilitator.phone {
+                PhoneLink(phone: phone)
+            }
+            ValueRow("facilitator_visits_this_month", String(facilitator.visitsThisMonth))
+            ValueRow("facilitator_people_visited", String(facilitator.beneficiariesVisited))
+            ValueRow("facilitator_to_verify", String(facilitator.visitsToVerify))
+            ValueRow("facilitator_beneficiaries", String(facilitator.beneficiaries))
+            if let last = facilitator.lastVisitAt {
+                ValueRow("facilitator_last_visit", Format.timestamp(last))
+            }
+        }
+        .padding(.vertical, 2)
     }
 }
 
@@ -88,9 +121,10 @@ struct ConflictsView: View {
             }
             ForEach(model.state.conflicts, id: \.id) { conflict in
                 Section {
-                    ValueRow("conflict_field", L10n.label("field_", conflict.field))
-                    ValueRow("conflict_current", Format.storedValue(conflict.currentValue))
-                    ValueRow("conflict_losing", Format.storedValue(conflict.losingValue))
+                    // The field by its label and both values as a person reads them (the core's `Shown`).
+                    ValueRow("conflict_field", conflict.fieldLabel)
+                    ValueRow("conflict_current", conflict.current.displayText)
+                    ValueRow("conflict_losing", conflict.losing.displayText)
                     HStack {
                         Button("conflict_keep_current") { Task { await model.resolve(conflict.id, .keepCurrent) } }
                             .buttonStyle(.bordered)

@@ -46,7 +46,11 @@ struct SyncView: View {
                     ForEach(sync.state.rejectedChanges, id: \.opId) { change in
                         VStack(alignment: .leading, spacing: 2) {
                             Text(L10n.label("entity_", change.entity)).font(.subheadline)
-                            Text(change.message.isEmpty ? change.code : change.message).font(.caption)
+                            // Why, in words, from the core's typed reason; the server's own detail below it.
+                            Text(change.reasonMessage.text).font(.callout)
+                            if !change.message.isEmpty {
+                                Text(change.message).font(.caption).foregroundStyle(.secondary)
+                            }
                             Text(Format.timestamp(change.createdAt)).font(.caption2).foregroundStyle(.secondary)
                         }
                     }

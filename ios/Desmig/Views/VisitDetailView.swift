@@ -72,11 +72,13 @@ struct VisitDetailView: View {
         .refreshable { await model.load() }
     }
 
-    /// An answer in words: yes/no and choices from their labels, amounts in rupiah, others as recorded.
+    /// An answer in words: yes/no and choices from their labels, amounts in rupiah, dates in the
+    /// core's words, others as recorded.
     static func answerText(_ a: AnswerLine) -> String {
         if let yes = a.yes { return String(localized: yes ? "answer_yes" : "answer_no") }
         if !a.choices.isEmpty { return a.choices.map(\.localized).joined(separator: ", ") }
         if a.kind == .rupiah, let v = a.value, let amount = Int64(v) { return Format.rupiah(amount) }
+        if a.kind == .date, let v = a.value { return Format.day(v) }
         return a.value ?? ""
     }
 }

@@ -1,9 +1,10 @@
 import SwiftUI
 import DesmigCore
 
-/// "My status" for a returning worker: their trainings, Kartu Prakerja, each capital application
-/// with the stages it went through, their businesses and the next steps agreed with the
-/// facilitator. Read-only; the core shows a worker nothing but their own record.
+/// "My status" for a returning worker: their facilitator (to call), their trainings, Kartu
+/// Prakerja, each capital application with the stages it went through, their businesses and the
+/// next steps agreed with the facilitator. Read-only; the core shows a worker nothing but their
+/// own record.
 struct WorkerStatusView: View {
     @EnvironmentObject private var session: SessionViewModel
     @EnvironmentObject private var sync: SyncViewModel
@@ -28,6 +29,7 @@ struct WorkerStatusView: View {
                         ValueRow("field_return_month", Format.month(since))
                     }
                 }
+                facilitators(status.facilitators)
                 nextSteps(status)
                 prakerja(status.prakerja)
                 trainings(status.trainings)
@@ -39,6 +41,24 @@ struct WorkerStatusView: View {
         .refreshable { await model.load() }
         .task { await model.load() }
         .onChange(of: sync.state.last) { _ in Task { await model.load() } }
+    }
+
+    /// Who to ask: the facilitators of the worker's village, with their work phone (`tel:`).
+    private func facilitators(_ people: [Person]) -> some View {
+        Section("worker_facilitator") {
+            if people.isEmpty {
+                EmptyRow("worker_facilitator_none")
+            }
+            ForEach(people, id: \.userId) { person in
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(person.displayName.isEmpty ? person.userId : person.displayName).font(.headline)
+                    Text(person.role.label).font(.caption).foregroundStyle(.secondary)
+                    if let phone = person.phone {
+                        PhoneLink(phone: phone)
+                    }
+                }
+            }
+        }
     }
 
     private func nextSteps(_ status: WorkerStatus) -> some View {

@@ -59,7 +59,10 @@ async fn users_page(state: &AppState, c: &Console, notice: Option<(bool, String)
         Err(e) => return error_page(lang, e),
     };
     let roles = [Role::Facilitator, Role::Supervisor, Role::Worker, Role::Admin];
-    let role_name = |r: Role| t(lang, &format!("role_{}", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())).to_string();
+    let role_name = |r: Role| {
+        t(lang, &format!("role_{}", serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()))
+            .to_string()
+    };
     let body = html! {
         @if let Some((ok, text)) = &notice { p class=(if *ok { "ok" } else { "error" }) role="status" { (text) } }
         h2 { (t(lang, "new_user")) }
@@ -75,7 +78,7 @@ async fn users_page(state: &AppState, c: &Console, notice: Option<(bool, String)
             label { (t(lang, "phone")) input name="phone" type="tel"; }
             button type="submit" { (t(lang, "create")) }
         }
-        h2 { (t(lang, "nav_users")) }
+        h2 { (t(lang, "users")) }
         div.table { table #users {
             tr { th { (t(lang, "username")) } th { (t(lang, "display_name")) } th { (t(lang, "role")) } th { (t(lang, "scope")) } th { (t(lang, "phone")) } th { (t(lang, "state")) } th {} }
             @for u in &list {
@@ -230,7 +233,12 @@ struct ValueForm {
     value: String,
 }
 
-async fn user_action(State(state): State<AppState>, headers: HeaderMap, Path((username, action)): Path<(String, String)>, Form(form): Form<ValueForm>) -> Response {
+async fn user_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((username, action)): Path<(String, String)>,
+    Form(form): Form<ValueForm>,
+) -> Response {
     let c = admin_only!(state, headers);
     if let Err(e) = c.check_csrf(&form.csrf) {
         return error_page(c.lang, e);
@@ -243,7 +251,8 @@ async fn user_action(State(state): State<AppState>, headers: HeaderMap, Path((us
         "enable" => storage.set_disabled(&name, false),
         "phone" => storage.set_phone(&name, &form.value),
         "assign" => {
-            let (user, _, _) = storage.find_user(&name.trim().to_lowercase())?.ok_or_else(|| ServerError::NotFound(format!("user {name} not found")))?;
+            let (user, _, _) =
+                storage.find_user(&name.trim().to_lowercase())?.ok_or_else(|| ServerError::NotFound(format!("user {name} not found")))?;
             let list = codes(&form.value);
             match user.role {
                 Role::Facilitator => storage.assign(&name, &list, &[]).map(drop),
@@ -289,4 +298,3 @@ async fn publish_template(State(state): State<AppState>, headers: HeaderMap, For
     };
     users_page(&state, &c, Some(notice)).await
 }
-

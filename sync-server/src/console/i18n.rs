@@ -130,6 +130,7 @@ fn words(key: &str) -> Option<(&'static str, &'static str)> {
         "device" => ("Perangkat", "Device"),
         "old_value" => ("Sebelumnya", "Before"),
         "new_value" => ("Sesudahnya", "After"),
+        "users" => ("Pengguna", "Users"),
         "new_user" => ("Pengguna baru", "New user"),
         "display_name" => ("Nama tampilan", "Display name"),
         "role" => ("Peran", "Role"),

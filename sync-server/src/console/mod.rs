@@ -190,7 +190,9 @@ pub fn html_response(status: StatusCode, markup: Markup) -> Response {
     // No script runs on these pages, none is loaded, and no other site may frame them.
     r.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
     );
     r.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     r.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
@@ -251,7 +253,12 @@ fn login_form(state: &AppState, peer: SocketAddr, headers: &HeaderMap, problem: 
     r
 }
 
-async fn login(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let lang = lang_of(&headers);
     if body.len() > MAX_LOGIN_BYTES {
         return error_page(lang, ServerError::TooLarge("the sign-in form is too large".into()));
@@ -317,7 +324,12 @@ pub struct CsrfForm {
 }
 
 /// Signs out: the session's token is revoked on the server, not only forgotten by the browser.
-async fn logout(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, Form(form): Form<CsrfForm>) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     let c = match console(&state, &headers).await {
         Ok(c) => c,
         Err(r) => return r,

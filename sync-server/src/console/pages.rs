@@ -570,7 +570,12 @@ fn leak(code: String) -> &'static str {
     }
 }
 
-async fn verify_visit(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<super::CsrfForm>) -> Response {
+async fn verify_visit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<super::CsrfForm>,
+) -> Response {
     let c = signed_in!(state, headers);
     let lang = c.lang;
     if let Err(e) = c.check_csrf(&form.csrf) {
@@ -587,7 +592,13 @@ async fn verify_visit(State(state): State<AppState>, headers: HeaderMap, Path(id
             _ => return Err(ServerError::NotFound(format!("visit {visit_id} not found"))),
         };
         let now = now_unix_ms();
-        write_as_console(storage.as_ref(), &session, &record, vec![("verified_by", json!(session.user.id)), ("verified_at", json!(now))], vec![])
+        write_as_console(
+            storage.as_ref(),
+            &session,
+            &record,
+            vec![("verified_by", json!(session.user.id)), ("verified_at", json!(now))],
+            vec![],
+        )
     })
     .await;
     or_error(lang, done.map(|()| Redirect::to(&format!("/console/visits/{id}")).into_response()))
@@ -687,7 +698,12 @@ struct ResolveForm {
     keep: String,
 }
 
-async fn resolve_conflict(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<ResolveForm>) -> Response {
+async fn resolve_conflict(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ResolveForm>,
+) -> Response {
     let c = signed_in!(state, headers);
     let lang = c.lang;
     if let Err(e) = c.check_csrf(&form.csrf) {
@@ -712,7 +728,11 @@ async fn resolve_conflict(State(state): State<AppState>, headers: HeaderMap, Pat
             Some(r) if who.can_read(&r.village_code, &r.beneficiary_id) => r,
             _ => return Err(ServerError::NotFound(format!("open conflict {id} not found"))),
         };
-        let value = if take_other { conflict.losing_value.clone() } else { record.state.fields.get(&conflict.field).cloned().unwrap_or(Value::Null) };
+        let value = if take_other {
+            conflict.losing_value.clone()
+        } else {
+            record.state.fields.get(&conflict.field).cloned().unwrap_or(Value::Null)
+        };
         write_as_console(storage.as_ref(), &session, &record, vec![(conflict.field.as_str(), value)], vec![conflict.id.clone()])
     })
     .await;
@@ -805,8 +825,22 @@ async fn export(State(state): State<AppState>, headers: HeaderMap, Path(what): P
     let table: Result<Table> = match name.as_str() {
         "indicators" => {
             let header = words(&[
-                "code", "village", "ind_beneficiaries", "ind_trained", "ind_incentive", "ind_capital_count", "ind_capital_rupiah", "source_kur",
-                "source_programme_incentive", "source_village_fund", "ind_running", "ind_started", "ind_beyond", "ind_export", "ind_revenue", "ind_visits",
+                "code",
+                "village",
+                "ind_beneficiaries",
+                "ind_trained",
+                "ind_incentive",
+                "ind_capital_count",
+                "ind_capital_rupiah",
+                "source_kur",
+                "source_programme_incentive",
+                "source_village_fund",
+                "ind_running",
+                "ind_started",
+                "ind_beyond",
+                "ind_export",
+                "ind_revenue",
+                "ind_visits",
             ]);
             blocking(move || Ok(report::indicators_table(&Dataset::load(storage.as_ref(), &scope)?, month, &regions, header))).await
         }
@@ -835,4 +869,3 @@ async fn export(State(state): State<AppState>, headers: HeaderMap, Path(what): P
     }
     r
 }
-

@@ -79,7 +79,9 @@ pub fn village_indicators(ds: &Dataset, month: Month) -> BTreeMap<String, Villag
         }
         counts
     };
-    for (v, n) in distinct(&mut ds.trainings.iter().filter(|(_, t)| t.status == TrainingStatus::Completed).map(|(v, t)| (v, &t.beneficiary_id))) {
+    for (v, n) in
+        distinct(&mut ds.trainings.iter().filter(|(_, t)| t.status == TrainingStatus::Completed).map(|(v, t)| (v, &t.beneficiary_id)))
+    {
         out.entry(v).or_default().trained = n;
     }
     for (v, p) in &ds.prakerja {
@@ -102,7 +104,9 @@ pub fn village_indicators(ds: &Dataset, month: Month) -> BTreeMap<String, Villag
         out.entry(v).or_default().capital_by_source =
             sources.into_values().map(|(source, count, rupiah)| CapitalBySource { source, count, rupiah }).collect();
     }
-    for (v, n) in distinct(&mut ds.businesses.iter().filter(|(_, b)| b.status == BusinessStatus::Running).map(|(v, b)| (v, &b.beneficiary_id))) {
+    for (v, n) in
+        distinct(&mut ds.businesses.iter().filter(|(_, b)| b.status == BusinessStatus::Running).map(|(v, b)| (v, &b.beneficiary_id)))
+    {
         out.entry(v).or_default().running_businesses = n;
     }
     for (v, visit) in &ds.visits {
@@ -167,7 +171,12 @@ pub fn by_facilitator(ds: &Dataset, month: Month) -> Vec<FacilitatorMonth> {
     }
     let mut out: Vec<FacilitatorMonth> = rows
         .into_iter()
-        .map(|(id, (visits, people, to_verify))| FacilitatorMonth { user_id: id.to_string(), visits, people_visited: people.len() as u64, to_verify })
+        .map(|(id, (visits, people, to_verify))| FacilitatorMonth {
+            user_id: id.to_string(),
+            visits,
+            people_visited: people.len() as u64,
+            to_verify,
+        })
         .collect();
     out.sort_by(|a, b| b.visits.cmp(&a.visits).then_with(|| a.user_id.cmp(&b.user_id)));
     out

@@ -60,6 +60,14 @@ import id.go.kemnaker.desmig.core.TrainingKind
 import id.go.kemnaker.desmig.core.TrainingMode
 import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.core.WorkerStatus
+import id.go.kemnaker.desmig.core.Code
+import id.go.kemnaker.desmig.core.Conflict
+import id.go.kemnaker.desmig.core.FacilitatorOverview
+import id.go.kemnaker.desmig.core.Person
+import id.go.kemnaker.desmig.core.RejectedChange
+import id.go.kemnaker.desmig.core.Role
+import id.go.kemnaker.desmig.core.Shown
+import id.go.kemnaker.desmig.core.Text
 import id.go.kemnaker.desmig.state.RegistrationState
 import id.go.kemnaker.desmig.state.VillageState
 import id.go.kemnaker.desmig.state.WorkerState
@@ -137,9 +145,33 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         last = SyncReport(1_795_900_000_000, 1_795_900_004_000, 30uL, 0uL, 0uL, 128uL, 40_000uL, 310_000uL, 4uL, 0uL, "network error: no answer", "network"),
         error = UiMessage("error_network"),
     )
+    // A change the server refused, with the core's typed reason.
+    val refused = listOf(RejectedChange("op1", "visit", "v1", "out_of_scope", Code.OUT_OF_SCOPE, "village 32.12.02.2001 is not in your scope", 1_795_900_003_000))
     val overview = SupervisorState(
         month = "2026-11",
         villages = villages.map { VillageOverview(it.code, it.name, VillageIndicators(124uL, 37uL, 12uL, 9uL, 41_500_000, 18uL, 46uL, 6uL, 1uL, 27_300_000, listOf(CapitalBySource(CapitalSource.KUR, 6uL, 35_000_000), CapitalBySource(CapitalSource.VILLAGE_FUND, 3uL, 6_500_000))), 3uL) },
+        // The team by facilitator, as the core counts it (facilitatorOverview).
+        facilitators = listOf(
+            FacilitatorOverview("u-sri", "Sri Wahyuni", "+6281211112222", listOf(villages[0].code), 124uL, 46uL, 31uL, 3uL, 1_795_900_000_000),
+            FacilitatorOverview("u-wati", "Wati Susanti", null, listOf(villages[1].code), 0uL, 0uL, 0uL, 0uL, null),
+        ),
+    )
+    // Two facilitators changed the same amount: the field and both values as the core shows them.
+    val conflicts = overview.copy(
+        conflicts = listOf(
+            Conflict(
+                "k1", "capital_application", "c1", "amount_disbursed", "field_amount_disbursed", "9000000", "10000000",
+                Shown.Rupiah(9_000_000), Shown.Rupiah(10_000_000), "b0", "Siti Aminah", 1_795_900_000_000, null, null,
+            ),
+            Conflict(
+                "k2", "product_sale", "s1", "export_country", "field_export_country", "\"MY\"", "\"SG\"",
+                Shown.Country("MY", Text("Malaysia", "Malaysia")), Shown.Country("SG", Text("Singapura", "Singapore")), "b0", "Siti Aminah", 1_795_900_000_000, null, null,
+            ),
+            Conflict(
+                "k3", "business", "w1", "status", "field_status", "\"running\"", "\"paused\"",
+                Shown.Key("business_running"), Shown.Key("business_paused"), "b1", "Warsini", 1_795_900_000_000, null, null,
+            ),
+        ),
     )
     val siti = Beneficiary(
         "b0", BeneficiaryKind.RETURNING_WORKER, null, "3212015708900001", "Siti Aminah", Sex.FEMALE, "1990-08-17", "+6281234567890", villages[0].code, null,
@@ -156,6 +188,7 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
             siti, "Haurkolot", Prakerja("b0", PrakerjaStage.SELECTED, 72u, "2026-11-10", "2026-12-10", null, null, 0u, 0),
             listOf(Training("t1", "b0", "Pemasaran digital untuk UMKM", "BLK Indramayu", TrainingKind.DIGITAL_MARKETING, TrainingMode.OFFLINE, false, "2026-11-01", "2026-11-05", TrainingStatus.COMPLETED, "BLK/2026/0042")),
             listOf(CapitalProgress(kur, history)), emptyList(), listOf(next),
+            listOf(Person("u-sri", "Sri Wahyuni", Role.FACILITATOR, "+6281211112222", listOf(villages[0].code), emptyList())),
         ),
     )
     val village = VillageState(
@@ -225,8 +258,9 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
         "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
         "visit_form" to { VisitFormScreen(visit, SnackbarHostState(), { _, _ -> }, {}, { _, _ -> }, {}, {}, {}) },
-        "sync" to { SyncScreen(sync, 5f / 12f, false, emptyList(), {}, {}, {}, {}) },
+        "sync" to { SyncScreen(sync, 5f / 12f, false, refused, {}, {}, {}, {}) },
         "supervisor" to { SupervisorScreen(overview, 0, {}, {}, { _, _ -> }, {}, {}, {}) },
+        "supervisor_conflicts" to { SupervisorScreen(conflicts, 2, {}, {}, { _, _ -> }, {}, {}, {}) },
         "worker_status" to { WorkerStatusScreen(worker, {}, {}) },
         "beneficiary_file" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
         "beneficiary_file_withdraw_confirm" to { BeneficiaryFileScreen(fileState.copy(confirmingWithdrawal = true), store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },

@@ -11,10 +11,10 @@ import androidx.compose.ui.test.assertCountEquals
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performTextInput
 import id.go.kemnaker.desmig.R
-import id.go.kemnaker.desmig.app.ui.formatIsoDate
 import id.go.kemnaker.desmig.core.Prakerja
 import id.go.kemnaker.desmig.core.PrakerjaStage
 import id.go.kemnaker.desmig.state.formatRupiah
+import id.go.kemnaker.desmig.state.isoDateText
 import java.time.LocalDate
 import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
@@ -65,7 +65,8 @@ class PrakerjaMoveTest {
         ui.onAllNodes(inDialog(isSelectable() and hasClickAction())).onFirst().performClick()
         ui.onNode(inDialog(button(str(R.string.action_ok)))).performClick()
         val firstOfMonth = LocalDate.now().withDayOfMonth(1).toString()
-        ui.onNode(dateField and hasText(formatIsoDate(firstOfMonth))).assertIsDisplayed()
+        // The day in the core's words, in the app's language (Indonesian here).
+        ui.onNode(dateField and hasText(isoDateText(firstOfMonth, english = false))).assertIsDisplayed()
         save()
 
         // The dialog is gone, the card stands at the new stage with its wave, and the core has it.
@@ -90,7 +91,8 @@ class PrakerjaMoveTest {
         tapMove("prakerja_incentive_paid")
         val amount = inDialog(field(str(R.string.field_incentive_instalment)))
         save()
-        ui.onNode(amount and hasText(str(R.string.problem_required))).assertIsDisplayed()
+        // The core counts the instalment and wants more than Rp 0: its problem, under the field.
+        ui.onNode(amount and hasText(str(R.string.problem_out_of_range))).assertIsDisplayed()
         assertEquals(PrakerjaStage.RATED, phone.store.beneficiaryFile(id).prakerja?.stage, "nothing saved")
 
         ui.onNode(amount).performTextInput("600.000")
@@ -102,5 +104,13 @@ class PrakerjaMoveTest {
         assertEquals(PrakerjaStage.INCENTIVE_PAID, prakerja.stage)
         assertEquals(600_000L, prakerja.incentiveReceived)
         assertEquals(1u.toUByte(), prakerja.incentiveInstalments)
+
+        // A second instalment from the same card: the core counts it and adds it up.
+        tapMove("prakerja_incentive_paid")
+        ui.onNode(inDialog(field(str(R.string.field_incentive_instalment)))).performTextInput("400000")
+        save()
+        ui.onAllNodes(isDialog()).assertCountEquals(0)
+        ui.onNodeWithTextOnScreen(str(R.string.line_incentive, 2, formatRupiah(1_000_000)))
+        assertEquals(2u.toUByte(), phone.store.beneficiaryFile(id).prakerja?.incentiveInstalments)
     }
 }

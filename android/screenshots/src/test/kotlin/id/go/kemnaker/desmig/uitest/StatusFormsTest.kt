@@ -22,6 +22,7 @@ import id.go.kemnaker.desmig.core.CapitalStage
 import id.go.kemnaker.desmig.core.KurScheme
 import id.go.kemnaker.desmig.core.SaleMarket
 import id.go.kemnaker.desmig.core.SalesChannel
+import id.go.kemnaker.desmig.state.countryText
 import id.go.kemnaker.desmig.state.formatRupiah
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -114,12 +115,14 @@ class StatusFormsTest {
         ui.onNode(country and hasText(str(R.string.problem_required))).assertIsDisplayed()
         assertEquals(emptyList(), phone.store.beneficiaryFile(id).productSales)
 
-        ui.onNode(country).performTextInput("my")
+        // The country is picked by its name from the core's list (common destinations first).
+        choose(str(R.string.field_export_country), countryText("MY", english = false))
+        ui.onNode(country and hasText("Malaysia")).assertIsDisplayed()
         save()
 
-        // Back on the file: the business's card counts the sale and names the market and country.
+        // Back on the file: the business's card counts the sale and names the market and the country.
         ui.onNodeWithTextOnScreen(str(R.string.line_sales_this_month, formatRupiah(2_500_000), 1))
-        ui.onNodeWithTextOnScreen(str(R.string.line_furthest_market_country, keyString("market_export"), "MY"))
+        ui.onNodeWithTextOnScreen(str(R.string.line_furthest_market_country, keyString("market_export"), "Malaysia"))
         val sale = phone.store.beneficiaryFile(id).productSales.single()
         assertEquals(business.id, sale.businessId)
         assertEquals(SaleMarket.EXPORT, sale.market)

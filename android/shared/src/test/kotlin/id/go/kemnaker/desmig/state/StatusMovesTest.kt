@@ -8,6 +8,7 @@ import id.go.kemnaker.desmig.core.CardAction
 import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.CardLine
 import id.go.kemnaker.desmig.core.KurScheme
+import id.go.kemnaker.desmig.core.Prakerja
 import id.go.kemnaker.desmig.core.PrakerjaStage
 import id.go.kemnaker.desmig.core.SaleMarket
 import id.go.kemnaker.desmig.core.StatusCard
@@ -103,10 +104,10 @@ class StatusMovesTest {
         file.moves.edit(MoveFields.CERTIFICATE_NO, "PK-2026-000123")
         assertTrue(file.moves.save())
         file.moveTo(file.card(CardKind.PRAKERJA), "prakerja_rated")
-        // The incentive: an instalment needs its amount.
+        // The incentive: an instalment needs its amount (more than Rp 0, says the core).
         file.open(file.card(CardKind.PRAKERJA), "prakerja_incentive_paid")
         assertFalse(file.moves.save())
-        assertEquals("required", file.moves.state.problems["incentive_received"]?.first()?.code)
+        assertEquals("out_of_range", file.moves.state.problems["incentive_received"]?.first()?.code)
         file.moves.edit(MoveFields.INCENTIVE_RECEIVED, "600.000")
         assertTrue(file.moves.save())
         val paid = file.card(CardKind.PRAKERJA)
@@ -289,6 +290,30 @@ class StatusMovesTest {
         assertEquals(listOf(TrainingStatus.COMPLETED), status.trainings.map { it.status })
         assertEquals(setOf(CapitalStage.REPAYING, CapitalStage.USED), status.capital.map { it.application.stage }.toSet())
         assertEquals(listOf(BusinessStatus.RUNNING), status.businesses.map { it.status })
+    }
+
+    @Test
+    fun `each incentive instalment is counted by the core and its amount added`() {
+        val sri = phone(server).logIn("sri")
+        val ani = RegistrationModel(sri.store, VILLAGE).apply { edit { it.copy(fullName = "Ani Rahmawati") }; assertTrue(save()) }.state.saved!!
+        // Rated, set up through the core: the incentive is the next move.
+        sri.store.savePrakerja(Prakerja(ani.id, PrakerjaStage.RATED, 72u, today.minusDays(40).toString(), null, null, "PK-2026-000777", 0u, 0), null)
+        val file = BeneficiaryFileModel(sri.store, ani.id).apply { load() }
+
+        file.moveTo(file.card(CardKind.PRAKERJA), "prakerja_incentive_paid", MoveFields.INCENTIVE_RECEIVED to "600.000", note = "Termin 1")
+        val first = assertNotNull(sri.store.beneficiaryFile(ani.id).prakerja)
+        assertEquals(1u.toUByte(), first.incentiveInstalments)
+        assertEquals(600_000L, first.incentiveReceived)
+        assertTrue(CardLine.Incentive(1u, 600_000) in file.card(CardKind.PRAKERJA).lines)
+
+        // A further instalment, from the same card: counted again, the amounts added up.
+        file.moveTo(file.card(CardKind.PRAKERJA), "prakerja_incentive_paid", MoveFields.INCENTIVE_RECEIVED to "400000")
+        val second = assertNotNull(sri.store.beneficiaryFile(ani.id).prakerja)
+        assertEquals(PrakerjaStage.INCENTIVE_PAID, second.stage)
+        assertEquals(2u.toUByte(), second.incentiveInstalments)
+        assertEquals(1_000_000L, second.incentiveReceived)
+        assertTrue(CardLine.Incentive(2u, 1_000_000) in file.card(CardKind.PRAKERJA).lines, "${file.card(CardKind.PRAKERJA).lines}")
+        assertTrue(file.state.file!!.history.any { it.note == "Termin 1" }, "the instalment's note is kept")
     }
 
     @Test

@@ -15,6 +15,7 @@ import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
 import androidx.compose.material.icons.filled.ArrowDropDown
+import androidx.compose.material.icons.filled.Call
 import androidx.compose.material.icons.filled.DateRange
 import androidx.compose.material.icons.filled.MoreVert
 import androidx.compose.material.icons.filled.Refresh
@@ -48,6 +49,7 @@ import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.core.FieldError
 import id.go.kemnaker.desmig.core.VillageIndicators
+import id.go.kemnaker.desmig.core.countries
 import id.go.kemnaker.desmig.state.UiMessage
 import id.go.kemnaker.desmig.state.formatRupiah
 
@@ -135,6 +137,22 @@ fun LabeledValue(label: String, value: String, modifier: Modifier = Modifier) {
     }
 }
 
+/** The `tel:` address of a phone number (`+62 812…` without its spaces), for the dialer. */
+fun telUri(phone: String): String = "tel:" + phone.filter { it.isDigit() || it == '+' }
+
+/** A work phone number to call: tapping it calls (the caller opens the dialer). */
+@Composable
+fun PhoneLine(phone: String, onCall: (phone: String) -> Unit, modifier: Modifier = Modifier) {
+    val call = stringResource(R.string.facilitator_call, phone)
+    Row(
+        modifier.fillMaxWidth().clickable(onClickLabel = call) { onCall(phone) }.padding(vertical = 4.dp),
+        verticalAlignment = Alignment.CenterVertically,
+    ) {
+        Icon(Icons.Filled.Call, contentDescription = call, tint = MaterialTheme.colorScheme.primary)
+        Text(phone, modifier = Modifier.padding(start = 8.dp), style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.primary)
+    }
+}
+
 /** The core's problems with one field or answer, each on its own line, in the error colour. */
 @Composable
 fun ProblemLines(problems: List<FieldError>?, modifier: Modifier = Modifier) {
@@ -215,6 +233,32 @@ fun <T> ChoiceField(
     }
 }
 
+/**
+ * A country picked from the core's list (the common destinations first), by its name in the
+ * device language; the core gets its ISO code. With [noneLabel], "none" (null) is a choice too.
+ */
+@Composable
+fun CountryField(
+    label: String,
+    code: String?,
+    onSelect: (String?) -> Unit,
+    modifier: Modifier = Modifier,
+    noneLabel: String? = null,
+    problems: List<FieldError>? = null,
+) {
+    val all = remember { countries() }
+    ChoiceField(
+        label = label,
+        options = all,
+        selected = code?.let { c -> all.firstOrNull { it.code.equals(c, ignoreCase = true) } },
+        optionLabel = { it.name.localized() },
+        onSelect = { onSelect(it?.code) },
+        modifier = modifier,
+        noneLabel = noneLabel,
+        problems = problems,
+    )
+}
+
 /** A `YYYY-MM-DD` date chosen with the Material date picker (null: none yet). */
 @Composable
 fun DateField(
@@ -227,7 +271,7 @@ fun DateField(
     var picking by remember { mutableStateOf(false) }
     Box(modifier.fillMaxWidth()) {
         OutlinedTextField(
-            value = value?.let(::formatIsoDate).orEmpty(),
+            value = value?.let { dateText(it) }.orEmpty(),
             onValueChange = {},
             readOnly = true,
             label = { Text(label) },

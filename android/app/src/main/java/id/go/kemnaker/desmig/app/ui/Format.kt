@@ -7,19 +7,13 @@ import java.util.Date
 import java.util.Locale
 import java.util.TimeZone
 
-// Display formatting only (dates the core keeps as `YYYY-MM-DD` text, times as Unix milliseconds).
-// java.text, not java.time: minSdk 24 has no java.time without desugaring.
+// Display formatting only: times the core records as Unix milliseconds, and the date picker's
+// days as `YYYY-MM-DD`. A `YYYY-MM-DD` date or a `YYYY-MM` month is shown in the core's words
+// (Messages.kt `dateText`, `monthText`). java.text, not java.time: minSdk 24 has no java.time
+// without desugaring.
 
 private fun isoDateFormat(zone: TimeZone): SimpleDateFormat =
     SimpleDateFormat("yyyy-MM-dd", Locale.ROOT).apply { timeZone = zone; isLenient = false }
-
-/** `2026-12-05` as the device writes dates (`5 Des 2026`); the text itself when it is no date. */
-fun formatIsoDate(iso: String): String = try {
-    val date = isoDateFormat(TimeZone.getDefault()).parse(iso) ?: return iso
-    DateFormat.getDateInstance(DateFormat.MEDIUM).format(date)
-} catch (e: ParseException) {
-    iso
-}
 
 /** A moment the core recorded (Unix milliseconds), as date and time in the device's zone. */
 fun formatTimestamp(millis: Long): String =

@@ -29,7 +29,12 @@ import id.go.kemnaker.desmig.core.TrainingMode
 import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.core.VisitStatus
 import id.go.kemnaker.desmig.state.UiMessage
+import id.go.kemnaker.desmig.state.Words
+import id.go.kemnaker.desmig.state.countryText
 import id.go.kemnaker.desmig.state.formatRupiah
+import id.go.kemnaker.desmig.state.isoDateText
+import id.go.kemnaker.desmig.state.isoMonthText
+import id.go.kemnaker.desmig.state.pick
 import id.go.kemnaker.desmig.core.Text as CoreText
 
 // What the core and the state holders say, in the user's language: UiMessage keys, status keys
@@ -48,12 +53,45 @@ fun messageRes(key: String): Int? = when (key) {
     "error_not_found" -> R.string.error_not_found
     "error_storage" -> R.string.error_storage
     "error_store_locked" -> R.string.error_store_locked
-    "error_sync_refused" -> R.string.error_sync_refused
     "error_unexpected" -> R.string.error_unexpected
     "error_validation" -> R.string.error_validation
     "login_missing_fields" -> R.string.login_missing_fields
     "login_wrong_credentials" -> R.string.login_wrong_credentials
     "sync_cancelled" -> R.string.sync_cancelled
+    // The core's typed codes (state/Words.kt codeMessage): one sentence per case, shared where they mean the same.
+    "code_account_disabled" -> R.string.code_account_disabled
+    "code_login_throttled" -> R.string.code_login_throttled
+    "code_invalid" -> R.string.code_invalid
+    "code_not_found" -> R.string.code_not_found
+    "code_out_of_scope" -> R.string.code_out_of_scope
+    "code_read_only" -> R.string.code_read_only
+    "code_not_supervisor" -> R.string.code_not_supervisor
+    "code_wrong_author" -> R.string.code_wrong_author
+    "code_self_verification" -> R.string.code_self_verification
+    "code_erased" -> R.string.code_erased
+    "code_state_conflict" -> R.string.code_state_conflict
+    "code_stale_clock" -> R.string.code_stale_clock
+    "code_clock_invalid" -> R.string.code_clock_invalid
+    "code_resolution_outdated" -> R.string.code_resolution_outdated
+    "code_invalid_operation" -> R.string.code_invalid_operation
+    "code_update_app" -> R.string.code_update_app
+    "code_payload_too_large" -> R.string.code_payload_too_large
+    "code_try_later" -> R.string.code_try_later
+    "code_other" -> R.string.code_other
+    // The kinds of records (a conflict's, a refused change's), by the core's entity names.
+    "entity_beneficiary" -> R.string.entity_beneficiary
+    "entity_prakerja" -> R.string.entity_prakerja
+    "entity_training" -> R.string.entity_training
+    "entity_capital_application" -> R.string.entity_capital_application
+    "entity_business" -> R.string.entity_business
+    "entity_product_sale" -> R.string.entity_product_sale
+    "entity_follow_up" -> R.string.entity_follow_up
+    "entity_visit" -> R.string.entity_visit
+    "entity_stage_change" -> R.string.entity_stage_change
+    // Stored values as the core shows them (a conflict's values): empty, yes and no.
+    "value_empty" -> R.string.value_empty
+    "answer_yes" -> R.string.answer_yes
+    "answer_no" -> R.string.answer_no
     // Status cards: the core's keys (core/src/present.rs) for titles, stages, warnings, sources, markets.
     "card_prakerja" -> R.string.card_prakerja
     "card_trainings" -> R.string.card_trainings
@@ -71,12 +109,69 @@ fun messageRes(key: String): Int? = when (key) {
         ?: TrainingStatus.entries.firstOrNull { key == "training_" + it.name.lowercase() }?.let(::trainingStatusRes)
         ?: CapitalSource.entries.firstOrNull { key == "source_" + it.name.lowercase() }?.let(::capitalSourceRes)
         ?: SaleMarket.entries.firstOrNull { key == "market_" + it.name.lowercase() }?.let(::saleMarketRes)
+        ?: valueKeyRes(key)
+        ?: fieldKeyRes(key)
 }
+
+/**
+ * The key of a stored enum value as the core names it in a conflict (`core/src/labels.rs`:
+ * `bank_bri`, `kur_scheme_mikro`, `sex_female`, `savings_under_10m`, `visit_completed`); the
+ * stages, sources and markets are matched above.
+ */
+@StringRes
+private fun valueKeyRes(key: String): Int? = when (key) {
+    // The savings bands are spelled by the core as stored (`under_10m`), not as the Kotlin enum.
+    "savings_none" -> savingsBandRes(SavingsBand.NONE)
+    "savings_under_10m" -> savingsBandRes(SavingsBand.UNDER10_MILLION)
+    "savings_10m_to_50m" -> savingsBandRes(SavingsBand.FROM10_TO50_MILLION)
+    "savings_50m_to_100m" -> savingsBandRes(SavingsBand.FROM50_TO100_MILLION)
+    "savings_over_100m" -> savingsBandRes(SavingsBand.OVER100_MILLION)
+    else -> null
+} ?: Bank.entries.firstOrNull { key == "bank_" + it.name.lowercase() }?.let(::bankRes)
+    ?: KurScheme.entries.firstOrNull { key == "kur_scheme_" + it.name.lowercase() }?.let(::kurSchemeRes)
+    ?: BusinessSector.entries.firstOrNull { key == "business_sector_" + it.name.lowercase() }?.let(::businessSectorRes)
+    ?: TrainingKind.entries.firstOrNull { key == "training_kind_" + it.name.lowercase() }?.let(::trainingKindRes)
+    ?: TrainingMode.entries.firstOrNull { key == "training_mode_" + it.name.lowercase() }?.let(::trainingModeRes)
+    ?: VisitStatus.entries.firstOrNull { key == "visit_" + it.name.lowercase() }?.let(::visitStatusRes)
+    ?: Sex.entries.firstOrNull { key == "sex_" + it.name.lowercase() }?.let(::sexRes)
+    ?: BeneficiaryKind.entries.firstOrNull { key == "kind_" + it.name.lowercase() }?.let(::beneficiaryKindRes)
+    ?: JobSector.entries.firstOrNull { key == "job_sector_" + it.name.lowercase() }?.let(::jobSectorRes)
+    ?: ConsentMethod.entries.firstOrNull { key == "consent_" + it.name.lowercase() }?.let(::consentMethodRes)
+
+/**
+ * A field's label key as the core names it (`field_amount_disbursed`: `core/src/labels.rs`
+ * `field_key`), for the fields of the records; null for a field this app has no words for.
+ */
+@StringRes
+fun fieldKeyRes(key: String): Int? = when (key) {
+    // Where a record's field reads otherwise than the same name in a form's problem.
+    "field_incentive_received" -> R.string.field_incentive_received
+    "field_incentive_instalments" -> R.string.field_incentive_instalments
+    "field_purchase_deadline" -> R.string.field_purchase_deadline
+    "field_via_prakerja" -> R.string.field_via_prakerja
+    "field_export_ready" -> R.string.field_export_ready
+    "field_sales_channels" -> R.string.field_sales_channels
+    "field_action" -> R.string.visit_follow_up_action
+    "field_due_date" -> R.string.visit_follow_up_due
+    "field_done_on" -> R.string.field_done_on
+    "field_consent_withdrawn_at" -> R.string.field_consent_withdrawn_at
+    else -> if (key.startsWith("field_")) fieldRes(key.removePrefix("field_")) else null
+}
+
+/** A conflict's field label: its key in words (a training's `kind` is the training's); null when the app has none. */
+@StringRes
+fun conflictFieldRes(entity: String, fieldKey: String): Int? =
+    if (entity == "training" && fieldKey == "field_kind") R.string.field_training_kind else fieldKeyRes(fieldKey)
 
 /** A key of the core's status cards in words; the key itself when this app does not know it (a newer core). */
 @Composable
 @ReadOnlyComposable
 fun keyText(key: String): String = messageRes(key)?.let { stringResource(it) } ?: key
+
+/** A kind of record as the core names it (`capital_application`), in words; the name itself when the app has none. */
+@Composable
+@ReadOnlyComposable
+fun entityText(entity: String): String = messageRes("entity_$entity")?.let { stringResource(it) } ?: entity
 
 /** The words of a message, outside composition (e.g. for a notification). */
 fun UiMessage.text(resources: Resources): String {
@@ -102,20 +197,43 @@ fun FieldError.text(): String = problemRes(code)?.let { stringResource(it) } ?: 
 @ReadOnlyComposable
 fun isEnglish(): Boolean = LocalConfiguration.current.locales[0].language == "en"
 
-/** A checklist text (label, help, title, option) in the device language: Indonesian unless English. */
+/** A core text (a checklist's label, help, title, option; a country, a month, a date) in the device language: Indonesian unless English. */
 @Composable
 @ReadOnlyComposable
-fun CoreText.localized(): String = if (isEnglish()) en.ifBlank { id } else id
+fun CoreText.localized(): String = pick(isEnglish())
+
+/** A `YYYY-MM-DD` date as the core writes it for a person (`2 Desember 2026`), in the device language. */
+@Composable
+@ReadOnlyComposable
+fun dateText(iso: String): String = isoDateText(iso, isEnglish())
+
+/** A `YYYY-MM` month as a heading reads (`Desember 2026`), in the device language. */
+@Composable
+@ReadOnlyComposable
+fun monthText(month: String): String = isoMonthText(month, isEnglish())
+
+/** A country's name for its ISO code (`MY`: Malaysia), in the device language; the code when it is none. */
+@Composable
+@ReadOnlyComposable
+fun countryName(code: String): String = countryText(code, isEnglish())
+
+/** A value as the state holders word it (state/Words.kt): the string of its key, or the core's words. */
+@Composable
+@ReadOnlyComposable
+fun Words.text(): String = when (this) {
+    is Words.Key -> messageRes(key)?.let { stringResource(it) } ?: fallback
+    is Words.Plain -> text
+}
 
 /** One line of a core status card, in words: the line's kind says which string, its values fill it. */
 @Composable
 @ReadOnlyComposable
 fun cardLineText(line: CardLine): String = when (line) {
     is CardLine.Wave -> stringResource(R.string.prakerja_wave, line.wave.toString())
-    is CardLine.PurchaseDeadline -> stringResource(R.string.line_purchase_deadline, formatIsoDate(line.date), line.daysLeft.toInt())
+    is CardLine.PurchaseDeadline -> stringResource(R.string.line_purchase_deadline, dateText(line.date), line.daysLeft.toInt())
     is CardLine.Incentive -> stringResource(R.string.line_incentive, line.instalments.toInt(), formatRupiah(line.rupiah))
     is CardLine.Provider -> stringResource(R.string.line_provider, line.text)
-    is CardLine.Dates -> stringResource(R.string.line_dates, line.start?.let(::formatIsoDate) ?: "…", line.end?.let(::formatIsoDate) ?: "…")
+    is CardLine.Dates -> stringResource(R.string.line_dates, line.start?.let { dateText(it) } ?: "…", line.end?.let { dateText(it) } ?: "…")
     is CardLine.Certificate -> stringResource(R.string.training_certificate, line.number)
     is CardLine.Source -> stringResource(if (line.loan) R.string.line_source_loan else R.string.line_source_grant, keyText(line.sourceKey))
     is CardLine.Amount -> when (line.key) {
@@ -129,7 +247,7 @@ fun cardLineText(line: CardLine): String = when (line) {
     is CardLine.Workers -> stringResource(R.string.line_workers, line.count.toInt())
     is CardLine.SalesThisMonth -> stringResource(R.string.line_sales_this_month, formatRupiah(line.rupiah), line.count.toInt())
     is CardLine.FurthestMarket -> line.country
-        ?.let { stringResource(R.string.line_furthest_market_country, keyText(line.marketKey), it) }
+        ?.let { stringResource(R.string.line_furthest_market_country, keyText(line.marketKey), countryName(it)) }
         ?: stringResource(R.string.line_furthest_market, keyText(line.marketKey))
 }
 

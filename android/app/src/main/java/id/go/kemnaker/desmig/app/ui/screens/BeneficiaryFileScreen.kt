@@ -57,7 +57,8 @@ import id.go.kemnaker.desmig.app.ui.capitalStageRes
 import id.go.kemnaker.desmig.app.ui.cardLineText
 import id.go.kemnaker.desmig.app.ui.fieldRes
 import id.go.kemnaker.desmig.app.ui.consentMethodRes
-import id.go.kemnaker.desmig.app.ui.formatIsoDate
+import id.go.kemnaker.desmig.app.ui.countryName
+import id.go.kemnaker.desmig.app.ui.dateText
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
 import id.go.kemnaker.desmig.app.ui.keyText
 import id.go.kemnaker.desmig.app.ui.localized
@@ -311,11 +312,11 @@ private fun IdentityCard(b: Beneficiary, villageName: String) {
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
             )
             LabeledValue(stringResource(R.string.field_nik), b.nik ?: "—")
-            b.birthDate?.let { LabeledValue(stringResource(R.string.field_birth_date), formatIsoDate(it)) }
+            b.birthDate?.let { LabeledValue(stringResource(R.string.field_birth_date), dateText(it)) }
             b.phone?.let { LabeledValue(stringResource(R.string.field_phone), it) }
             LabeledValue(stringResource(R.string.field_village), villageName)
             b.address?.let { LabeledValue(stringResource(R.string.field_address), it) }
-            b.lastCountry?.let { LabeledValue(stringResource(R.string.field_last_country), it) }
+            b.lastCountry?.let { LabeledValue(stringResource(R.string.field_last_country), countryName(it)) }
         }
     }
 }
@@ -509,8 +510,8 @@ private fun FollowUpRow(f: FollowUp) {
         supportingContent = {
             val done = f.doneOn
             Text(
-                if (done != null) stringResource(R.string.follow_up_done_on, formatIsoDate(done))
-                else stringResource(R.string.follow_up_due_on, formatIsoDate(f.dueDate)),
+                if (done != null) stringResource(R.string.follow_up_done_on, dateText(done))
+                else stringResource(R.string.follow_up_due_on, dateText(f.dueDate)),
             )
         },
     )

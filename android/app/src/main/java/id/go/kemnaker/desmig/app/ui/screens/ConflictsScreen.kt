@@ -21,9 +21,15 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.LabeledValue
+import id.go.kemnaker.desmig.app.ui.conflictFieldRes
+import id.go.kemnaker.desmig.app.ui.entityText
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
+import id.go.kemnaker.desmig.app.ui.isEnglish
+import id.go.kemnaker.desmig.app.ui.text
 import id.go.kemnaker.desmig.core.Resolution
 import id.go.kemnaker.desmig.state.SupervisorState
+import id.go.kemnaker.desmig.state.fieldWords
+import id.go.kemnaker.desmig.state.words
 
 /**
  * Concurrent edits of the same field: the core's merge kept one value and this other one. The
@@ -45,9 +51,12 @@ fun ConflictsScreen(state: SupervisorState, onResolve: (conflictId: String, reso
                         style = MaterialTheme.typography.titleMedium,
                         modifier = Modifier.clickable { onOpenBeneficiary(c.beneficiaryId) },
                     )
-                    LabeledValue(stringResource(R.string.conflict_record), "${c.entity} · ${c.field}")
-                    LabeledValue(stringResource(R.string.conflict_current), c.currentValue)
-                    LabeledValue(stringResource(R.string.conflict_other), c.losingValue)
+                    // The field by its label and both values as a person reads them (the core's `Shown`).
+                    val record = entityText(c.entity)
+                    val field = conflictFieldRes(c.entity, c.fieldKey)?.let { stringResource(it) } ?: c.fieldWords.text()
+                    LabeledValue(stringResource(R.string.conflict_record), "$record · $field")
+                    LabeledValue(stringResource(R.string.conflict_current), c.current.words(isEnglish()).text())
+                    LabeledValue(stringResource(R.string.conflict_other), c.losing.words(isEnglish()).text())
                     LabeledValue(stringResource(R.string.conflict_detected), formatTimestamp(c.detectedAt))
                     Row(Modifier.fillMaxWidth().padding(top = 8.dp), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                         OutlinedButton(onClick = { onResolve(c.id, Resolution.KEEP_CURRENT) }, modifier = Modifier.weight(1f)) {

@@ -30,6 +30,7 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.ChoiceField
+import id.go.kemnaker.desmig.app.ui.CountryField
 import id.go.kemnaker.desmig.app.ui.DateField
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
@@ -191,9 +192,12 @@ fun RegistrationScreen(
             )
 
             Text(stringResource(R.string.registration_migration), style = MaterialTheme.typography.titleSmall, color = MaterialTheme.colorScheme.primary)
-            FormTextField(
-                stringResource(R.string.field_last_country), input.lastCountry.orEmpty(), { v -> onEdit { it.copy(lastCountry = v.ifEmpty { null }) } },
-                problems["last_country"],
+            CountryField(
+                label = stringResource(R.string.field_last_country),
+                code = input.lastCountry,
+                onSelect = { c -> onEdit { it.copy(lastCountry = c) } },
+                noneLabel = stringResource(R.string.choice_none),
+                problems = problems["last_country"],
             )
             ChoiceField(
                 label = stringResource(R.string.field_job_sector_abroad),

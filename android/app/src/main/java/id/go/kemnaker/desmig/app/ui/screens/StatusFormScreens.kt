@@ -27,6 +27,7 @@ import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.CheckField
 import id.go.kemnaker.desmig.app.ui.ChoiceField
+import id.go.kemnaker.desmig.app.ui.CountryField
 import id.go.kemnaker.desmig.app.ui.DateField
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
@@ -327,9 +328,11 @@ fun SaleFormScreen(
             optionLabel = { stringResource(saleMarketRes(it)) }, onSelect = { m -> m?.let(onMarket) }, problems = p["market"],
         )
         if (state.asksExportCountry) {
-            FormTextField(
-                stringResource(R.string.field_export_country), s.exportCountry.orEmpty(),
-                { v -> onEdit { it.copy(exportCountry = v.uppercase().ifEmpty { null }) } }, p["export_country"],
+            CountryField(
+                label = stringResource(R.string.field_export_country),
+                code = s.exportCountry,
+                onSelect = { c -> onEdit { it.copy(exportCountry = c) } },
+                problems = p["export_country"],
             )
         }
         FormTextField(stringResource(R.string.field_buyer), s.buyer.orEmpty(), { v -> onEdit { it.copy(buyer = v.ifEmpty { null }) } }, p["buyer"])

@@ -16,6 +16,7 @@ import androidx.compose.runtime.mutableIntStateOf
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
@@ -24,6 +25,7 @@ import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.rememberActions
 import id.go.kemnaker.desmig.app.ui.rememberHolder
+import id.go.kemnaker.desmig.app.ui.telUri
 import id.go.kemnaker.desmig.core.Resolution
 import id.go.kemnaker.desmig.state.AppSession
 import id.go.kemnaker.desmig.state.SupervisorModel
@@ -43,6 +45,7 @@ fun SupervisorRoute(
     val actions = rememberActions()
     var tab by rememberSaveable { mutableIntStateOf(0) }
     LaunchedEffect(model) { actions.io { model.load() } }
+    val uriHandler = LocalUriHandler.current
     SupervisorScreen(
         state = state,
         tab = tab,
@@ -53,6 +56,8 @@ fun SupervisorRoute(
         onOpenBeneficiary = onOpenBeneficiary,
         onSync = onSync,
         onSignOut = onSignOut,
+        // A facilitator's work phone opens the dialer (no call permission: the user calls).
+        onCall = { phone -> runCatching { uriHandler.openUri(telUri(phone)) } },
     )
 }
 
@@ -66,6 +71,7 @@ fun SupervisorScreen(
     onOpenBeneficiary: (String) -> Unit,
     onSync: () -> Unit,
     onSignOut: () -> Unit,
+    onCall: (phone: String) -> Unit = {},
 ) {
     Scaffold(topBar = { DesmigTopBar(title = stringResource(R.string.supervisor_title), onSync = onSync, onSignOut = onSignOut) }) { padding ->
         Column(Modifier.fillMaxSize().padding(padding)) {
@@ -76,7 +82,7 @@ fun SupervisorScreen(
             }
             ErrorBanner(state.error)
             when (tab) {
-                0 -> TeamOverviewScreen(state)
+                0 -> TeamOverviewScreen(state, onCall = onCall)
                 1 -> VisitsToVerifyScreen(state, onOpenVisit = onOpenVisit)
                 else -> ConflictsScreen(state, onResolve = onResolve, onOpenBeneficiary = onOpenBeneficiary)
             }

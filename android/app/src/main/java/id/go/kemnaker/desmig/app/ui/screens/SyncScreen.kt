@@ -22,9 +22,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
@@ -34,16 +31,18 @@ import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
 import id.go.kemnaker.desmig.app.ui.SectionTitle
 import id.go.kemnaker.desmig.app.ui.SyncControls
+import id.go.kemnaker.desmig.app.ui.entityText
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
 import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.rememberActions
 import id.go.kemnaker.desmig.app.ui.syncPhaseRes
+import id.go.kemnaker.desmig.app.ui.text
 import id.go.kemnaker.desmig.core.RejectedChange
 import id.go.kemnaker.desmig.core.SyncProgress
 import id.go.kemnaker.desmig.core.SyncReport
 import id.go.kemnaker.desmig.state.AppSession
 import id.go.kemnaker.desmig.state.SyncState
-import id.go.kemnaker.desmig.state.attempt
+import id.go.kemnaker.desmig.state.reasonMessage
 
 /**
  * The sync screen shows the app-wide [SyncControls.model]: the sync it shows runs in the
@@ -55,19 +54,13 @@ fun SyncRoute(session: AppSession, sync: SyncControls, onBack: () -> Unit, onLog
     val state by model.observe()
     val waiting by sync.waitingForNetwork.collectAsState(initial = false)
     val actions = rememberActions()
-    var rejected by remember { mutableStateOf<List<RejectedChange>>(emptyList()) }
     // On entry and whenever a sync starts or ends: the outbox counts, the last result, what was refused.
-    LaunchedEffect(state.running) {
-        actions.io({
-            model.load()
-            attempt { session.store.rejectedChanges() }.getOrDefault(emptyList())
-        }) { rejected = it }
-    }
+    LaunchedEffect(state.running) { actions.io { model.load() } }
     SyncScreen(
         state = state,
         fraction = state.progress?.let(model::fraction),
         waitingForNetwork = waiting,
-        rejected = rejected,
+        rejected = state.rejectedChanges,
         onSyncNow = sync.syncNow,
         onCancel = { actions.io(sync.cancel) },
         onLogin = onLogin,
@@ -124,10 +117,11 @@ fun SyncScreen(
                 item { SectionTitle(stringResource(R.string.sync_rejected_title)) }
                 item { Text(stringResource(R.string.sync_rejected_explanation), style = MaterialTheme.typography.bodySmall) }
                 items(rejected, key = { it.opId }) { r ->
+                    // Why, in words, from the core's typed reason; the server's own detail below it.
                     ListItem(
-                        headlineContent = { Text(r.message) },
-                        overlineContent = { Text("${r.entity} · ${r.code}") },
-                        supportingContent = { Text(formatTimestamp(r.createdAt)) },
+                        headlineContent = { Text(r.reasonMessage.text()) },
+                        overlineContent = { Text("${entityText(r.entity)} · ${formatTimestamp(r.createdAt)}") },
+                        supportingContent = if (r.message.isBlank()) null else ({ Text(r.message, style = MaterialTheme.typography.bodySmall) }),
                     )
                 }
             }

@@ -17,17 +17,26 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.IndicatorGrid
+import id.go.kemnaker.desmig.app.ui.LabeledValue
+import id.go.kemnaker.desmig.app.ui.PhoneLine
+import id.go.kemnaker.desmig.app.ui.SectionTitle
+import id.go.kemnaker.desmig.app.ui.formatTimestamp
+import id.go.kemnaker.desmig.app.ui.monthText
+import id.go.kemnaker.desmig.core.FacilitatorOverview
 import id.go.kemnaker.desmig.state.SupervisorState
 
-/** The villages of the supervisor's districts this month, each with its indicators. */
+/**
+ * The supervisor's districts this month: the total, the team by facilitator (work phone, visits,
+ * people visited, visits to verify), and each village with its indicators.
+ */
 @Composable
-fun TeamOverviewScreen(state: SupervisorState) {
+fun TeamOverviewScreen(state: SupervisorState, onCall: (phone: String) -> Unit = {}) {
     LazyColumn(
         modifier = Modifier.fillMaxSize(),
         contentPadding = PaddingValues(16.dp),
         verticalArrangement = Arrangement.spacedBy(12.dp),
     ) {
-        item { Text(stringResource(R.string.supervisor_month, state.month), style = MaterialTheme.typography.titleSmall) }
+        item { Text(stringResource(R.string.supervisor_month, monthText(state.month)), style = MaterialTheme.typography.titleSmall) }
         if (state.villages.isEmpty()) item { Text(stringResource(R.string.supervisor_no_villages)) }
         state.total?.let { total ->
             item(key = "total") {
@@ -39,6 +48,9 @@ fun TeamOverviewScreen(state: SupervisorState) {
                 }
             }
         }
+        item(key = "facilitators") { SectionTitle(stringResource(R.string.supervisor_facilitators)) }
+        if (state.facilitators.isEmpty()) item { Text(stringResource(R.string.supervisor_no_facilitators)) }
+        items(state.facilitators, key = { "facilitator:" + it.userId }) { f -> FacilitatorCard(f, onCall) }
         items(state.villages, key = { it.villageCode }) { village ->
             Card(Modifier.fillMaxWidth()) {
                 Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -51,6 +63,22 @@ fun TeamOverviewScreen(state: SupervisorState) {
                     IndicatorGrid(village.indicators)
                 }
             }
+        }
+    }
+}
+
+/** One facilitator's month: name, work phone (tap to call), visits, people visited, visits to verify. */
+@Composable
+private fun FacilitatorCard(f: FacilitatorOverview, onCall: (phone: String) -> Unit) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+            Text(f.displayName.ifBlank { f.userId }, style = MaterialTheme.typography.titleMedium)
+            f.phone?.let { phone -> PhoneLine(phone, onCall) }
+            LabeledValue(stringResource(R.string.facilitator_visits_this_month), f.visitsThisMonth.toString())
+            LabeledValue(stringResource(R.string.facilitator_people_visited), f.beneficiariesVisited.toString())
+            LabeledValue(stringResource(R.string.facilitator_to_verify), f.visitsToVerify.toString())
+            LabeledValue(stringResource(R.string.facilitator_beneficiaries), f.beneficiaries.toString())
+            f.lastVisitAt?.let { LabeledValue(stringResource(R.string.facilitator_last_visit), formatTimestamp(it)) }
         }
     }
 }

@@ -25,7 +25,8 @@ import id.go.kemnaker.desmig.app.ui.ErrorBanner
 import id.go.kemnaker.desmig.app.ui.IndicatorGrid
 import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.SectionTitle
-import id.go.kemnaker.desmig.app.ui.formatIsoDate
+import id.go.kemnaker.desmig.app.ui.dateText
+import id.go.kemnaker.desmig.app.ui.monthText
 import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.rememberActions
 import id.go.kemnaker.desmig.app.ui.rememberHolder
@@ -75,7 +76,7 @@ fun VillageScreen(
             verticalArrangement = Arrangement.spacedBy(8.dp),
         ) {
             item { ErrorBanner(state.error) }
-            item { SectionTitle(stringResource(R.string.village_indicators, state.month)) }
+            item { SectionTitle(stringResource(R.string.village_indicators, monthText(state.month))) }
             item {
                 val indicators = state.indicators
                 if (indicators == null) Text(stringResource(R.string.loading)) else IndicatorGrid(indicators)
@@ -102,7 +103,7 @@ private fun DueFollowUpRow(due: DueFollowUp, onDone: () -> Unit, onOpen: () -> U
         overlineContent = { Text(due.beneficiaryName) },
         supportingContent = {
             Text(
-                "${formatIsoDate(due.followUp.dueDate)} · $whenText",
+                "${dateText(due.followUp.dueDate)} · $whenText",
                 color = if (days > 0) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant,
             )
         },

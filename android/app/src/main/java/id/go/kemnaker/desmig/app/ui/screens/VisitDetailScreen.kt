@@ -27,6 +27,7 @@ import id.go.kemnaker.desmig.app.ui.ErrorBanner
 import id.go.kemnaker.desmig.app.ui.LabeledValue
 import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.SectionTitle
+import id.go.kemnaker.desmig.app.ui.dateText
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
 import id.go.kemnaker.desmig.app.ui.localized
 import id.go.kemnaker.desmig.app.ui.observe
@@ -116,11 +117,12 @@ fun VisitDetailScreen(
     }
 }
 
-/** An answer in words: yes/no and choices from their labels, amounts in rupiah, others as recorded. */
+/** An answer in words: yes/no and choices from their labels, amounts in rupiah, dates in the core's words, others as recorded. */
 @Composable
 private fun answerText(a: AnswerLine): String = when {
     a.yes != null -> stringResource(if (a.yes == true) R.string.answer_yes else R.string.answer_no)
     a.choices.isNotEmpty() -> a.choices.map { it.localized() }.joinToString(", ")
     a.kind == ItemKind.RUPIAH -> a.value?.toLongOrNull()?.let(::formatRupiah) ?: a.value.orEmpty()
+    a.kind == ItemKind.DATE -> a.value?.let { dateText(it) }.orEmpty()
     else -> a.value.orEmpty()
 }

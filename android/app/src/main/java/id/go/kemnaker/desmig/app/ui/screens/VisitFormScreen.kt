@@ -62,7 +62,7 @@ import id.go.kemnaker.desmig.app.ui.LoadingBox
 import id.go.kemnaker.desmig.app.ui.ProblemLines
 import id.go.kemnaker.desmig.app.ui.SectionTitle
 import id.go.kemnaker.desmig.app.ui.fieldRes
-import id.go.kemnaker.desmig.app.ui.formatIsoDate
+import id.go.kemnaker.desmig.app.ui.dateText
 import id.go.kemnaker.desmig.app.ui.localized
 import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.rememberActions
@@ -415,7 +415,7 @@ private fun FollowUps(state: VisitFormState, editable: Boolean, onAdd: (action: 
     Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
         SectionTitle(stringResource(R.string.visit_follow_ups))
         state.followUps.forEach { f ->
-            Text("• ${f.action} — ${stringResource(R.string.follow_up_due_on, formatIsoDate(f.dueDate))}")
+            Text("• ${f.action} — ${stringResource(R.string.follow_up_due_on, dateText(f.dueDate))}")
         }
         if (editable) {
             var action by rememberSaveable { mutableStateOf("") }

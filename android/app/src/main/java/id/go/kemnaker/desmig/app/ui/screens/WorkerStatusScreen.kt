@@ -16,26 +16,31 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
 import id.go.kemnaker.desmig.app.ui.LoadingBox
+import id.go.kemnaker.desmig.app.ui.PhoneLine
 import id.go.kemnaker.desmig.app.ui.SectionTitle
 import id.go.kemnaker.desmig.app.ui.businessStatusRes
 import id.go.kemnaker.desmig.app.ui.capitalSourceRes
 import id.go.kemnaker.desmig.app.ui.capitalStageRes
-import id.go.kemnaker.desmig.app.ui.formatIsoDate
+import id.go.kemnaker.desmig.app.ui.dateText
 import id.go.kemnaker.desmig.app.ui.formatTimestamp
 import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.prakerjaStageRes
 import id.go.kemnaker.desmig.app.ui.rememberActions
 import id.go.kemnaker.desmig.app.ui.rememberHolder
+import id.go.kemnaker.desmig.app.ui.roleRes
+import id.go.kemnaker.desmig.app.ui.telUri
 import id.go.kemnaker.desmig.app.ui.trainingStatusRes
 import id.go.kemnaker.desmig.core.Business
 import id.go.kemnaker.desmig.core.CapitalProgress
 import id.go.kemnaker.desmig.core.FollowUp
+import id.go.kemnaker.desmig.core.Person
 import id.go.kemnaker.desmig.core.Prakerja
 import id.go.kemnaker.desmig.core.Training
 import id.go.kemnaker.desmig.state.AppSession
@@ -49,12 +54,17 @@ fun WorkerStatusRoute(session: AppSession, onSync: () -> Unit, onSignOut: () -> 
     val state by model.observe()
     val actions = rememberActions()
     LaunchedEffect(model) { actions.io { model.load() } }
-    WorkerStatusScreen(state = state, onSync = onSync, onSignOut = onSignOut)
+    val uriHandler = LocalUriHandler.current
+    WorkerStatusScreen(
+        state = state, onSync = onSync, onSignOut = onSignOut,
+        // The facilitator's work phone opens the dialer (no call permission: the worker calls).
+        onCall = { phone -> runCatching { uriHandler.openUri(telUri(phone)) } },
+    )
 }
 
-/** "My status" for a returning worker: their own record, read-only, in plain words. */
+/** "My status" for a returning worker: their own record, read-only, in plain words, and who to call. */
 @Composable
-fun WorkerStatusScreen(state: WorkerState, onSync: () -> Unit, onSignOut: () -> Unit) {
+fun WorkerStatusScreen(state: WorkerState, onSync: () -> Unit, onSignOut: () -> Unit, onCall: (phone: String) -> Unit = {}) {
     val status = state.status
     Scaffold(topBar = { DesmigTopBar(title = stringResource(R.string.worker_title), onSync = onSync, onSignOut = onSignOut) }) { padding ->
         LazyColumn(
@@ -73,6 +83,11 @@ fun WorkerStatusScreen(state: WorkerState, onSync: () -> Unit, onSignOut: () -> 
                     Text(status.villageName, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 }
             }
+
+            // Who to ask: the facilitators of the worker's village, with their work phone.
+            item { SectionTitle(stringResource(R.string.worker_facilitator)) }
+            if (state.facilitators.isEmpty()) item { Text(stringResource(R.string.worker_no_facilitator)) }
+            items(state.facilitators, key = { "facilitator:" + it.userId }) { FacilitatorCard(it, onCall) }
 
             item { SectionTitle(stringResource(R.string.worker_next_steps)) }
             if (status.nextSteps.isEmpty()) item { Text(stringResource(R.string.worker_no_next_steps)) }
@@ -104,9 +119,16 @@ private fun InfoCard(content: @Composable () -> Unit) {
 }
 
 @Composable
+private fun FacilitatorCard(p: Person, onCall: (phone: String) -> Unit) = InfoCard {
+    Text(p.displayName.ifBlank { p.userId }, style = MaterialTheme.typography.titleMedium)
+    Text(stringResource(roleRes(p.role)), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+    p.phone?.let { phone -> PhoneLine(phone, onCall) }
+}
+
+@Composable
 private fun NextStepCard(f: FollowUp) = InfoCard {
     Text(f.action, style = MaterialTheme.typography.titleSmall)
-    Text(stringResource(R.string.follow_up_due_on, formatIsoDate(f.dueDate)), style = MaterialTheme.typography.bodySmall)
+    Text(stringResource(R.string.follow_up_due_on, dateText(f.dueDate)), style = MaterialTheme.typography.bodySmall)
 }
 
 @Composable
@@ -117,7 +139,7 @@ private fun PrakerjaCard(p: Prakerja?) = InfoCard {
     }
     Text(stringResource(prakerjaStageRes(p.stage)), style = MaterialTheme.typography.titleMedium)
     p.wave?.let { Text(stringResource(R.string.prakerja_wave, it.toString())) }
-    p.purchaseDeadline?.let { Text(stringResource(R.string.prakerja_deadline, formatIsoDate(it))) }
+    p.purchaseDeadline?.let { Text(stringResource(R.string.prakerja_deadline, dateText(it))) }
     if (p.incentiveReceived > 0) Text(stringResource(R.string.prakerja_incentive_received, formatRupiah(p.incentiveReceived)))
 }
 
