@@ -75,6 +75,70 @@ pub struct NewFollowUp {
     pub due_date: Date,
 }
 
+/// A beneficiary record from a form (or an imported row): every problem of the form and of the
+/// record at once. `registered` is the stored record when editing (its consent and registration
+/// stay as they were).
+pub fn beneficiary_from_input(
+    id: String,
+    input: BeneficiaryInput,
+    registered: Option<&Beneficiary>,
+    by: &str,
+    now_ms: i64,
+    ctx: &dyn Context,
+) -> Result<Beneficiary> {
+    let mut problems = Vec::new();
+    let birth_date = parse_date("birth_date", input.birth_date.as_deref()).unwrap_or_else(|e| {
+        if let Error::Validation(v) = e {
+            problems.extend(v)
+        }
+        None
+    });
+    let return_month = match input.return_month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(m) => Month::parse(m).or_else(|| {
+            problems.push(crate::FieldError::new("return_month", "invalid_date", format!("`{m}` is not a month (YYYY-MM)")));
+            None
+        }),
+    };
+    let nik = input.nik.filter(|n| !n.trim().is_empty());
+    let b = Beneficiary {
+        id,
+        kind: input.kind,
+        family_of: input.family_of.filter(|f| !f.is_empty()),
+        nik,
+        full_name: input.full_name,
+        sex: input.sex,
+        birth_date,
+        phone: input.phone.filter(|p| !p.trim().is_empty()),
+        village_code: input.village_code,
+        address: input.address,
+        last_country: input.last_country.filter(|c| !c.trim().is_empty()),
+        job_sector_abroad: input.job_sector_abroad,
+        years_abroad: input.years_abroad,
+        return_month,
+        savings_band: input.savings_band,
+        skills: input.skills,
+        networks: input.networks,
+        dependants: input.dependants,
+        consent_given_at: registered.map_or(now_ms, |r| r.consent_given_at),
+        consent_method: input.consent_method,
+        consent_withdrawn_at: registered.and_then(|r| r.consent_withdrawn_at),
+        registered_by: registered.map_or(by.to_string(), |r| r.registered_by.clone()),
+        registered_at: registered.map_or(now_ms, |r| r.registered_at),
+    };
+    // Report form-level problems together with the record's own.
+    let mut checked = b.clone();
+    match checked.validate(ctx) {
+        Ok(()) if problems.is_empty() => Ok(b),
+        Ok(()) => Err(Error::Validation(problems)),
+        Err(Error::Validation(more)) => {
+            problems.extend(more);
+            Err(Error::Validation(problems))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 impl FieldStore {
     fn beneficiary_from(
         &self,
@@ -84,57 +148,7 @@ impl FieldStore {
         by: &str,
         now_ms: i64,
     ) -> Result<Beneficiary> {
-        let mut problems = Vec::new();
-        let birth_date = parse_date("birth_date", input.birth_date.as_deref()).unwrap_or_else(|e| {
-            if let Error::Validation(v) = e {
-                problems.extend(v)
-            }
-            None
-        });
-        let return_month = match input.return_month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(m) => Month::parse(m).or_else(|| {
-                problems.push(crate::FieldError::new("return_month", "invalid_date", format!("`{m}` is not a month (YYYY-MM)")));
-                None
-            }),
-        };
-        let nik = input.nik.filter(|n| !n.trim().is_empty());
-        let b = Beneficiary {
-            id,
-            kind: input.kind,
-            family_of: input.family_of.filter(|f| !f.is_empty()),
-            nik,
-            full_name: input.full_name,
-            sex: input.sex,
-            birth_date,
-            phone: input.phone.filter(|p| !p.trim().is_empty()),
-            village_code: input.village_code,
-            address: input.address,
-            last_country: input.last_country.filter(|c| !c.trim().is_empty()),
-            job_sector_abroad: input.job_sector_abroad,
-            years_abroad: input.years_abroad,
-            return_month,
-            savings_band: input.savings_band,
-            skills: input.skills,
-            networks: input.networks,
-            dependants: input.dependants,
-            consent_given_at: registered.map_or(now_ms, |r| r.consent_given_at),
-            consent_method: input.consent_method,
-            consent_withdrawn_at: registered.and_then(|r| r.consent_withdrawn_at),
-            registered_by: registered.map_or(by.to_string(), |r| r.registered_by.clone()),
-            registered_at: registered.map_or(now_ms, |r| r.registered_at),
-        };
-        // Report form-level problems together with the record's own.
-        let mut checked = b.clone();
-        match checked.validate(&self.reference()) {
-            Ok(()) if problems.is_empty() => Ok(b),
-            Ok(()) => Err(Error::Validation(problems)),
-            Err(Error::Validation(more)) => {
-                problems.extend(more);
-                Err(Error::Validation(problems))
-            }
-            Err(e) => Err(e),
-        }
+        beneficiary_from_input(id, input, registered, by, now_ms, &self.reference())
     }
 
     /// Registers a returning worker or family member. A NIK already registered on this device is

@@ -138,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
         .route("/v1/reference", get(reference))
+        .route("/v1/export/{what}", get(export))
         .route("/v1/beneficiaries/{id}/export", get(export_person))
         .route("/v1/beneficiaries/{id}/erasure", post(erase_person))
         .route("/v1/beneficiaries/{id}/access-log", get(access_log))
@@ -330,6 +331,29 @@ async fn reference(State(state): State<AppState>, headers: HeaderMap) -> Result<
     let storage = state.storage.clone();
     let resp = blocking(move || storage.reference(&session.user)).await?;
     Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+}
+
+/// The console's exports for other systems: the same tables, over the user's scope, with a
+/// bearer token (`?lang=en` for English headers).
+async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(what): Path<String>,
+    Query(p): Query<ExportApiParams>,
+) -> Result<Response> {
+    check_protocol(&headers)?;
+    let session = session(&state, &headers).await?;
+    let storage = state.storage.clone();
+    let lang = if p.lang.as_deref() == Some("en") { crate::console::Lang::En } else { crate::console::Lang::Id };
+    let file =
+        blocking(move || crate::console::pages::export_file(storage.as_ref(), &session.user, &what, p.month.as_deref(), lang)).await?;
+    Ok(file.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ExportApiParams {
+    month: Option<String>,
+    lang: Option<String>,
 }
 
 // ---- A person's data requests (UU 27/2022): export, erasure, access log. Answered to the

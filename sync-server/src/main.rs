@@ -228,6 +228,12 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 let addr = listener.local_addr().map_err(|e| ServerError::Internal(e.to_string()))?;
                 let scheme = if tls.is_some() { "https" } else { "http" };
                 println!("desmig sync server listening on {scheme}://{addr} (database {url})");
+                eprintln!("district console: {scheme}://{addr}/console");
+                if !storage.read_users()?.iter().any(|u| u.user.role == Role::Admin && !u.disabled) {
+                    eprintln!(
+                        "no administrator yet: create the first one with\n  desmig-sync-server --database '{url}' user add --role admin --username admin --name 'Admin' --password '…'"
+                    );
+                }
                 let defaults = HttpConfig::default();
                 let config = HttpConfig {
                     token_ttl_ms: token_days * 24 * 3600 * 1000,

@@ -236,9 +236,10 @@ fn the_consoles_indicators_are_the_phones_and_the_exports_hold_the_rows() {
     server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
     let sri = Device::login(&server.url, "sri");
     let t = sri.store.template("initial_assessment", None).unwrap();
+    let mut visits = Vec::new();
     for (name, village) in [("Siti Aminah", VILLAGE), ("Rina Marlina", VILLAGE), ("Agus Saputra", VILLAGE_2)] {
         let b = sri.store.register_beneficiary(BeneficiaryInput::new(name, Sex::Female, village)).unwrap();
-        sri.store.record_visit(&b.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+        visits.push(sri.store.record_visit(&b.id, &t.id, t.sample_answers(), None, vec![]).unwrap().id);
     }
     sri.sync().unwrap();
     let budi = Device::login(&server.url, "budi");
@@ -270,4 +271,125 @@ fn the_consoles_indicators_are_the_phones_and_the_exports_hold_the_rows() {
     assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     assert!(xlsx.bytes().unwrap().starts_with(b"PK"));
     assert_eq!(b.get("/console?month=2026-13").status, 400);
+
+    // The same exports for other systems, on the API with a token: visits with their answers.
+    let api = |token: &str, path: &str| {
+        let r = b.http.get(format!("{}{path}", b.url)).header("x-desmig-protocol", "1").bearer_auth(token).send().unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    };
+    let token = budi.settings.token.clone();
+    let (status, csv) = api(&token, &format!("/v1/export/visits.csv?month={month}&lang=en"));
+    assert_eq!(status, 200, "{csv}");
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("Question") && header.contains("Answer"), "{header}");
+    let answers: usize = visits.iter().map(|id| sri.store.visit_view(id).unwrap().answers.len()).sum();
+    assert!(answers > 30);
+    assert_eq!(csv.lines().count(), 1 + answers, "a header, then a row per answer of the 3 visits");
+    assert!(csv.contains("Agus Saputra") && csv.contains(",sri,"), "whose visit, by whom");
+    assert_eq!(api(&token, "/v1/export/secrets.csv").0, 404);
+    assert_eq!(api("not-a-token", "/v1/export/visits.csv").0, 401);
+}
+
+/// A multipart form as a browser sends a file upload.
+fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----desmigtestboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn upload(b: &mut Browser, fields: &[(&str, &str)], name: &str, file: &[u8]) -> Page {
+    let (content_type, body) = multipart(fields, name, file);
+    let req = b.http.post(format!("{}/console/import", b.url)).header("content-type", content_type).body(body);
+    b.send(req)
+}
+
+#[test]
+fn an_import_lists_every_rows_problems_before_anything_is_written() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    let sri = Device::login(&server.url, "sri");
+    let mut known = BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE);
+    known.nik = Some("3212015708900001".into());
+    sri.store.register_beneficiary(known).unwrap();
+    sri.sync().unwrap();
+
+    let mut b = Browser::new(&server);
+    b.sign_in("budi");
+    let csrf = csrf_of(&b.get("/console/import").body);
+    let bad = "nama,jenis_kelamin,kode_desa,nik,tanggal_lahir,negara\n\
+               Rina Marlina,P,32.12.01.2007,,1990-02-30,Malaysia\n\
+               Agus Saputra,X,32.12.01.2008,,,\n\
+               Dewi,P,32.13.09.2001,,,\n\
+               Wati,P,99.99.99.9999,,,\n\
+               Siti Kedua,P,32.12.01.2007,3212015708900001,,\n\
+               Ani,P,32.12.01.2007,3212014101950003,,Atlantis\n\
+               Ana,P,32.12.01.2007,3212014101950003,,\n";
+    let p = upload(&mut b, &[("csrf", &csrf), ("write", "1")], "peserta.csv", bad.as_bytes());
+    assert_eq!(p.status, 200, "{}", p.body);
+    for (row, field, code) in [
+        (2, "birth_date", "invalid_date"),
+        (3, "sex", "invalid_format"),
+        (4, "village_code", "out_of_scope"),
+        (5, "village_code", ""),
+        (6, "nik", "duplicate"),
+        (7, "last_country", "invalid_country"),
+        (8, "nik", "duplicate"),
+    ] {
+        let line = format!("<tr><td>{row}</td><td>{field}</td><td><code>{code}");
+        assert!(p.body.contains(&line), "row {row} {field} {code} listed:\n{}", p.body);
+    }
+    assert!(p.body.contains("Tidak ada yang ditulis"));
+    sri.sync().unwrap();
+    assert_eq!(sri.store.list_beneficiaries(VILLAGE, 0, 50).unwrap().items.len(), 1, "nothing was written");
+
+    // Without the session's token nothing is even read.
+    assert_eq!(upload(&mut b, &[("csrf", "forged")], "peserta.csv", bad.as_bytes()).status, 403);
+
+    // A clean spreadsheet (XLSX): a dry run first, then written, and the facilitator's phone
+    // receives the new files.
+    let table = report::Table {
+        name: "Peserta".into(),
+        header: vec!["Nama".into(), "Jenis kelamin".into(), "Kode desa".into(), "Negara".into()],
+        rows: vec![
+            vec![
+                report::Cell::Text("Rina Marlina".into()),
+                report::Cell::Text("Perempuan".into()),
+                report::Cell::Text(VILLAGE.into()),
+                report::Cell::Text("Arab Saudi".into()),
+            ],
+            vec![
+                report::Cell::Text("Agus Saputra".into()),
+                report::Cell::Text("L".into()),
+                report::Cell::Text(VILLAGE.into()),
+                report::Cell::Text("KR".into()),
+            ],
+        ],
+    };
+    let xlsx = table.xlsx().unwrap();
+    let dry = upload(&mut b, &[("csrf", &csrf)], "peserta.xlsx", &xlsx);
+    assert!(dry.body.contains("2 baris, 2 benar, 0 masalah"), "{}", dry.body);
+    sri.sync().unwrap();
+    assert_eq!(sri.store.list_beneficiaries(VILLAGE, 0, 50).unwrap().items.len(), 1, "a dry run writes nothing");
+    let done = upload(&mut b, &[("csrf", &csrf), ("write", "1")], "peserta.xlsx", &xlsx);
+    assert!(done.body.contains("id=\"imported\">2 "), "{}", done.body);
+    sri.sync().unwrap();
+    let names: Vec<String> = sri.store.list_beneficiaries(VILLAGE, 0, 50).unwrap().items.into_iter().map(|s| s.full_name).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    let rina = sri.store.search_beneficiaries("rina", 1).unwrap().remove(0);
+    assert_eq!(sri.store.beneficiary(&rina.id).unwrap().last_country.as_deref(), Some("SA"), "a country by its name");
+
+    // A facilitator may not import.
+    let mut f = Browser::new(&server);
+    f.sign_in("sri");
+    let csrf = csrf_of(&f.get("/console").body);
+    assert_eq!(upload(&mut f, &[("csrf", &csrf), ("write", "1")], "peserta.xlsx", &xlsx).status, 403);
 }

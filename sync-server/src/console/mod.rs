@@ -13,7 +13,8 @@
 
 mod admin;
 mod i18n;
-mod pages;
+pub mod import;
+pub mod pages;
 pub mod report;
 
 use crate::error::{Result, ServerError};
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/lang/{lang}", get(set_lang))
         .merge(pages::router())
         .merge(admin::router())
+        .merge(import::router())
 }
 
 /// A signed-in console user on this request.
@@ -164,6 +166,9 @@ pub fn page(c: Option<&Console>, lang: Lang, title: &str, body: Markup) -> Respo
                             a href="/console/beneficiaries" { (t("nav_beneficiaries")) }
                             a href="/console/visits" { (t("nav_visits")) }
                             a href="/console/conflicts" { (t("nav_conflicts")) }
+                            @if matches!(c.role(), Role::Supervisor | Role::Admin) {
+                                a href="/console/import" { (t("nav_import")) }
+                            }
                             @if c.role() == Role::Admin {
                                 a href="/console/admin/users" { (t("nav_users")) }
                             }

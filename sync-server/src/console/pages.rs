@@ -801,28 +801,59 @@ async fn history(State(state): State<AppState>, headers: HeaderMap, Path((kind, 
 // ---- Exports (the same tables as the pages)
 
 #[derive(Deserialize, Default)]
-struct ExportParams {
-    month: Option<String>,
+pub struct ExportParams {
+    pub month: Option<String>,
 }
 
 async fn export(State(state): State<AppState>, headers: HeaderMap, Path(what): Path<String>, Query(p): Query<ExportParams>) -> Response {
     let c = signed_in!(state, headers);
     let lang = c.lang;
+    let storage = state.storage.clone();
+    let user = c.session.user.clone();
+    match blocking(move || export_file(storage.as_ref(), &user, &what, p.month.as_deref(), lang)).await {
+        Ok(file) => file.into_response(),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+/// A file to download.
+pub struct ExportFile {
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
+    pub name: String,
+}
+
+impl IntoResponse for ExportFile {
+    fn into_response(self) -> Response {
+        let mut r = (StatusCode::OK, self.bytes).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(self.mime));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.name)) {
+            r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+        r
+    }
+}
+
+/// An export of `user`'s scope: `indicators`, `beneficiaries` or `visits`, as `.xlsx` or `.csv`
+/// (`what` = `indicators.xlsx`), for the console and for other systems on the API.
+pub fn export_file(storage: &dyn Storage, user: &crate::storage::User, what: &str, month: Option<&str>, lang: Lang) -> Result<ExportFile> {
     let (name, format) = match what.rsplit_once('.') {
-        Some((n, f @ ("xlsx" | "csv"))) => (n.to_string(), f.to_string()),
-        _ => return error_page(lang, ServerError::NotFound(format!("no export {what}"))),
+        Some((n, f @ ("xlsx" | "csv"))) => (n.to_string(), f),
+        _ => return Err(ServerError::NotFound(format!("no export {what}: indicators, beneficiaries or visits, .xlsx or .csv"))),
     };
-    let month = match p.month.as_deref().filter(|m| !m.is_empty()).map(Month::parse) {
+    let month = match month.filter(|m| !m.is_empty()).map(Month::parse) {
         Some(Some(m)) => m,
-        Some(None) => return error_page(lang, ServerError::bad("invalid_month", "the period is a month: YYYY-MM")),
+        Some(None) => return Err(ServerError::bad("invalid_month", "the period is a month: YYYY-MM")),
         None => Month::of(Date::from_unix_ms(now_unix_ms())),
     };
-    let storage = state.storage.clone();
-    let scope = scope_of(&c);
-    let regions = regions(&state);
-    let full_nik = c.role() == Role::Admin;
+    if user.role == Role::Worker {
+        return Err(ServerError::forbidden("not_staff", "exports are for programme staff"));
+    }
+    let scope = FeedScope::of(user);
+    let ctx = storage.reference_cache().ctx();
+    let full_nik = user.role == Role::Admin;
     let words = |keys: &[&str]| keys.iter().map(|k| t(lang, k).to_string()).collect::<Vec<_>>();
-    let table: Result<Table> = match name.as_str() {
+    let table = match name.as_str() {
         "indicators" => {
             let header = words(&[
                 "code",
@@ -842,30 +873,70 @@ async fn export(State(state): State<AppState>, headers: HeaderMap, Path(what): P
                 "ind_revenue",
                 "ind_visits",
             ]);
-            blocking(move || Ok(report::indicators_table(&Dataset::load(storage.as_ref(), &scope)?, month, &regions, header))).await
+            report::indicators_table(&Dataset::load(storage, &scope)?, month, &ctx.regions, header)
         }
         "beneficiaries" => {
             let header = words(&["id", "name", "nik", "sex", "code", "village", "last_country", "return_month", "consent"]);
-            blocking(move || Ok(report::beneficiaries_table(&Dataset::load(storage.as_ref(), &scope)?, &regions, full_nik, header))).await
+            report::beneficiaries_table(&Dataset::load(storage, &scope)?, &ctx.regions, full_nik, header)
         }
-        _ => Err(ServerError::NotFound(format!("no export {what}"))),
-    };
-    let table = match table {
-        Ok(t) => t,
-        Err(e) => return error_page(lang, e),
+        "visits" => visits_table(storage, &scope, &ctx, month, lang)?,
+        _ => return Err(ServerError::NotFound(format!("no export {what}: indicators, beneficiaries or visits, .xlsx or .csv"))),
     };
     let (bytes, mime) = if format == "xlsx" {
-        match table.xlsx() {
-            Ok(b) => (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            Err(e) => return error_page(lang, e),
-        }
+        (table.xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     } else {
         (table.csv().into_bytes(), "text/csv; charset=utf-8")
     };
-    let mut r = (StatusCode::OK, bytes).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"desmig-{name}-{month}.{format}\"")) {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    Ok(ExportFile { bytes, mime, name: format!("desmig-{name}-{month}.{format}") })
+}
+
+/// The visits started in `month`, one row per answer: who, where, which checklist, the item's
+/// label and the answer as read.
+fn visits_table(storage: &dyn Storage, scope: &FeedScope, ctx: &desmig_core::model::Reference, month: Month, lang: Lang) -> Result<Table> {
+    use report::Cell;
+    let records = storage.read_records(scope, &[EntityKind::Visit, EntityKind::Beneficiary])?;
+    let names: HashMap<String, String> = records
+        .iter()
+        .filter(|r| r.kind == EntityKind::Beneficiary)
+        .filter_map(|r| r.entity::<Beneficiary>().ok())
+        .map(|b| (b.id, b.full_name))
+        .collect();
+    let staff: HashMap<String, String> = storage.read_staff()?.into_iter().map(|p| (p.user_id, p.display_name)).collect();
+    let from = month.first_day().start_unix_ms();
+    let to = month.first_day().first_of_next_month().start_unix_ms();
+    let mut visits: Vec<(String, Visit)> = records
+        .iter()
+        .filter(|r| r.kind == EntityKind::Visit)
+        .filter_map(|r| r.entity::<Visit>().ok().map(|v| (r.village_code.clone(), v)))
+        .filter(|(_, v)| (from..to).contains(&v.started_at))
+        .collect();
+    visits.sort_by_key(|(_, v)| v.started_at);
+    let mut rows = Vec::new();
+    for (village, v) in &visits {
+        let template = ctx.templates.get(&(v.template_id.clone(), v.template_version));
+        let title = template_title(ctx, v, lang);
+        let lines = template.map(|t| desmig_core::present::answer_lines(t, &v.answers)).unwrap_or_default();
+        for a in lines {
+            let answer = match (a.yes, a.choices.is_empty(), &a.value) {
+                (Some(yes), _, _) => t(lang, if yes { "yes" } else { "no" }).to_string(),
+                (None, false, _) => a.choices.iter().map(|c| lang.pick(c).to_string()).collect::<Vec<_>>().join("; "),
+                (None, true, Some(v)) => v.clone(),
+                _ => String::new(),
+            };
+            rows.push(vec![
+                Cell::Text(v.id.clone()),
+                Cell::Text(when(lang, v.started_at)),
+                Cell::Text(names.get(&v.beneficiary_id).cloned().unwrap_or_default()),
+                Cell::Text(village.clone()),
+                Cell::Text(staff.get(&v.facilitator_id).cloned().unwrap_or_else(|| v.facilitator_id.clone())),
+                Cell::Text(title.clone()),
+                Cell::Text(visit_status(lang, v).to_string()),
+                Cell::Text(a.item_id.clone()),
+                Cell::Text(lang.pick(&a.label).to_string()),
+                Cell::Text(answer),
+            ]);
+        }
     }
-    r
+    let header = ["id", "date", "name", "code", "facilitator", "checklist", "status", "item", "question", "answer"];
+    Ok(Table { name: format!("Kunjungan {month}"), header: header.iter().map(|k| t(lang, k).to_string()).collect(), rows })
 }
