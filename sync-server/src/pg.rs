@@ -712,6 +712,21 @@ impl Storage for PostgresStorage {
             .collect()
     }
 
+    fn read_devices(&self) -> Result<Vec<crate::storage::DeviceRow>> {
+        Ok(self
+            .reader()
+            .query(crate::storage::devices_sql(), &[])?
+            .iter()
+            .map(|r| crate::storage::DeviceRow {
+                device_id: r.get(0),
+                username: r.get(1),
+                first_login: r.get(2),
+                last_login: r.get(3),
+                revoked: r.get(4),
+            })
+            .collect())
+    }
+
     fn read_conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRecord>> {
         let filter = if include_resolved { "" } else { "WHERE resolved_at IS NULL" };
         self.reader()

@@ -557,6 +557,21 @@ impl Storage for SqliteStorage {
         .collect()
     }
 
+    fn read_devices(&self) -> Result<Vec<crate::storage::DeviceRow>> {
+        let c = self.reader();
+        let mut stmt = c.prepare(crate::storage::devices_sql())?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::storage::DeviceRow {
+                device_id: r.get(0)?,
+                username: r.get(1)?,
+                first_login: r.get(2)?,
+                last_login: r.get(3)?,
+                revoked: r.get::<_, i64>(4)? != 0,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     fn read_conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRecord>> {
         let c = self.reader();
         let filter = if include_resolved { "" } else { "WHERE resolved_at IS NULL" };

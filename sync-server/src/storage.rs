@@ -135,6 +135,9 @@ pub trait Storage: Send + Sync + 'static {
     fn read_record_ops(&self, kind: EntityKind, id: &str) -> Result<Vec<AppliedOp>>;
     /// Every account, for administration.
     fn read_users(&self) -> Result<Vec<UserRow>>;
+    /// Devices that signed in, newest first, at most 1000: who, when first and last, whether
+    /// revoked.
+    fn read_devices(&self) -> Result<Vec<DeviceRow>>;
     /// Conflicts, newest first (open ones only unless `include_resolved`), at most 1000.
     fn read_conflicts(&self, include_resolved: bool) -> Result<Vec<ConflictRecord>>;
     /// Records the device as revoked and revokes its tokens; returns how many.
@@ -614,6 +617,25 @@ pub fn applied_op(
         hlc: hlc.as_deref().and_then(desmig_core::hlc::Hlc::parse),
         fields: fields.as_deref().map(serde_json::from_str).transpose()?,
     })
+}
+
+/// A device as administration lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub device_id: String,
+    pub username: String,
+    pub first_login: i64,
+    pub last_login: i64,
+    pub revoked: bool,
+}
+
+const DEVICES_SQL: &str = "SELECT t.device_id, u.username, min(t.created_at), max(t.created_at),
+        EXISTS (SELECT 1 FROM revoked_device r WHERE r.device_id = t.device_id)
+     FROM device_token t JOIN app_user u ON u.id = t.user_id
+     GROUP BY t.device_id, u.username ORDER BY max(t.created_at) DESC LIMIT 1000";
+
+pub fn devices_sql() -> &'static str {
+    DEVICES_SQL
 }
 
 /// An account as administration lists it.

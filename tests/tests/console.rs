@@ -393,3 +393,62 @@ fn an_import_lists_every_rows_problems_before_anything_is_written() {
     let csrf = csrf_of(&f.get("/console").body);
     assert_eq!(upload(&mut f, &[("csrf", &csrf), ("write", "1")], "peserta.xlsx", &xlsx).status, 403);
 }
+
+#[test]
+fn every_page_answers_each_role_within_its_scope() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    server.add_user("dewi", Role::Supervisor, &[], &["32.13"], None);
+    server.add_user("admin", Role::Admin, &[], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    let siti = sri.store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    let t = sri.store.template("initial_assessment", None).unwrap();
+    let visit = sri.store.record_visit(&siti.id, &t.id, t.sample_answers(), None, vec![]).unwrap();
+    sri.sync().unwrap();
+
+    let file = format!("/console/beneficiaries/{}", siti.id);
+    let visit_page = format!("/console/visits/{}", visit.id);
+    let history = format!("/console/history/visit/{}", visit.id);
+    // (path, facilitator, supervisor of the district, supervisor of another district, admin)
+    let pages: Vec<(&str, [u16; 4])> = vec![
+        ("/console", [200, 200, 200, 200]),
+        ("/console/beneficiaries", [200, 200, 200, 200]),
+        (&file, [200, 200, 404, 200]),
+        ("/console/visits", [200, 200, 200, 200]),
+        (&visit_page, [200, 200, 404, 200]),
+        (&history, [200, 200, 404, 200]),
+        ("/console/conflicts", [200, 200, 200, 200]),
+        ("/console/import", [403, 200, 200, 200]),
+        ("/console/export/beneficiaries.csv", [200, 200, 200, 200]),
+        ("/console/export/visits.xlsx", [200, 200, 200, 200]),
+        ("/console/export/nothing.csv", [404, 404, 404, 404]),
+        ("/console/admin/users", [403, 403, 403, 200]),
+        ("/console/history/visit/no-such-visit", [404, 404, 404, 404]),
+    ];
+    let mut browsers: Vec<Browser> = ["sri", "budi", "dewi", "admin"]
+        .iter()
+        .map(|u| {
+            let mut b = Browser::new(&server);
+            assert_eq!(b.sign_in(u).status, 303, "{u} signs in");
+            b
+        })
+        .collect();
+    for (path, expected) in &pages {
+        for (b, want) in browsers.iter_mut().zip(expected) {
+            let got = b.get(path).status;
+            assert_eq!(got, *want, "{path}");
+        }
+    }
+    // What another district's supervisor reads holds nothing of this district.
+    let other = &mut browsers[2];
+    assert!(!other.get("/console/beneficiaries").body.contains("Siti Aminah"));
+    assert!(!other.get("/console/export/beneficiaries.csv").body.contains("Siti Aminah"));
+    assert!(!other.get("/console/visits").body.contains(&visit.id));
+    // Only the district's supervisor is offered to verify; the author never is.
+    assert!(browsers[1].get(&visit_page).body.contains("id=\"verify\""));
+    assert!(!browsers[0].get(&visit_page).body.contains("id=\"verify\""));
+    // A facilitator's verification is refused by the rules even when forged.
+    let csrf = csrf_of(&browsers[0].get("/console").body);
+    assert_eq!(browsers[0].post(&format!("{visit_page}/verify"), &[("csrf", &csrf)]).status, 403);
+}

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/admin/users/{username}/{action}", post(user_action))
         .route("/console/admin/devices/revoke", post(revoke_device))
         .route("/console/admin/templates", post(publish_template))
+        .route("/console/admin/regions", post(load_regions).layer(axum::extract::DefaultBodyLimit::max(8 << 20)))
 }
 
 async fn admin(state: &AppState, headers: &HeaderMap) -> std::result::Result<Console, Response> {
@@ -54,7 +55,12 @@ async fn users(State(state): State<AppState>, headers: HeaderMap) -> Response {
 async fn users_page(state: &AppState, c: &Console, notice: Option<(bool, String)>) -> Response {
     let lang = c.lang;
     let storage = state.storage.clone();
-    let list = match blocking(move || storage.read_users()).await {
+    let (list, devices, regions) = match blocking(move || {
+        let regions = storage.reference_cache().ctx().regions.len();
+        Ok((storage.read_users()?, storage.read_devices()?, regions))
+    })
+    .await
+    {
         Ok(l) => l,
         Err(e) => return error_page(lang, e),
     };
@@ -118,11 +124,28 @@ async fn users_page(state: &AppState, c: &Console, notice: Option<(bool, String)
             }
         } }
         h2 { (t(lang, "devices")) }
+        div.table { table #devices {
+            tr { th { (t(lang, "device_id")) } th { (t(lang, "username")) } th { (t(lang, "last_login")) } th { (t(lang, "state")) } }
+            @for d in &devices {
+                tr {
+                    td { code { (d.device_id) } } td { (d.username) }
+                    td { (desmig_core::date::Date::from_unix_ms(d.last_login).to_string()) }
+                    td { @if d.revoked { span.error { (t(lang, "revoked")) } } @else { (t(lang, "active")) } }
+                }
+            }
+        } }
         form.card method="post" action="/console/admin/devices/revoke" {
             input type="hidden" name="csrf" value=(c.csrf);
             p.hint { (t(lang, "revoke_hint")) }
             label { (t(lang, "device_id")) input name="value" required; }
             button type="submit" { (t(lang, "revoke")) }
+        }
+        h2 { (t(lang, "regions")) }
+        form.card method="post" action="/console/admin/regions" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(c.csrf);
+            p.hint { (regions) " " (t(lang, "regions_loaded")) }
+            label { (t(lang, "regions_file")) input type="file" name="file" accept=".csv" required; }
+            button type="submit" { (t(lang, "load")) }
         }
         h2 { (t(lang, "templates")) }
         form.card method="post" action="/console/admin/templates" {
@@ -294,6 +317,36 @@ async fn publish_template(State(state): State<AppState>, headers: HeaderMap, For
     let done = blocking(move || storage.publish_template(&form.value)).await;
     let notice = match done {
         Ok(tpl) => (true, format!("{} {} v{}", t(c.lang, "published"), tpl.id, tpl.version)),
+        Err(e) => (false, problem(e)),
+    };
+    users_page(&state, &c, Some(notice)).await
+}
+
+/// A new region list (`code,name` CSV, parents first), uploaded: every line's problem listed,
+/// nothing replaced unless the whole file is right.
+async fn load_regions(State(state): State<AppState>, headers: HeaderMap, mut multipart: axum::extract::Multipart) -> Response {
+    let c = admin_only!(state, headers);
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let Ok(bytes) = field.bytes().await else { break };
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).to_string(),
+            "file" => file = bytes.to_vec(),
+            _ => {}
+        }
+    }
+    if let Err(e) = c.check_csrf(&csrf) {
+        return error_page(c.lang, e);
+    }
+    let storage = state.storage.clone();
+    let done = blocking(move || {
+        let csv = String::from_utf8(file).map_err(|_| ServerError::bad("unreadable_file", "the region list must be UTF-8 text"))?;
+        storage.load_regions(&csv)
+    })
+    .await;
+    let notice = match done {
+        Ok(n) => (true, format!("{n} {}", t(c.lang, "regions_loaded"))),
         Err(e) => (false, problem(e)),
     };
     users_page(&state, &c, Some(notice)).await

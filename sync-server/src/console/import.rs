@@ -269,6 +269,9 @@ async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Ok(c) => c,
         Err(r) => return r,
     };
+    if !matches!(c.role(), Role::Supervisor | Role::Admin) {
+        return error_page(c.lang, ServerError::forbidden("not_supervisor", "imports are for supervisors and administrators"));
+    }
     import_page(&c, None)
 }
 

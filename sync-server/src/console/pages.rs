@@ -192,6 +192,14 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap, Query(p): 
                 tr { td { (names.get(f.user_id.as_str()).copied().unwrap_or(f.user_id.as_str())) } td.n { (f.visits) } td.n { (f.people_visited) } td.n { (f.to_verify) } }
             }
         } }
+        h2 { (t(lang, "downloads")) }
+        ul #downloads {
+            @for (what, key) in [("indicators", "by_village"), ("beneficiaries", "nav_beneficiaries"), ("visits", "nav_visits"), ("statuses", "statuses"), ("sales", "sales")] {
+                li { (t(lang, key)) ": "
+                    a href={ "/console/export/" (what) ".xlsx?month=" (month) } { "XLSX" } " · "
+                    a href={ "/console/export/" (what) ".csv?month=" (month) } { "CSV" } }
+            }
+        }
     };
     page(Some(&c), lang, t(lang, "nav_dashboard"), body)
 }
@@ -880,7 +888,13 @@ pub fn export_file(storage: &dyn Storage, user: &crate::storage::User, what: &st
             report::beneficiaries_table(&Dataset::load(storage, &scope)?, &ctx.regions, full_nik, header)
         }
         "visits" => visits_table(storage, &scope, &ctx, month, lang)?,
-        _ => return Err(ServerError::NotFound(format!("no export {what}: indicators, beneficiaries or visits, .xlsx or .csv"))),
+        "statuses" => statuses_table(storage, &scope, lang)?,
+        "sales" => sales_table(storage, &scope, lang)?,
+        _ => {
+            return Err(ServerError::NotFound(format!(
+                "no export {what}: indicators, beneficiaries, visits, statuses or sales, .xlsx or .csv"
+            )))
+        }
     };
     let (bytes, mime) = if format == "xlsx" {
         (table.xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -888,6 +902,82 @@ pub fn export_file(storage: &dyn Storage, user: &crate::storage::User, what: &st
         (table.csv().into_bytes(), "text/csv; charset=utf-8")
     };
     Ok(ExportFile { bytes, mime, name: format!("desmig-{name}-{month}.{format}") })
+}
+
+/// Every programme status (Prakerja, trainings, capital, businesses), one row per record.
+fn statuses_table(storage: &dyn Storage, scope: &FeedScope, lang: Lang) -> Result<Table> {
+    use report::Cell;
+    let kinds = [EntityKind::Beneficiary, EntityKind::Prakerja, EntityKind::Training, EntityKind::CapitalApplication, EntityKind::Business];
+    let records = storage.read_records(scope, &kinds)?;
+    let names: HashMap<&str, &str> = records
+        .iter()
+        .filter(|r| r.kind == EntityKind::Beneficiary)
+        .filter_map(|r| r.state.fields.get("full_name").and_then(Value::as_str).map(|n| (r.id.as_str(), n)))
+        .collect();
+    let number = |r: &ScopedRecord, f: &str| {
+        r.state.fields.get(f).and_then(Value::as_i64).map_or(Cell::Text(String::new()), |n| Cell::Number(n as f64))
+    };
+    let rows = records
+        .iter()
+        .filter(|r| r.kind != EntityKind::Beneficiary)
+        .map(|r| {
+            let title = ["title", "name", "source"].iter().find_map(|f| r.state.fields.get(*f).and_then(Value::as_str)).unwrap_or_default();
+            vec![
+                Cell::Text(r.beneficiary_id.clone()),
+                Cell::Text(names.get(r.beneficiary_id.as_str()).copied().unwrap_or_default().to_string()),
+                Cell::Text(r.village_code.clone()),
+                Cell::Text(t(lang, &format!("kind_{}", r.kind.table())).to_string()),
+                Cell::Text(title.to_string()),
+                Cell::Text(stage_text(lang, r)),
+                number(r, "amount_requested"),
+                number(r, "amount_disbursed"),
+                number(r, "monthly_revenue"),
+            ]
+        })
+        .collect();
+    let header =
+        ["id", "name", "code", "record", "title", "stage", "field_amount_requested", "field_amount_disbursed", "field_monthly_revenue"];
+    Ok(Table { name: "Status".into(), header: header.iter().map(|k| t(lang, k).to_string()).collect(), rows })
+}
+
+/// Every product sale, one row each.
+fn sales_table(storage: &dyn Storage, scope: &FeedScope, lang: Lang) -> Result<Table> {
+    use report::Cell;
+    let records = storage.read_records(scope, &[EntityKind::Beneficiary, EntityKind::Business, EntityKind::ProductSale])?;
+    let name_of = |kind: EntityKind, field: &str| -> HashMap<String, String> {
+        records
+            .iter()
+            .filter(|r| r.kind == kind)
+            .filter_map(|r| r.state.fields.get(field).and_then(Value::as_str).map(|n| (r.id.clone(), n.to_string())))
+            .collect()
+    };
+    let (people, businesses) = (name_of(EntityKind::Beneficiary, "full_name"), name_of(EntityKind::Business, "name"));
+    let mut sales: Vec<(String, desmig_core::model::ProductSale)> = records
+        .iter()
+        .filter(|r| r.kind == EntityKind::ProductSale)
+        .filter_map(|r| r.entity().ok().map(|s| (r.village_code.clone(), s)))
+        .collect();
+    sales.sort_by_key(|(_, s)| s.sold_on);
+    let rows = sales
+        .into_iter()
+        .map(|(village, s)| {
+            vec![
+                Cell::Text(s.sold_on.to_string()),
+                Cell::Text(people.get(&s.beneficiary_id).cloned().unwrap_or_default()),
+                Cell::Text(village),
+                Cell::Text(businesses.get(&s.business_id).cloned().unwrap_or_default()),
+                Cell::Text(s.product.clone()),
+                Cell::Number(s.quantity),
+                Cell::Text(s.unit.clone()),
+                Cell::Text(t(lang, &format!("market_{}", enum_name(s.market))).to_string()),
+                Cell::Text(s.export_country.clone().unwrap_or_default()),
+                Cell::Number(s.revenue as f64),
+            ]
+        })
+        .collect();
+    let header =
+        ["date", "name", "code", "kind_business", "product", "quantity", "unit", "market", "field_export_country", "field_revenue"];
+    Ok(Table { name: "Penjualan".into(), header: header.iter().map(|k| t(lang, k).to_string()).collect(), rows })
 }
 
 /// The visits started in `month`, one row per answer: who, where, which checklist, the item's
