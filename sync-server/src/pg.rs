@@ -881,6 +881,11 @@ impl Storage for PostgresStorage {
             return Ok(0);
         }
         tx.execute("DELETE FROM conflict WHERE (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = $1)", &[id])?;
+        // The audit trail's copies of what the operations wrote go too (their ids stay).
+        tx.execute(
+            "UPDATE applied_op SET fields = NULL WHERE fields IS NOT NULL AND (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = $1)",
+            &[id],
+        )?;
         let n = tx.execute("DELETE FROM record WHERE beneficiary_id = $1", &[id])?;
         tx.execute(
             "INSERT INTO erasure (beneficiary_id, village_code, erased_at, erased_by, reason) VALUES ($1, $2, $3, $4, $5)",

@@ -730,6 +730,12 @@ impl Storage for SqliteStorage {
             }
             let id = &e.beneficiary_id;
             tx.execute("DELETE FROM conflict WHERE (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = ?1)", [id])?;
+            // The audit trail's copies of what the operations wrote go too; their ids stay, so a
+            // phone resending one is acknowledged, not applied.
+            tx.execute(
+                "UPDATE applied_op SET fields = NULL WHERE fields IS NOT NULL AND (entity, entity_id) IN (SELECT kind, id FROM record WHERE beneficiary_id = ?1)",
+                [id],
+            )?;
             let n = tx.execute("DELETE FROM record WHERE beneficiary_id = ?1", [id])?;
             tx.execute("DELETE FROM change_log WHERE beneficiary_id = ?1", [id])?;
             tx.execute(
