@@ -121,7 +121,8 @@ fn each_card_says_its_stage_and_offers_only_the_steps_its_machine_allows() {
     };
     let app = dev.store.save_capital_application(submitted, None).unwrap();
     let card = dev.store.status_cards(&b.id).unwrap().into_iter().find(|c| c.subject_id == app.id).unwrap();
-    let asks: Vec<(String, Vec<(String, InputKind, bool)>)> =
+    type Asks = Vec<(String, Vec<(String, InputKind, bool)>)>;
+    let asks: Asks =
         card.actions.into_iter().map(|a| (a.stage_key, a.fields.into_iter().map(|f| (f.name, f.kind, f.required)).collect())).collect();
     assert_eq!(
         asks,

@@ -26,7 +26,7 @@ impl Lang {
     }
 }
 
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     match words(key) {
         Some((id, en)) => match lang {
             Lang::Id => id,

@@ -315,7 +315,7 @@ async fn login(
             r.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure));
             r
         }
-        Err(ServerError::Unauthorized { code, .. }) if code == "invalid_credentials" => {
+        Err(ServerError::Unauthorized { code: "invalid_credentials", .. }) => {
             login_form(&state, peer, &headers, Some(i18n::t(lang, "wrong_credentials")))
         }
         Err(e) => error_page(lang, e),
