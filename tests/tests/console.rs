@@ -259,7 +259,7 @@ fn the_consoles_indicators_are_the_phones_and_the_exports_hold_the_rows() {
     let csv = b.get(&format!("/console/export/indicators.csv?month={month}"));
     assert_eq!(csv.status, 200);
     assert_eq!(csv.body.lines().count(), 3, "a header and one row per village:\n{}", csv.body);
-    assert!(csv.body.lines().any(|l| l.starts_with(&format!("{VILLAGE},Haurkolot,2,"))));
+    assert!(csv.body.lines().any(|l| l.starts_with(&format!("32.12,Kabupaten Indramayu,{VILLAGE},Haurkolot,2,"))), "{}", csv.body);
     let people = b.get("/console/export/beneficiaries.csv");
     assert_eq!(people.body.lines().count(), 4);
     let xlsx = b
@@ -440,6 +440,15 @@ fn every_page_answers_each_role_within_its_scope() {
             assert_eq!(got, *want, "{path}");
         }
     }
+    // An administrator narrows the dashboard to an area.
+    let tile = |body: &str| -> String {
+        let at = body.find("data-indicator=\"ind_beneficiaries\"><b>").unwrap() + "data-indicator=\"ind_beneficiaries\"><b>".len();
+        body[at..].split('<').next().unwrap().to_string()
+    };
+    let admin = &mut browsers[3];
+    assert_eq!(tile(&admin.get("/console?area=32.12").body), "1");
+    assert_eq!(tile(&admin.get("/console?area=32.13").body), "0");
+    assert_eq!(admin.get("/console?area=bogus").status, 400);
     // What another district's supervisor reads holds nothing of this district.
     let other = &mut browsers[2];
     assert!(!other.get("/console/beneficiaries").body.contains("Siti Aminah"));

@@ -100,6 +100,8 @@ fn date_text(lang: Lang, d: Date) -> String {
 #[derive(Deserialize, Default)]
 struct DashboardParams {
     month: Option<String>,
+    /// A province, district or sub-district within the user's scope.
+    area: Option<String>,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<DashboardParams>) -> Response {
@@ -120,14 +122,34 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap, Query(p): 
         Ok((ds, staff))
     })
     .await;
-    let (ds, staff) = match data {
+    let (mut ds, staff) = match data {
         Ok(d) => d,
         Err(e) => return error_page(lang, e),
     };
     let regions = regions(&state);
+    // The areas the user may narrow to: the districts (and, across several, their provinces)
+    // the scope's records lie in.
+    let mut areas: Vec<String> =
+        ds.beneficiaries.iter().filter_map(|b| desmig_core::region::district_of(&b.village_code)).map(str::to_string).collect();
+    areas.sort();
+    areas.dedup();
+    let mut provinces: Vec<String> = areas.iter().filter_map(|d| d.split('.').next()).map(str::to_string).collect();
+    provinces.dedup();
+    if provinces.len() > 1 {
+        areas.extend(provinces);
+        areas.sort();
+    }
+    let area = p.area.filter(|a| !a.is_empty());
+    if let Some(a) = &area {
+        if desmig_core::region::level_of(a).is_none() {
+            return error_page(lang, ServerError::bad("invalid_area", "the area is a region code (32, 32.12, …)"));
+        }
+        ds.narrow(a);
+    }
     let villages = report::village_indicators(&ds, month);
     let started = report::businesses_started(&ds, month);
     let total = VillageIndicators::total(villages.values());
+    let districts = report::by_district(&villages);
     let funnel = report::prakerja_funnel(&ds);
     let names: HashMap<&str, &str> = staff.iter().map(|p| (p.user_id.as_str(), p.display_name.as_str())).collect();
     let facilitators = report::by_facilitator(&ds, month);
@@ -147,11 +169,17 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap, Query(p): 
     let body = html! {
         form.filters method="get" action="/console" {
             label { (t(lang, "period")) input type="month" name="month" value=(month.to_string()); }
+            @if areas.len() > 1 || area.is_some() {
+                label { (t(lang, "area")) select name="area" {
+                    option value="" { (t(lang, "all_areas")) }
+                    @for a in &areas { option value=(a) selected[area.as_deref() == Some(a.as_str())] { (village_name(&regions, a)) } }
+                } }
+            }
             button.secondary type="submit" { (t(lang, "show")) }
             a href={ "/console/export/indicators.xlsx?month=" (month) } { (t(lang, "download_xlsx")) }
             a href={ "/console/export/indicators.csv?month=" (month) } { "CSV" }
         }
-        p.muted { (t(lang, "scope_is")) " " (scope_label(&c, &regions)) " · " (month_label) }
+        p.muted { (t(lang, "scope_is")) " " (area.as_deref().map(|a| village_name(&regions, a)).unwrap_or_else(|| scope_label(&c, &regions))) " · " (month_label) }
         div.tiles {
             @for (key, value) in &tiles {
                 div.tile data-indicator=(key) { b { (value) } (t(lang, key)) }
@@ -166,6 +194,15 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap, Query(p): 
         } }
         h2 { (t(lang, "prakerja_funnel")) }
         (bar_chart(&funnel.iter().map(|(k, n)| (t(lang, k).to_string(), *n)).collect::<Vec<_>>()))
+        @if districts.len() > 1 {
+            h2 { (t(lang, "by_district")) }
+            div.table { table #districts {
+                tr { th { (t(lang, "district")) } th.n { (t(lang, "ind_beneficiaries")) } th.n { (t(lang, "ind_trained")) } th.n { (t(lang, "ind_capital")) } th.n { (t(lang, "ind_running")) } th.n { (t(lang, "ind_export")) } th.n { (t(lang, "ind_visits")) } }
+                @for (code, i) in &districts {
+                    tr { td { a href={ "/console?month=" (month) "&area=" (code) } { (village_name(&regions, code)) } } td.n { (i.beneficiaries) } td.n { (i.trained) } td.n { (i.capital_disbursed_count) " · " (rupiah(i.capital_disbursed_rupiah)) } td.n { (i.running_businesses) } td.n { (i.businesses_exporting) } td.n { (i.visits_this_month) } }
+                }
+            } }
+        }
         h2 { (t(lang, "by_village")) }
         (bar_chart(&villages.iter().map(|(v, i)| (village_name(&regions, v), i.visits_this_month)).collect::<Vec<_>>()))
         div.table { table #villages {
@@ -864,6 +901,8 @@ pub fn export_file(storage: &dyn Storage, user: &crate::storage::User, what: &st
     let table = match name.as_str() {
         "indicators" => {
             let header = words(&[
+                "district_code",
+                "district",
                 "code",
                 "village",
                 "ind_beneficiaries",

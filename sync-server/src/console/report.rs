@@ -53,6 +53,32 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// Keeps only the records of villages in `area` (a province `32`, a district `32.12`, a
+    /// sub-district or a village code).
+    pub fn narrow(&mut self, area: &str) {
+        let within = |v: &str| v == area || v.starts_with(&format!("{area}."));
+        self.beneficiaries.retain(|b| within(&b.village_code));
+        self.prakerja.retain(|(v, _)| within(v));
+        self.trainings.retain(|(v, _)| within(v));
+        self.capital.retain(|(v, _)| within(v));
+        self.businesses.retain(|(v, _)| within(v));
+        self.visits.retain(|(v, _)| within(v));
+        self.sales.retain(|(v, _)| within(v));
+    }
+}
+
+/// Village indicators added up per district.
+pub fn by_district(villages: &BTreeMap<String, VillageIndicators>) -> BTreeMap<String, VillageIndicators> {
+    let mut out: BTreeMap<String, VillageIndicators> = BTreeMap::new();
+    for (code, i) in villages {
+        if let Some(d) = desmig_core::region::district_of(code) {
+            out.entry(d.to_string()).or_default().add(i);
+        }
+    }
+    out
+}
+
 fn in_month(ms: i64, month: Month) -> bool {
     let from = month.first_day().start_unix_ms();
     let to = month.first_day().first_of_next_month().start_unix_ms();
@@ -270,7 +296,10 @@ pub fn indicators_table(ds: &Dataset, month: Month, regions: &RegionCatalog, hea
         .into_iter()
         .map(|(code, i)| {
             let source = |s: CapitalSource| i.capital_by_source.iter().find(|c| c.source == s).map_or(0.0, |c| c.rupiah as f64);
+            let district = desmig_core::region::district_of(&code).unwrap_or_default().to_string();
             vec![
+                text(district.clone()),
+                text(regions.get(&district).map(|r| r.name.clone()).unwrap_or_default()),
                 text(code.clone()),
                 text(regions.get(&code).map(|r| r.name.clone()).unwrap_or_default()),
                 n(i.beneficiaries as f64),
