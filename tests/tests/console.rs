@@ -215,6 +215,15 @@ fn a_supervisor_verifies_a_visit_and_resolves_a_conflict_and_the_phones_pull_the
     assert!(conflicts.body.contains("Siti Aminah"));
     let at = conflicts.body.find("/console/conflicts/").unwrap() + "/console/conflicts/".len();
     let id: String = conflicts.body[at..].chars().take_while(|c| *c != '/').collect();
+    // A facilitator's resolution, posted by hand, is refused by the rules and changes nothing.
+    let mut f = Browser::new(&server);
+    f.sign_in("sri");
+    assert!(!f.get("/console/conflicts").body.contains("/resolve"), "no resolve buttons for a facilitator");
+    let f_csrf = csrf_of(&f.get("/console").body);
+    let p = f.post(&format!("/console/conflicts/{id}/resolve"), &[("csrf", &f_csrf), ("keep", "other")]);
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("not_supervisor"), "{}", p.body);
+    assert_eq!(server.storage.read_conflicts(false).unwrap().len(), 1);
     let kept = server.storage.read_record(desmig_core::model::EntityKind::Beneficiary, &siti.id).unwrap().unwrap();
     let kept_phone = kept.state.fields["phone"].as_str().unwrap().to_string();
     let p = b.post(&format!("/console/conflicts/{id}/resolve"), &[("csrf", &csrf), ("keep", "other")]);
