@@ -19,6 +19,18 @@ struct BeneficiaryFileState: Equatable {
 
     /// Whether "withdraw consent" is offered: once, while consent stands.
     var canWithdrawConsent: Bool { file != nil && consentWithdrawnAt == nil }
+
+    /// What `card` offers to edit beyond its status (a training's or a business's details, in
+    /// their forms), found in the file by the card's `subjectId`: nil for other cards, for a
+    /// record the file does not hold, and once new records may not be made.
+    func editable(_ card: StatusCard) -> AddRecord? {
+        guard canAddRecords, let file else { return nil }
+        switch card.kind {
+        case .training: return file.trainings.first(where: { $0.id == card.subjectId }).map(AddRecord.editTraining)
+        case .business: return file.businesses.first(where: { $0.id == card.subjectId }).map(AddRecord.editBusiness)
+        case .prakerja, .capital: return nil
+        }
+    }
 }
 
 /// A beneficiary's file: the core's status cards (Prakerja, trainings, the capital pipeline,

@@ -14,10 +14,14 @@ enum MoveSubject: Equatable {
     case business(Business)
 }
 
-/// The core's field names the move form asks for; problems come back under the same names.
-enum MoveField {
+/// The core's field names a move may ask for (`CardAction.fields`); problems come back under the
+/// same names. Which control a field takes and whether it is required is the core's too
+/// (`MoveField.kind`, `MoveField.required`), never decided here from the name.
+enum MoveFieldName {
     static let wave = "wave"
     static let selectedOn = "selected_on"
+    /// The training bought with the Kartu Prakerja: one of the file's own trainings (a choice).
+    static let trainingId = "training_id"
     static let certificateNo = "certificate_no"
     /// The amount of this incentive instalment (the core counts it and adds it to what was received before).
     static let incentiveReceived = "incentive_received"
@@ -32,9 +36,6 @@ enum MoveField {
     static let monthlyRevenue = "monthly_revenue"
     static let workers = "workers"
 
-    static let numbers: Set<String> = [wave, incentiveReceived, amountApproved, amountDisbursed, monthlyRevenue, workers]
-    static let dates: Set<String> = [selectedOn, startDate, endDate, submittedOn, disbursedOn, startedOn]
-
     /// The stage key of an incentive instalment: recorded by the core's own call, which counts it.
     static let incentivePaidKey = "prakerja_incentive_paid"
 }
@@ -45,12 +46,21 @@ struct StatusMove: Equatable, Identifiable {
     let subjectId: String
     let fromKey: String
     let toKey: String
-    let fields: [String]
+    /// What the user enters for this stage, in order, as the core asks for it: each field's name,
+    /// control (`kind`), whether it is required, and a choice's options (may be empty).
+    let fields: [MoveField]
+    /// What the user entered, by field name (a choice: the option's value).
     var values: [String: String]
     var note = ""
     let subject: MoveSubject
 
     var id: String { "\(subjectId):\(toKey)" }
+
+    /// The names of the fields asked for, in order.
+    var fieldNames: [String] { fields.map(\.name) }
+
+    /// Whether the move asks for the field `name`.
+    func asks(_ name: String) -> Bool { fields.contains { $0.name == name } }
 }
 
 /// A whole number typed by the user (dots and spaces of `10.000.000` ignored); nil when empty.
@@ -136,8 +146,8 @@ final class StatusMoveViewModel: ObservableObject {
         let beneficiaryId = self.beneficiaryId
         // One more incentive instalment: the core counts it and adds its amount (an empty amount
         // is none, which the core refuses under the field).
-        let instalment: Int64? = move.toKey == MoveField.incentivePaidKey
-            ? (move.values[MoveField.incentiveReceived].flatMap(parseWholeNumber) ?? 0)
+        let instalment: Int64? = move.toKey == MoveFieldName.incentivePaidKey
+            ? (move.values[MoveFieldName.incentiveReceived].flatMap(parseWholeNumber) ?? 0)
             : nil
         do {
             try await Core.run {
@@ -175,7 +185,6 @@ final class StatusMoveViewModel: ObservableObject {
             return v.isEmpty ? nil : v
         }
         func number(_ f: String) -> Int64? { text(f).flatMap(parseWholeNumber) }
-        let asks = Set(m.fields)
         switch m.subject {
         case .prakerja(let old):
             let stage = PrakerjaStage.all.first { "prakerja_" + $0.code == m.toKey } ?? old?.stage ?? .registered
@@ -184,75 +193,91 @@ final class StatusMoveViewModel: ObservableObject {
                 trainingId: nil, certificateNo: nil, incentiveInstalments: 0, incentiveReceived: 0
             )
             p.stage = stage
-            if asks.contains(MoveField.wave) { p.wave = number(MoveField.wave).map { UInt32(clamping: $0) } }
-            if asks.contains(MoveField.selectedOn) { p.selectedOn = text(MoveField.selectedOn) }
-            if asks.contains(MoveField.certificateNo) { p.certificateNo = text(MoveField.certificateNo) }
+            if m.asks(MoveFieldName.wave) { p.wave = number(MoveFieldName.wave).map { UInt32(clamping: $0) } }
+            if m.asks(MoveFieldName.selectedOn) { p.selectedOn = text(MoveFieldName.selectedOn) }
+            // The training bought: the option's value is the training's id (the core refuses another person's).
+            if m.asks(MoveFieldName.trainingId) { p.trainingId = text(MoveFieldName.trainingId) }
+            if m.asks(MoveFieldName.certificateNo) { p.certificateNo = text(MoveFieldName.certificateNo) }
             // An incentive instalment is not made here: the core counts it (`save`).
             return .prakerja(p)
         case .training(var t):
             t.status = TrainingStatus.all.first { "training_" + $0.code == m.toKey } ?? t.status
-            if asks.contains(MoveField.startDate) { t.startDate = text(MoveField.startDate) }
-            if asks.contains(MoveField.endDate) { t.endDate = text(MoveField.endDate) }
-            if asks.contains(MoveField.certificateNo) { t.certificateNo = text(MoveField.certificateNo) }
+            if m.asks(MoveFieldName.startDate) { t.startDate = text(MoveFieldName.startDate) }
+            if m.asks(MoveFieldName.endDate) { t.endDate = text(MoveFieldName.endDate) }
+            if m.asks(MoveFieldName.certificateNo) { t.certificateNo = text(MoveFieldName.certificateNo) }
             return .training(t)
         case .capital(var c):
             c.stage = CapitalStage.all.first { "capital_" + $0.code == m.toKey } ?? c.stage
-            if asks.contains(MoveField.submittedOn) { c.submittedOn = text(MoveField.submittedOn) }
-            if asks.contains(MoveField.amountApproved) { c.amountApproved = number(MoveField.amountApproved) }
-            if asks.contains(MoveField.amountDisbursed) { c.amountDisbursed = number(MoveField.amountDisbursed) }
-            if asks.contains(MoveField.disbursedOn) { c.disbursedOn = text(MoveField.disbursedOn) }
-            if asks.contains(MoveField.rejectionReason) { c.rejectionReason = text(MoveField.rejectionReason) }
+            if m.asks(MoveFieldName.submittedOn) { c.submittedOn = text(MoveFieldName.submittedOn) }
+            if m.asks(MoveFieldName.amountApproved) { c.amountApproved = number(MoveFieldName.amountApproved) }
+            if m.asks(MoveFieldName.amountDisbursed) { c.amountDisbursed = number(MoveFieldName.amountDisbursed) }
+            if m.asks(MoveFieldName.disbursedOn) { c.disbursedOn = text(MoveFieldName.disbursedOn) }
+            if m.asks(MoveFieldName.rejectionReason) { c.rejectionReason = text(MoveFieldName.rejectionReason) }
             return .capital(c)
         case .business(var b):
             b.status = BusinessStatus.all.first { "business_" + $0.code == m.toKey } ?? b.status
-            if asks.contains(MoveField.startedOn) { b.startedOn = text(MoveField.startedOn) }
-            if asks.contains(MoveField.monthlyRevenue) { b.monthlyRevenue = number(MoveField.monthlyRevenue) }
-            if asks.contains(MoveField.workers) { b.workers = UInt32(clamping: number(MoveField.workers) ?? 0) }
+            if m.asks(MoveFieldName.startedOn) { b.startedOn = text(MoveFieldName.startedOn) }
+            if m.asks(MoveFieldName.monthlyRevenue) { b.monthlyRevenue = number(MoveFieldName.monthlyRevenue) }
+            if m.asks(MoveFieldName.workers) { b.workers = UInt32(clamping: number(MoveFieldName.workers) ?? 0) }
             return .business(b)
         }
     }
 
     /// What the record already says for these fields (an approved amount starts as the one requested).
-    private static func prefill(_ subject: MoveSubject, _ fields: [String]) -> [String: String] {
+    private static func prefill(_ subject: MoveSubject, _ fields: [MoveField]) -> [String: String] {
         var known: [String: String?] = [:]
         switch subject {
         case .prakerja(let p):
-            known = [MoveField.wave: p?.wave.map { String($0) }, MoveField.selectedOn: p?.selectedOn, MoveField.certificateNo: p?.certificateNo]
+            known = [
+                MoveFieldName.wave: p?.wave.map { String($0) },
+                MoveFieldName.selectedOn: p?.selectedOn,
+                MoveFieldName.trainingId: p?.trainingId,
+                MoveFieldName.certificateNo: p?.certificateNo,
+            ]
         case .training(let t):
-            known = [MoveField.startDate: t.startDate, MoveField.endDate: t.endDate, MoveField.certificateNo: t.certificateNo]
+            known = [MoveFieldName.startDate: t.startDate, MoveFieldName.endDate: t.endDate, MoveFieldName.certificateNo: t.certificateNo]
         case .capital(let c):
             known = [
-                MoveField.submittedOn: c.submittedOn,
-                MoveField.amountApproved: String(c.amountApproved ?? c.amountRequested),
-                MoveField.amountDisbursed: (c.amountDisbursed ?? c.amountApproved).map { String($0) },
-                MoveField.disbursedOn: c.disbursedOn,
-                MoveField.rejectionReason: c.rejectionReason,
+                MoveFieldName.submittedOn: c.submittedOn,
+                MoveFieldName.amountApproved: String(c.amountApproved ?? c.amountRequested),
+                MoveFieldName.amountDisbursed: (c.amountDisbursed ?? c.amountApproved).map { String($0) },
+                MoveFieldName.disbursedOn: c.disbursedOn,
+                MoveFieldName.rejectionReason: c.rejectionReason,
             ]
         case .business(let b):
             known = [
-                MoveField.startedOn: b.startedOn,
-                MoveField.monthlyRevenue: b.monthlyRevenue.map { String($0) },
-                MoveField.workers: b.workers > 0 ? String(b.workers) : nil,
+                MoveFieldName.startedOn: b.startedOn,
+                MoveFieldName.monthlyRevenue: b.monthlyRevenue.map { String($0) },
+                MoveFieldName.workers: b.workers > 0 ? String(b.workers) : nil,
             ]
         }
         var values: [String: String] = [:]
-        for f in fields { if let v = known[f] ?? nil { values[f] = v } }
+        for f in fields {
+            guard let v = known[f.name] ?? nil else { continue }
+            // A choice starts at what the record names only when the core still offers it.
+            if f.kind == .choice && !f.options.contains(where: { $0.value == v }) { continue }
+            values[f.name] = v
+        }
         return values
     }
 }
 
-/// A form for one new record of the file (a training, capital, a business, a sale): the core
-/// validates on `save`; problems show by field.
+/// A form for one record of the file (a training, capital, a business, a sale), new or `editing`
+/// a stored one: the core validates on `save` (a record with an id is updated, one without is
+/// added); problems show by field.
 @MainActor
 final class RecordFormViewModel<Record>: ObservableObject {
     @Published var input: Record
     @Published private(set) var problems: FieldProblems = [:]
     @Published private(set) var error: UiMessage?
     @Published private(set) var saved: Record?
+    /// The form edits a record the file already has (its status is left to the card's moves).
+    let editing: Bool
     private let write: (Record) throws -> Record
 
-    init(_ input: Record, write: @escaping (Record) throws -> Record) {
+    init(_ input: Record, editing: Bool = false, write: @escaping (Record) throws -> Record) {
         self.input = input
+        self.editing = editing
         self.write = write
     }
 
@@ -288,6 +313,20 @@ extension RecordFormViewModel where Record == Training {
             ),
             write: { try store.saveTraining(training: $0, note: nil) }
         )
+    }
+
+    /// One of the file's trainings (found by its card's `subjectId`), prefilled as stored; saving
+    /// updates it. Its status is written as the file holds it at save time: moves are the card's.
+    static func training(store: FieldStore, editing training: Training) -> RecordFormViewModel<Training> {
+        RecordFormViewModel(training, editing: true, write: { edited in
+            let file = try store.beneficiaryFile(id: edited.beneficiaryId)
+            guard let stored = file.trainings.first(where: { $0.id == edited.id }) else {
+                throw DesmigError.NotFound(entity: "training", id: edited.id)
+            }
+            var record = edited
+            record.status = stored.status
+            return try store.saveTraining(training: record, note: nil)
+        })
     }
 }
 
@@ -330,6 +369,30 @@ extension RecordFormViewModel where Record == Business {
             ),
             write: { try store.saveBusiness(business: $0, note: nil) }
         )
+    }
+
+    /// One of the file's businesses (found by its card's `subjectId`), prefilled as stored: its
+    /// name, sector, start date, workers, monthly revenue, products, sales channels and export
+    /// readiness; saving updates it. Its status is written as the file holds it at save time.
+    static func business(store: FieldStore, editing business: Business) -> RecordFormViewModel<Business> {
+        RecordFormViewModel(business, editing: true, write: { edited in
+            let file = try store.beneficiaryFile(id: edited.beneficiaryId)
+            guard let stored = file.businesses.first(where: { $0.id == edited.id }) else {
+                throw DesmigError.NotFound(entity: "business", id: edited.id)
+            }
+            var record = edited
+            record.status = stored.status
+            return try store.saveBusiness(business: record, note: nil)
+        })
+    }
+
+    /// Sells through `channel` or not (the business's channels keep their order).
+    func toggleChannel(_ channel: SalesChannel, _ on: Bool) {
+        if on {
+            if !input.salesChannels.contains(channel) { input.salesChannels.append(channel) }
+        } else {
+            input.salesChannels.removeAll { $0 == channel }
+        }
     }
 }
 

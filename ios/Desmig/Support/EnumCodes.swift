@@ -237,6 +237,23 @@ extension BusinessSector {
     var label: String { L10n.string("business_sector_" + code) }
 }
 
+extension SalesChannel {
+    static let choices: [SalesChannel] = [.shop, .market, .reseller, .marketplace, .socialMedia, .cooperative, .export, .other]
+    var code: String {
+        switch self {
+        case .shop: return "shop"
+        case .market: return "market"
+        case .reseller: return "reseller"
+        case .marketplace: return "marketplace"
+        case .socialMedia: return "social_media"
+        case .cooperative: return "cooperative"
+        case .export: return "export"
+        case .other: return "other"
+        }
+    }
+    var label: String { L10n.string("sales_channel_" + code) }
+}
+
 extension SaleMarket {
     static let choices: [SaleMarket] = [.ownVillage, .otherVillages, .districtCity, .onlineMarketplace, .export]
     var code: String {

@@ -35,14 +35,18 @@ struct BeneficiaryFileView: View {
                 Section("file_status") {
                     // The core's cards, in its order; each offers only the moves the core allows.
                     ForEach(model.state.cards, id: \.self) { card in
+                        let edit = model.state.editable(card)
                         StatusCardView(
                             card: card,
                             canChange: model.state.canAddRecords,
+                            canEdit: edit != nil,
                             onAction: { action in moveRequest = MoveRequest(card: card, action: action) },
                             onRecordSale: {
                                 let product = file.businesses.first(where: { $0.id == card.subjectId })?.products.first ?? ""
                                 adding = .sale(businessId: card.subjectId, product: product)
-                            }
+                            },
+                            // The training's or business's form, filled in as stored.
+                            onEdit: { adding = edit }
                         )
                     }
                     if model.state.canAddRecords {
@@ -141,6 +145,10 @@ struct BeneficiaryFileView: View {
             BusinessFormView(store: store, beneficiaryId: id, onSaved: {})
         case .sale(let businessId, let product):
             SaleFormView(store: store, beneficiaryId: id, businessId: businessId, product: product, onSaved: {})
+        case .editTraining(let training):
+            TrainingFormView(store: store, editing: training, onSaved: {})
+        case .editBusiness(let business):
+            BusinessFormView(store: store, editing: business, onSaved: {})
         }
     }
 

@@ -7,12 +7,14 @@ import DesmigCore
 
 /// One of the core's status cards: what it is about, where it stands, its lines and warnings,
 /// and a button for each move the core offers (none when the status is final). A business card
-/// offers recording a sale.
+/// offers recording a sale; a training or business card offers editing its record (`canEdit`).
 struct StatusCardView: View {
     let card: StatusCard
     let canChange: Bool
+    var canEdit = false
     var onAction: (CardAction) -> Void = { _ in }
     var onRecordSale: () -> Void = {}
+    var onEdit: () -> Void = {}
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
@@ -27,7 +29,7 @@ struct StatusCardView: View {
                     .font(.subheadline)
                     .foregroundStyle(.red)
             }
-            if canChange && (!card.actions.isEmpty || card.kind == .business) {
+            if canChange && (!card.actions.isEmpty || card.kind == .business || canEdit) {
                 // Buttons inside a List row: with a bordered style each one takes only its own taps.
                 VStack(alignment: .leading, spacing: 6) {
                     ForEach(card.actions, id: \.stageKey) { action in
@@ -36,6 +38,9 @@ struct StatusCardView: View {
                     }
                     if card.kind == .business {
                         Button("file_record_sale", action: onRecordSale).buttonStyle(.borderedProminent)
+                    }
+                    if canEdit {
+                        Button(action: onEdit) { Label("action_edit", systemImage: "pencil") }.buttonStyle(.bordered)
                     }
                 }
                 .padding(.top, 4)
@@ -52,12 +57,15 @@ struct MoveRequest: Identifiable {
     var id: String { "\(card.kind):\(card.subjectId):\(action.stageKey)" }
 }
 
-/// What the file's add buttons open.
+/// What the file's add buttons (and a card's edit button) open.
 enum AddRecord: Identifiable {
     case training
     case capital(CapitalSource)
     case business
     case sale(businessId: String, product: String)
+    /// One of the file's trainings or businesses, as stored, to edit beyond its status.
+    case editTraining(Training)
+    case editBusiness(Business)
 
     var id: String {
         switch self {
@@ -65,6 +73,8 @@ enum AddRecord: Identifiable {
         case .capital(let s): return "capital:" + s.code
         case .business: return "business"
         case .sale(let b, _): return "sale:" + b
+        case .editTraining(let t): return "training:" + t.id
+        case .editBusiness(let b): return "business:" + b.id
         }
     }
 }
@@ -103,13 +113,14 @@ struct StatusMoveSheet: View {
                     Section {
                         Text(L10n.format("move_from", [CardText.key(move.fromKey)])).foregroundStyle(.secondary)
                         // Problems with fields this sheet does not show (the core may name others).
-                        ForEach(moves.problems.keys.filter { !move.fields.contains($0) }.sorted(), id: \.self) { field in
+                        ForEach(moves.problems.keys.filter { !move.fieldNames.contains($0) }.sorted(), id: \.self) { field in
                             ForEach(Array((moves.problems[field] ?? []).enumerated()), id: \.offset) { _, p in
                                 Text("\(CardText.field(field)): \(p.localized)").foregroundStyle(.red).font(.footnote)
                             }
                         }
                         if move.fields.isEmpty { Text("move_no_fields").font(.footnote) }
-                        ForEach(move.fields, id: \.self) { field in fieldRow(field) }
+                        if move.fields.contains(where: \.required) { Text("move_required_hint").font(.footnote) }
+                        ForEach(move.fields, id: \.name) { field in fieldRow(field) }
                     }
                     Section {
                         TextField("move_note", text: Binding(get: { moves.move?.note ?? "" }, set: { moves.move?.note = $0 }), axis: .vertical)
@@ -138,17 +149,33 @@ struct StatusMoveSheet: View {
         .task { await moves.start(request.card, request.action) }
     }
 
-    @ViewBuilder
-    private func fieldRow(_ field: String) -> some View {
-        let binding = Binding<String>(get: { moves.move?.values[field] ?? "" }, set: { moves.move?.values[field] = $0 })
-        let title = LocalizedStringKey(field == MoveField.incentiveReceived ? "field_incentive_instalment" : "field_" + field)
-        if MoveField.dates.contains(field) {
+    /// One field of the move, in the control the core says it takes (`kind`), marked * when the
+    /// core requires it; a choice offers the core's options and keeps the chosen one's value.
+    private func fieldRow(_ field: MoveField) -> some View {
+        let name = field.name
+        let binding = Binding<String>(get: { moves.move?.values[name] ?? "" }, set: { moves.move?.values[name] = $0 })
+        let title = LocalizedStringKey(name == MoveFieldName.incentiveReceived ? "field_incentive_instalment" : "field_" + name)
+        return HStack(alignment: .firstTextBaseline) {
             VStack(alignment: .leading, spacing: 2) {
-                OptionalDateField(title: title, value: Binding(get: { binding.wrappedValue.isEmpty ? nil : binding.wrappedValue }, set: { binding.wrappedValue = $0 ?? "" }))
-                ProblemsText(problems: moves.problems[field])
+                switch field.kind {
+                case .date:
+                    OptionalDateField(title: title, value: Binding(get: { binding.wrappedValue.isEmpty ? nil : binding.wrappedValue }, set: { binding.wrappedValue = $0 ?? "" }))
+                    ProblemsText(problems: moves.problems[name])
+                case .rupiah, .integer:
+                    FormTextField(title: title, text: binding, problems: moves.problems[name], keyboard: .numberPad)
+                case .text:
+                    FormTextField(title: title, text: binding, problems: moves.problems[name])
+                case .choice:
+                    Picker(title, selection: binding) {
+                        if !field.required { Text("choice_none").tag("") }
+                        ForEach(field.options, id: \.value) { option in Text(option.label).tag(option.value) }
+                    }
+                    ProblemsText(problems: moves.problems[name])
+                }
             }
-        } else {
-            FormTextField(title: title, text: binding, problems: moves.problems[field], keyboard: MoveField.numbers.contains(field) ? .numberPad : .default)
+            if field.required {
+                Text("*").foregroundStyle(.red).accessibilityLabel(Text("item_required"))
+            }
         }
     }
 }
@@ -220,11 +247,21 @@ struct TrainingFormView: View {
         self.onSaved = onSaved
     }
 
+    /// One of the file's trainings, as stored, to edit (its status moves on its card).
+    init(store: FieldStore, editing training: Training, onSaved: @escaping () -> Void) {
+        _model = StateObject(wrappedValue: .training(store: store, editing: training))
+        self.onSaved = onSaved
+    }
+
     var body: some View {
         let p = model.problems
+        // Problems with fields not shown (the status, when editing) show at the top.
+        let shown: Set<String> = model.editing
+            ? ["title", "provider", "kind", "mode", "start_date", "end_date", "certificate_no"]
+            : ["title", "provider", "kind", "mode", "start_date", "end_date", "status", "certificate_no"]
         RecordFormFrame(
-            title: "training_form_title", model: model,
-            shown: ["title", "provider", "kind", "mode", "start_date", "end_date", "status", "certificate_no"], onSaved: onSaved
+            title: model.editing ? "training_edit_title" : "training_form_title", model: model,
+            shown: shown, onSaved: onSaved
         ) {
             Section {
                 FormTextField(title: "field_training_title", text: $model.input.title, problems: p["title"])
@@ -240,12 +277,15 @@ struct TrainingFormView: View {
                 ProblemsText(problems: p["start_date"])
                 OptionalDateField(title: "field_end_date", value: $model.input.endDate)
                 ProblemsText(problems: p["end_date"])
-                // A training already under way or finished is recorded as it stands; later steps are moves on its card.
-                Picker("field_stage", selection: Binding(get: { model.input.status }, set: { status in
-                    model.input.status = status
-                    if status != .completed { model.input.certificateNo = nil }
-                })) {
-                    ForEach(TrainingStatus.all, id: \.self) { Text($0.label).tag($0) }
+                // A new training already under way or finished is recorded as it stands; later steps
+                // (and every step of one being edited) are moves on its card.
+                if !model.editing {
+                    Picker("field_stage", selection: Binding(get: { model.input.status }, set: { status in
+                        model.input.status = status
+                        if status != .completed { model.input.certificateNo = nil }
+                    })) {
+                        ForEach(TrainingStatus.all, id: \.self) { Text($0.label).tag($0) }
+                    }
                 }
                 if model.input.status == .completed {
                     FormTextField(
@@ -322,27 +362,41 @@ struct CapitalFormView: View {
 
 struct BusinessFormView: View {
     @StateObject private var model: RecordFormViewModel<Business>
-    @State private var productsText = ""
+    @State private var productsText: String
     let onSaved: () -> Void
 
     init(store: FieldStore, beneficiaryId: String, onSaved: @escaping () -> Void) {
         _model = StateObject(wrappedValue: .business(store: store, beneficiaryId: beneficiaryId))
+        _productsText = State(initialValue: "")
+        self.onSaved = onSaved
+    }
+
+    /// One of the file's businesses, as stored, to edit (its status moves on its card).
+    init(store: FieldStore, editing business: Business, onSaved: @escaping () -> Void) {
+        _model = StateObject(wrappedValue: .business(store: store, editing: business))
+        _productsText = State(initialValue: business.products.joined(separator: ", "))
         self.onSaved = onSaved
     }
 
     var body: some View {
         let p = model.problems
+        let shown: Set<String> = model.editing
+            ? ["name", "sector", "started_on", "monthly_revenue", "workers", "products", "sales_channels"]
+            : ["name", "sector", "status", "started_on", "monthly_revenue", "workers", "products", "sales_channels"]
         RecordFormFrame(
-            title: "business_form_title", model: model,
-            shown: ["name", "sector", "status", "started_on", "monthly_revenue", "workers", "products"], onSaved: onSaved
+            title: model.editing ? "business_edit_title" : "business_form_title", model: model,
+            shown: shown, onSaved: onSaved
         ) {
             Section {
                 FormTextField(title: "field_business_name", text: $model.input.name, problems: p["name"])
                 Picker("field_business_sector", selection: $model.input.sector) {
                     ForEach(BusinessSector.choices, id: \.self) { Text($0.label).tag($0) }
                 }
-                Picker("field_stage", selection: $model.input.status) {
-                    ForEach(BusinessStatus.all, id: \.self) { Text($0.label).tag($0) }
+                // A new business starts where it stands; a stored one's status moves on its card.
+                if !model.editing {
+                    Picker("field_stage", selection: $model.input.status) {
+                        ForEach(BusinessStatus.all, id: \.self) { Text($0.label).tag($0) }
+                    }
                 }
                 OptionalDateField(title: "field_started_on", value: $model.input.startedOn)
                 ProblemsText(problems: p["started_on"])
@@ -368,6 +422,15 @@ struct BusinessFormView: View {
                     problems: p["products"]
                 )
                 Toggle("field_export_ready", isOn: $model.input.exportReady)
+            }
+            Section("field_sales_channels") {
+                ForEach(SalesChannel.choices, id: \.self) { channel in
+                    Toggle(channel.label, isOn: Binding(
+                        get: { model.input.salesChannels.contains(channel) },
+                        set: { model.toggleChannel(channel, $0) }
+                    ))
+                }
+                ProblemsText(problems: p["sales_channels"])
             }
         }
     }

@@ -2698,11 +2698,11 @@ public func FfiConverterTypeCapitalProgress_lower(_ value: CapitalProgress) -> R
 
 public struct CardAction: Equatable, Hashable {
     public var stageKey: String
-    public var fields: [String]
+    public var fields: [MoveField]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(stageKey: String, fields: [String]) {
+    public init(stageKey: String, fields: [MoveField]) {
         self.stageKey = stageKey
         self.fields = fields
     }
@@ -2724,13 +2724,13 @@ public struct FfiConverterTypeCardAction: FfiConverterRustBuffer {
         return
             try CardAction(
                 stageKey: FfiConverterString.read(from: &buf), 
-                fields: FfiConverterSequenceString.read(from: &buf)
+                fields: FfiConverterSequenceTypeMoveField.read(from: &buf)
         )
     }
 
     public static func write(_ value: CardAction, into buf: inout [UInt8]) {
         FfiConverterString.write(value.stageKey, into: &buf)
-        FfiConverterSequenceString.write(value.fields, into: &buf)
+        FfiConverterSequenceTypeMoveField.write(value.fields, into: &buf)
     }
 }
 
@@ -3606,6 +3606,122 @@ public func FfiConverterTypeLoginResult_lift(_ buf: RustBuffer) throws -> LoginR
 #endif
 public func FfiConverterTypeLoginResult_lower(_ value: LoginResult) -> RustBuffer {
     return FfiConverterTypeLoginResult.lower(value)
+}
+
+
+public struct MoveField: Equatable, Hashable {
+    public var name: String
+    public var kind: InputKind
+    public var required: Bool
+    public var options: [MoveOption]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, kind: InputKind, required: Bool, options: [MoveOption]) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.options = options
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MoveField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMoveField: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MoveField {
+        return
+            try MoveField(
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeInputKind.read(from: &buf), 
+                required: FfiConverterBool.read(from: &buf), 
+                options: FfiConverterSequenceTypeMoveOption.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MoveField, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeInputKind.write(value.kind, into: &buf)
+        FfiConverterBool.write(value.required, into: &buf)
+        FfiConverterSequenceTypeMoveOption.write(value.options, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoveField_lift(_ buf: RustBuffer) throws -> MoveField {
+    return try FfiConverterTypeMoveField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoveField_lower(_ value: MoveField) -> RustBuffer {
+    return FfiConverterTypeMoveField.lower(value)
+}
+
+
+public struct MoveOption: Equatable, Hashable {
+    public var value: String
+    public var label: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(value: String, label: String) {
+        self.value = value
+        self.label = label
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MoveOption: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMoveOption: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MoveOption {
+        return
+            try MoveOption(
+                value: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MoveOption, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoveOption_lift(_ buf: RustBuffer) throws -> MoveOption {
+    return try FfiConverterTypeMoveOption.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMoveOption_lower(_ value: MoveOption) -> RustBuffer {
+    return FfiConverterTypeMoveOption.lower(value)
 }
 
 
@@ -6740,6 +6856,93 @@ public func FfiConverterTypeDesmigError_lower(_ value: DesmigError) -> RustBuffe
 
 
 
+public enum InputKind: Equatable, Hashable {
+    
+    case rupiah
+    case date
+    case integer
+    case text
+    case choice
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InputKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInputKind: FfiConverterRustBuffer {
+    typealias SwiftType = InputKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InputKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .rupiah
+        
+        case 2: return .date
+        
+        case 3: return .integer
+        
+        case 4: return .text
+        
+        case 5: return .choice
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InputKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .rupiah:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .date:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .integer:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .text:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .choice:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInputKind_lift(_ buf: RustBuffer) throws -> InputKind {
+    return try FfiConverterTypeInputKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInputKind_lower(_ value: InputKind) -> RustBuffer {
+    return FfiConverterTypeInputKind.lower(value)
+}
+
+
+
+
 public enum ItemKind: Equatable, Hashable {
     
     case yesNo
@@ -9114,6 +9317,56 @@ fileprivate struct FfiConverterSequenceTypeFollowUp: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFollowUp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMoveField: FfiConverterRustBuffer {
+    typealias SwiftType = [MoveField]
+
+    public static func write(_ value: [MoveField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMoveField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MoveField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MoveField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMoveField.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMoveOption: FfiConverterRustBuffer {
+    typealias SwiftType = [MoveOption]
+
+    public static func write(_ value: [MoveOption], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMoveOption.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MoveOption] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MoveOption]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMoveOption.read(from: &buf))
         }
         return seq
     }

@@ -16,6 +16,7 @@ import id.go.kemnaker.desmig.core.BusinessSector
 import id.go.kemnaker.desmig.core.BusinessStatus
 import id.go.kemnaker.desmig.core.SalesChannel
 import id.go.kemnaker.desmig.state.BeneficiaryFileState
+import id.go.kemnaker.desmig.app.ui.screens.BusinessFormScreen
 import id.go.kemnaker.desmig.app.ui.screens.CapitalFormScreen
 import id.go.kemnaker.desmig.app.ui.screens.SaleFormScreen
 import id.go.kemnaker.desmig.app.ui.screens.TrainingFormScreen
@@ -23,6 +24,9 @@ import id.go.kemnaker.desmig.core.Bank
 import id.go.kemnaker.desmig.core.CardAction
 import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.CardLine
+import id.go.kemnaker.desmig.core.InputKind
+import id.go.kemnaker.desmig.core.MoveField
+import id.go.kemnaker.desmig.core.MoveOption
 import id.go.kemnaker.desmig.core.KurScheme
 import id.go.kemnaker.desmig.core.ProductSale
 import id.go.kemnaker.desmig.core.SaleMarket
@@ -205,12 +209,14 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     val warung = Business("w1", "b0", "Warung Siti", BusinessSector.FOOD_BEVERAGE, BusinessStatus.RUNNING, "2026-11-15", 4_500_000, 1u, listOf("Nasi uduk"), listOf(SalesChannel.SHOP), false)
     val file = BeneficiaryFile(siti, "Haurkolot", worker.status!!.prakerja, worker.status!!.trainings, listOf(kur), listOf(warung), emptyList(), listOf(next), history, emptyList())
-    // The cards as the core makes them (core/src/present.rs) for this file: keys, lines, warnings, moves.
+    // The cards as the core makes them (core/src/present.rs) for this file: keys, lines, warnings,
+    // moves and the fields each move asks for (a Prakerja purchase names one of the file's trainings).
+    val buyTraining = MoveField(MoveFields.TRAINING_ID, InputKind.CHOICE, false, file.trainings.map { MoveOption(it.id, it.title) })
     val cards = listOf(
         StatusCard(
             CardKind.PRAKERJA, "b0", "card_prakerja", null, "prakerja_selected",
             listOf(CardLine.Wave(72u), CardLine.PurchaseDeadline("2026-12-10", 5)), listOf("prakerja_deadline_soon"),
-            listOf(CardAction("prakerja_training_purchased", emptyList()), CardAction("prakerja_revoked", emptyList())),
+            listOf(CardAction("prakerja_training_purchased", listOf(buyTraining)), CardAction("prakerja_revoked", emptyList())),
         ),
         StatusCard(
             CardKind.TRAINING, "t1", "card_training", "Pemasaran digital untuk UMKM", "training_completed",
@@ -219,7 +225,11 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         StatusCard(
             CardKind.CAPITAL, "c1", "card_capital", null, "capital_submitted",
             listOf(CardLine.Source("source_kur", true), CardLine.Amount("line_requested", 10_000_000)), emptyList(),
-            listOf(CardAction("capital_approved", listOf("amount_approved")), CardAction("capital_rejected", listOf("rejection_reason")), CardAction("capital_withdrawn", emptyList())),
+            listOf(
+                CardAction("capital_approved", listOf(MoveField(MoveFields.AMOUNT_APPROVED, InputKind.RUPIAH, true, emptyList()))),
+                CardAction("capital_rejected", listOf(MoveField(MoveFields.REJECTION_REASON, InputKind.TEXT, true, emptyList()))),
+                CardAction("capital_withdrawn", emptyList()),
+            ),
         ),
         StatusCard(
             CardKind.BUSINESS, "w1", "card_business", "Warung Siti", "business_running",
@@ -233,7 +243,8 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     // Recording the KUR disbursement: more than approved and no date, as the core's problem with it.
     val disbursing = StatusMoveState(
         move = StatusMove(
-            CardKind.CAPITAL, "c1", "capital_approved", "capital_disbursed", listOf(MoveFields.AMOUNT_DISBURSED, MoveFields.DISBURSED_ON),
+            CardKind.CAPITAL, "c1", "capital_approved", "capital_disbursed",
+            listOf(MoveField(MoveFields.AMOUNT_DISBURSED, InputKind.RUPIAH, true, emptyList()), MoveField(MoveFields.DISBURSED_ON, InputKind.DATE, true, emptyList())),
             mapOf(MoveFields.AMOUNT_DISBURSED to "12000000"), "Cair lewat BRI unit Haurgeulis", MoveSubject.OfCapital(kur),
         ),
         problems = mapOf(
@@ -254,6 +265,15 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     val trainingForm = RecordFormState(Training("", "b0", "Pengolahan keripik", "", TrainingKind.VOCATIONAL, TrainingMode.OFFLINE, true, "2026-11-20", null, TrainingStatus.ENROLLED, null),
         problems = mapOf("provider" to listOf(FieldError("provider", "required", "required"))), error = UiMessage("error_validation", listOf("1")))
+    // The training bought with the card, picked among the file's own (the core's options).
+    val buying = StatusMoveState(
+        move = StatusMove(
+            CardKind.PRAKERJA, "b0", "prakerja_selected", "prakerja_training_purchased", listOf(buyTraining),
+            mapOf(MoveFields.TRAINING_ID to "t1"), "", MoveSubject.OfPrakerja(file.prakerja),
+        ),
+    )
+    // The warung edited from its card: everything but its status (which moves on the card).
+    val warungEdit = RecordFormState(warung.copy(monthlyRevenue = 6_000_000, workers = 2u, salesChannels = listOf(SalesChannel.SHOP, SalesChannel.SOCIAL_MEDIA)), editing = true)
     return listOf(
         "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
         "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
@@ -268,6 +288,8 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
         "capital_form_kur" to { CapitalFormScreen(kurForm, listOf(warung), {}, {}, {}, {}) },
         "sale_form_export" to { SaleFormScreen(saleForm, {}, {}, {}, {}) },
         "training_form" to { TrainingFormScreen(trainingForm, {}, {}, {}) },
+        "beneficiary_file_move_training" to { BeneficiaryFileScreen(fileState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}, move = buying) },
+        "business_form_edit" to { BusinessFormScreen(warungEdit, {}, { _, _ -> }, {}, {}) },
         "beneficiary_file_consent_withdrawn" to { BeneficiaryFileScreen(withdrawnState, store.templates(), {}, {}, {}, {}, {}, {}, {}, {}, {}) },
         "store_locked" to { StoreUnavailableScreen(UiMessage("error_store_locked", listOf("wrong_key")), locked = true) },
         "village" to { VillageScreen(village, "Haurkolot", {}, {}, {}, {}) },

@@ -7,6 +7,7 @@ import androidx.compose.ui.test.SemanticsNodeInteraction
 import androidx.compose.ui.test.hasAnyAncestor
 import androidx.compose.ui.test.hasClickAction
 import androidx.compose.ui.test.hasScrollToKeyAction
+import androidx.compose.ui.test.hasTestTag
 import androidx.compose.ui.test.hasText
 import androidx.compose.ui.test.isDialog
 import androidx.compose.ui.test.isPopup
@@ -14,6 +15,8 @@ import androidx.compose.ui.test.junit4.ComposeContentTestRule
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollToNode
 import androidx.compose.ui.test.assertIsDisplayed
+import id.go.kemnaker.desmig.app.ui.screens.statusCardTag
+import id.go.kemnaker.desmig.core.CardKind
 
 /** Inside the dialog on top (a status move, a date picker). */
 fun inDialog(m: SemanticsMatcher): SemanticsMatcher = m and hasAnyAncestor(isDialog())
@@ -33,6 +36,9 @@ fun menuItem(text: String): SemanticsMatcher = hasText(text) and hasClickAction(
  * under that field.
  */
 fun field(label: String): SemanticsMatcher = hasText(label) and SemanticsMatcher.keyIsDefined(SemanticsProperties.EditableText)
+
+/** Inside the status card of [kind] about [subjectId] (every training and business card says "Ubah"). */
+fun onCard(kind: CardKind, subjectId: String, m: SemanticsMatcher): SemanticsMatcher = m and hasAnyAncestor(hasTestTag(statusCardTag(kind, subjectId)))
 
 /** Scrolls the screen's lazy list (the file, the visit form) until [m] is composed and shown; then taps it. */
 fun ComposeContentTestRule.scrollAndTap(m: SemanticsMatcher) {

@@ -15,8 +15,10 @@ import androidx.compose.material3.SnackbarHostState
 import id.go.kemnaker.desmig.app.ui.messageRes
 import id.go.kemnaker.desmig.app.ui.problemRes
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileScreen
+import id.go.kemnaker.desmig.app.ui.screens.BusinessFormScreen
 import id.go.kemnaker.desmig.app.ui.screens.CapitalFormScreen
 import id.go.kemnaker.desmig.app.ui.screens.SaleFormScreen
+import id.go.kemnaker.desmig.app.ui.screens.TrainingFormScreen
 import id.go.kemnaker.desmig.app.ui.screens.VisitFormScreen
 import id.go.kemnaker.desmig.app.ui.theme.DesmigTheme
 import id.go.kemnaker.desmig.app.ui.todayIso
@@ -26,12 +28,14 @@ import id.go.kemnaker.desmig.core.FieldStore
 import id.go.kemnaker.desmig.screenshots.Strings
 import id.go.kemnaker.desmig.state.AppSession
 import id.go.kemnaker.desmig.state.BeneficiaryFileModel
+import id.go.kemnaker.desmig.state.BusinessFormModel
 import id.go.kemnaker.desmig.state.CapitalFormModel
 import id.go.kemnaker.desmig.state.InMemoryTokenStore
 import id.go.kemnaker.desmig.state.LoginModel
 import id.go.kemnaker.desmig.state.RegistrationModel
 import id.go.kemnaker.desmig.state.SaleFormModel
 import id.go.kemnaker.desmig.state.StateHolder
+import id.go.kemnaker.desmig.state.TrainingFormModel
 import id.go.kemnaker.desmig.state.UiMessage
 import id.go.kemnaker.desmig.state.VisitFormModel
 import java.io.File
@@ -96,6 +100,9 @@ fun loadStrings() = Strings.load(File(System.getProperty("desmig.res.dir") ?: ".
 
 fun str(id: Int, vararg args: Any?): String = Strings.string(id, *args)
 
+/** A field's label as a move shows it when the core requires the field (marked *). */
+fun required(label: String): String = "$label *"
+
 /** The text of a status key (`prakerja_selected`, `capital_interest`, ...), as Messages.kt maps it. */
 fun keyString(key: String): String = messageRes(key)?.let { Strings.string(it) } ?: key
 
@@ -120,6 +127,8 @@ sealed class Destination {
     data class Capital(val source: CapitalSource) : Destination()
     data class Sale(val businessId: String) : Destination()
     data class Visit(val templateId: String) : Destination()
+    data class EditBusiness(val businessId: String) : Destination()
+    data class EditTraining(val trainingId: String) : Destination()
 }
 
 /**
@@ -150,7 +159,20 @@ fun FileFlow(session: AppSession, beneficiaryId: String, onVisitModel: (VisitFor
                     onMoveSave = { file.moves.save() }, onMoveCancel = file.moves::cancel,
                     onAddCapital = { at = Destination.Capital(it) },
                     onRecordSale = { at = Destination.Sale(it) },
+                    onEditTraining = { at = Destination.EditTraining(it) },
+                    onEditBusiness = { at = Destination.EditBusiness(it) },
                 )
+            }
+            // The form over the card's record, as TrainingFormRoute / BusinessFormRoute build it.
+            is Destination.EditBusiness -> {
+                val model = remember(d) { BusinessFormModel(session.store, beneficiaryId, d.businessId) }
+                val state by model.observe()
+                BusinessFormScreen(state, onEdit = model::edit, onChannel = model::toggleChannel, onSave = { if (model.save()) back() }, onBack = back)
+            }
+            is Destination.EditTraining -> {
+                val model = remember(d) { TrainingFormModel(session.store, beneficiaryId, d.trainingId) }
+                val state by model.observe()
+                TrainingFormScreen(state, onEdit = model::edit, onSave = { if (model.save()) back() }, onBack = back)
             }
             is Destination.Capital -> {
                 val model = remember(d) { CapitalFormModel(session.store, beneficiaryId, d.source) }

@@ -13,6 +13,10 @@ import androidx.compose.ui.test.performTextInput
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.core.Prakerja
 import id.go.kemnaker.desmig.core.PrakerjaStage
+import id.go.kemnaker.desmig.core.Training
+import id.go.kemnaker.desmig.core.TrainingKind
+import id.go.kemnaker.desmig.core.TrainingMode
+import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.state.formatRupiah
 import id.go.kemnaker.desmig.state.isoDateText
 import java.time.LocalDate
@@ -51,11 +55,13 @@ class PrakerjaMoveTest {
         save()
         ui.onNodeWithTextOnScreen(keyString("prakerja_test_passed"))
 
-        // Selected: the dialog asks for the wave and the date; the date left empty is refused by the core.
+        // Selected: the dialog asks for the wave and the date, both marked required as the core says;
+        // the date left empty is refused by the core.
         tapMove("prakerja_selected")
-        ui.onNode(inDialog(field(str(R.string.field_wave)))).performTextInput("72")
+        ui.onNode(inDialog(hasText(str(R.string.move_required_hint)))).assertIsDisplayed()
+        ui.onNode(inDialog(field(required(str(R.string.field_wave))))).performTextInput("72")
         save()
-        val dateField = inDialog(field(str(R.string.field_selected_on)))
+        val dateField = inDialog(field(required(str(R.string.field_selected_on))))
         ui.onNode(dateField and hasText(str(R.string.problem_required))).assertIsDisplayed()
         ui.onNode(inDialog(hasText(str(R.string.error_validation, "1")))).assertIsDisplayed()
         assertEquals(PrakerjaStage.TEST_PASSED, phone.store.beneficiaryFile(id).prakerja?.stage, "nothing saved")
@@ -89,7 +95,7 @@ class PrakerjaMoveTest {
         ui.setContent { FileFlow(phone, id) }
 
         tapMove("prakerja_incentive_paid")
-        val amount = inDialog(field(str(R.string.field_incentive_instalment)))
+        val amount = inDialog(field(required(str(R.string.field_incentive_instalment))))
         save()
         // The core counts the instalment and wants more than Rp 0: its problem, under the field.
         ui.onNode(amount and hasText(str(R.string.problem_out_of_range))).assertIsDisplayed()
@@ -107,10 +113,41 @@ class PrakerjaMoveTest {
 
         // A second instalment from the same card: the core counts it and adds it up.
         tapMove("prakerja_incentive_paid")
-        ui.onNode(inDialog(field(str(R.string.field_incentive_instalment)))).performTextInput("400000")
+        ui.onNode(inDialog(field(required(str(R.string.field_incentive_instalment))))).performTextInput("400000")
         save()
         ui.onAllNodes(isDialog()).assertCountEquals(0)
         ui.onNodeWithTextOnScreen(str(R.string.line_incentive, 2, formatRupiah(1_000_000)))
         assertEquals(2u.toUByte(), phone.store.beneficiaryFile(id).prakerja?.incentiveInstalments)
+    }
+
+    @Test
+    fun `the training bought with the card is picked among the file's own in the move's dialog`() {
+        val phone = facilitatorPhone()
+        val id = phone.register("Kartini Rahayu")
+        // Set up through the core: two trainings on the file, selected in a wave.
+        val training = { title: String ->
+            phone.store.saveTraining(Training("", id, title, "BLK Indramayu", TrainingKind.DIGITAL_MARKETING, TrainingMode.ONLINE, true, null, null, TrainingStatus.PLANNED, null), null).id
+        }
+        training("Menjahit busana")
+        val photo = training("Fotografi produk")
+        phone.store.savePrakerja(Prakerja(id, PrakerjaStage.SELECTED, 72u, LocalDate.now().minusDays(3).toString(), null, null, null, 0u, 0), null)
+        ui.setContent { FileFlow(phone, id) }
+
+        tapMove("prakerja_training_purchased")
+        // A choice the core offers, not required (no *): none chosen yet.
+        val bought = inDialog(field(str(R.string.field_training_id)))
+        ui.onNode(bought and hasText(str(R.string.choice_none))).assertIsDisplayed()
+        ui.onAllNodes(inDialog(hasText(str(R.string.move_required_hint)))).assertCountEquals(0)
+        ui.onNode(bought).performClick()
+        ui.onNode(menuItem("Menjahit busana")).assertIsDisplayed()
+        ui.onNode(menuItem("Fotografi produk")).performClick()
+        ui.onNode(bought and hasText("Fotografi produk")).assertIsDisplayed()
+        save()
+
+        ui.onAllNodes(isDialog()).assertCountEquals(0)
+        ui.onNodeWithTextOnScreen(keyString("prakerja_training_purchased"))
+        val prakerja = assertNotNull(phone.store.beneficiaryFile(id).prakerja)
+        assertEquals(PrakerjaStage.TRAINING_PURCHASED, prakerja.stage)
+        assertEquals(photo, prakerja.trainingId, "the option's value, the training's id, is kept")
     }
 }

@@ -13,12 +13,14 @@ import id.go.kemnaker.desmig.app.ui.bankRes
 import id.go.kemnaker.desmig.app.ui.capitalSourceRes
 import id.go.kemnaker.desmig.app.ui.kurSchemeRes
 import id.go.kemnaker.desmig.app.ui.saleMarketRes
+import id.go.kemnaker.desmig.app.ui.salesChannelRes
 import id.go.kemnaker.desmig.core.Bank
 import id.go.kemnaker.desmig.core.Business
 import id.go.kemnaker.desmig.core.BusinessSector
 import id.go.kemnaker.desmig.core.BusinessStatus
 import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.core.CapitalStage
+import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.KurScheme
 import id.go.kemnaker.desmig.core.SaleMarket
 import id.go.kemnaker.desmig.core.SalesChannel
@@ -30,7 +32,10 @@ import org.junit.BeforeClass
 import org.junit.Rule
 import org.junit.Test
 
-/** The forms the file opens: a capital application (KUR) and a sale abroad, checked by the core on save. */
+/**
+ * The forms the file opens: a capital application (KUR), a sale abroad and a business edited from
+ * its card, checked by the core on save.
+ */
 class StatusFormsTest {
     @get:Rule val ui = createComposeRule()
 
@@ -131,5 +136,45 @@ class StatusFormsTest {
         assertEquals("kg", sale.unit)
         assertEquals(2_500_000L, sale.revenue)
         assertEquals("Kedai Melaka", sale.buyer)
+    }
+
+    @Test
+    fun `a business's revenue and workers are edited from its card, the same record saved`() {
+        val phone = facilitatorPhone()
+        val id = phone.register("Siti Aminah")
+        val business = phone.store.saveBusiness(
+            Business("", id, "Warung Siti", BusinessSector.FOOD_BEVERAGE, BusinessStatus.RUNNING, LocalDate.now().minusDays(60).toString(),
+                4_500_000, 1u, listOf("Nasi uduk"), listOf(SalesChannel.SHOP), false),
+            null,
+        )
+        ui.setContent { FileFlow(phone, id) }
+        ui.onNodeWithTextOnScreen(str(R.string.business_monthly_revenue, formatRupiah(4_500_000)))
+
+        // "Ubah" on the business's card opens its form, filled in as stored; its status stays on the card.
+        ui.scrollAndTap(onCard(CardKind.BUSINESS, business.id, button(str(R.string.action_edit))))
+        ui.onNode(hasText(str(R.string.business_edit_title))).assertIsDisplayed()
+        ui.onNode(onScreen(field(str(R.string.field_business_name))) and hasText("Warung Siti")).assertIsDisplayed()
+        ui.onAllNodes(field(str(R.string.field_stage))).assertCountEquals(0)
+        val revenue = onScreen(field(str(R.string.field_monthly_revenue)))
+        ui.onNode(revenue and hasText("4500000")).assertIsDisplayed()
+        ui.onNode(revenue).performTextReplacement("6.000.000")
+        val workers = onScreen(field(str(R.string.field_workers)))
+        ui.onNode(workers and hasText("1")).assertIsDisplayed()
+        ui.onNode(workers).performTextReplacement("3")
+        ui.onNode(onScreen(button(str(salesChannelRes(SalesChannel.SOCIAL_MEDIA))))).performScrollTo().performClick()
+        save()
+
+        // Back on the file: the card shows the new revenue and workers, at the same stage; the core
+        // has updated the same business.
+        ui.onNodeWithTextOnScreen(str(R.string.business_monthly_revenue, formatRupiah(6_000_000)))
+        ui.onNodeWithTextOnScreen(str(R.string.line_workers, 3))
+        ui.onNodeWithTextOnScreen(keyString("business_running"))
+        val stored = phone.store.beneficiaryFile(id).businesses.single()
+        assertEquals(business.id, stored.id)
+        assertEquals("Warung Siti", stored.name)
+        assertEquals(6_000_000L, stored.monthlyRevenue)
+        assertEquals(3u, stored.workers)
+        assertEquals(listOf(SalesChannel.SHOP, SalesChannel.SOCIAL_MEDIA), stored.salesChannels)
+        assertEquals(BusinessStatus.RUNNING, stored.status)
     }
 }

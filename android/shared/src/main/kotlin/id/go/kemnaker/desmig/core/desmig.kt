@@ -4095,7 +4095,7 @@ public object FfiConverterTypeCapitalProgress: FfiConverterRustBuffer<CapitalPro
 data class CardAction (
     var `stageKey`: kotlin.String
     , 
-    var `fields`: List<kotlin.String>
+    var `fields`: List<MoveField>
     
 ){
     
@@ -4113,18 +4113,18 @@ public object FfiConverterTypeCardAction: FfiConverterRustBuffer<CardAction> {
     override fun read(buf: ByteBuffer): CardAction {
         return CardAction(
             FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeMoveField.read(buf),
         )
     }
 
     override fun allocationSize(value: CardAction) = (
             FfiConverterString.allocationSize(value.`stageKey`) +
-            FfiConverterSequenceString.allocationSize(value.`fields`)
+            FfiConverterSequenceTypeMoveField.allocationSize(value.`fields`)
     )
 
     override fun write(value: CardAction, buf: ByteBuffer) {
             FfiConverterString.write(value.`stageKey`, buf)
-            FfiConverterSequenceString.write(value.`fields`, buf)
+            FfiConverterSequenceTypeMoveField.write(value.`fields`, buf)
     }
 }
 
@@ -4817,6 +4817,92 @@ public object FfiConverterTypeLoginResult: FfiConverterRustBuffer<LoginResult> {
             FfiConverterString.write(value.`token`, buf)
             FfiConverterLong.write(value.`expiresAt`, buf)
             FfiConverterTypeIdentity.write(value.`identity`, buf)
+    }
+}
+
+
+
+data class MoveField (
+    var `name`: kotlin.String
+    , 
+    var `kind`: InputKind
+    , 
+    var `required`: kotlin.Boolean
+    , 
+    var `options`: List<MoveOption>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMoveField: FfiConverterRustBuffer<MoveField> {
+    override fun read(buf: ByteBuffer): MoveField {
+        return MoveField(
+            FfiConverterString.read(buf),
+            FfiConverterTypeInputKind.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeMoveOption.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MoveField) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeInputKind.allocationSize(value.`kind`) +
+            FfiConverterBoolean.allocationSize(value.`required`) +
+            FfiConverterSequenceTypeMoveOption.allocationSize(value.`options`)
+    )
+
+    override fun write(value: MoveField, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeInputKind.write(value.`kind`, buf)
+            FfiConverterBoolean.write(value.`required`, buf)
+            FfiConverterSequenceTypeMoveOption.write(value.`options`, buf)
+    }
+}
+
+
+
+data class MoveOption (
+    var `value`: kotlin.String
+    , 
+    var `label`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMoveOption: FfiConverterRustBuffer<MoveOption> {
+    override fun read(buf: ByteBuffer): MoveOption {
+        return MoveOption(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MoveOption) = (
+            FfiConverterString.allocationSize(value.`value`) +
+            FfiConverterString.allocationSize(value.`label`)
+    )
+
+    override fun write(value: MoveOption, buf: ByteBuffer) {
+            FfiConverterString.write(value.`value`, buf)
+            FfiConverterString.write(value.`label`, buf)
     }
 }
 
@@ -7394,6 +7480,43 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
 
 
 
+enum class InputKind {
+    
+    RUPIAH,
+    DATE,
+    INTEGER,
+    TEXT,
+    CHOICE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInputKind: FfiConverterRustBuffer<InputKind> {
+    override fun read(buf: ByteBuffer) = try {
+        InputKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: InputKind) = 4UL
+
+    override fun write(value: InputKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
 enum class ItemKind {
     
     YES_NO,
@@ -9201,6 +9324,62 @@ public object FfiConverterSequenceTypeFollowUp: FfiConverterRustBuffer<List<Foll
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeFollowUp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeMoveField: FfiConverterRustBuffer<List<MoveField>> {
+    override fun read(buf: ByteBuffer): List<MoveField> {
+        val len = buf.getInt()
+        return List<MoveField>(len) {
+            FfiConverterTypeMoveField.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MoveField>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMoveField.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MoveField>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMoveField.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeMoveOption: FfiConverterRustBuffer<List<MoveOption>> {
+    override fun read(buf: ByteBuffer): List<MoveOption> {
+        val len = buf.getInt()
+        return List<MoveOption>(len) {
+            FfiConverterTypeMoveOption.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MoveOption>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMoveOption.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MoveOption>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMoveOption.write(it, buf)
         }
     }
 }

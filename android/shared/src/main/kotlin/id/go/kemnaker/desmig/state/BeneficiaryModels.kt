@@ -5,6 +5,7 @@ import id.go.kemnaker.desmig.core.BeneficiaryFile
 import id.go.kemnaker.desmig.core.BeneficiaryInput
 import id.go.kemnaker.desmig.core.BeneficiaryKind
 import id.go.kemnaker.desmig.core.BeneficiarySummary
+import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.ConsentMethod
 import id.go.kemnaker.desmig.core.DesmigException
 import id.go.kemnaker.desmig.core.FieldStore
@@ -110,6 +111,19 @@ data class BeneficiaryFileState(
 
     /** Whether "withdraw consent" is offered: once, while consent stands. */
     val canWithdrawConsent: Boolean get() = file != null && consentWithdrawnAt == null
+
+    /**
+     * Whether [card] offers editing its record beyond its status (a training's or a business's
+     * details, in their forms): while new records may be made, for a record the file holds.
+     */
+    fun canEdit(card: StatusCard): Boolean {
+        val f = file ?: return false
+        return canAddRecords && when (card.kind) {
+            CardKind.TRAINING -> f.trainings.any { it.id == card.subjectId }
+            CardKind.BUSINESS -> f.businesses.any { it.id == card.subjectId }
+            else -> false
+        }
+    }
 }
 
 /**

@@ -1,5 +1,6 @@
 package id.go.kemnaker.desmig.state
 
+import id.go.kemnaker.desmig.core.BeneficiaryFile
 import id.go.kemnaker.desmig.core.Business
 import id.go.kemnaker.desmig.core.BusinessSector
 import id.go.kemnaker.desmig.core.BusinessStatus
@@ -10,10 +11,13 @@ import id.go.kemnaker.desmig.core.CardAction
 import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.DesmigException
 import id.go.kemnaker.desmig.core.FieldStore
+import id.go.kemnaker.desmig.core.InputKind
+import id.go.kemnaker.desmig.core.MoveField
 import id.go.kemnaker.desmig.core.Prakerja
 import id.go.kemnaker.desmig.core.PrakerjaStage
 import id.go.kemnaker.desmig.core.ProductSale
 import id.go.kemnaker.desmig.core.SaleMarket
+import id.go.kemnaker.desmig.core.SalesChannel
 import id.go.kemnaker.desmig.core.StatusCard
 import id.go.kemnaker.desmig.core.Training
 import id.go.kemnaker.desmig.core.TrainingKind
@@ -34,10 +38,16 @@ sealed class MoveSubject {
     data class OfBusiness(val record: Business) : MoveSubject()
 }
 
-/** The core's field names the move form asks for. Problems come back under the same names. */
+/**
+ * The core's field names a move may ask for (`CardAction.fields`); problems come back under the
+ * same names. Which control a field takes and whether it is required is the core's too
+ * (`MoveField.kind`, `MoveField.required`), never decided here from the name.
+ */
 object MoveFields {
     const val WAVE = "wave"
     const val SELECTED_ON = "selected_on"
+    /** The training bought with the Kartu Prakerja: one of the file's own trainings (a choice). */
+    const val TRAINING_ID = "training_id"
     const val CERTIFICATE_NO = "certificate_no"
     /** The amount of this incentive instalment (the core counts it and adds it to what was received before). */
     const val INCENTIVE_RECEIVED = "incentive_received"
@@ -51,15 +61,6 @@ object MoveFields {
     const val STARTED_ON = "started_on"
     const val MONTHLY_REVENUE = "monthly_revenue"
     const val WORKERS = "workers"
-
-    /** Fields that take whole numbers (the screen offers a number keyboard). */
-    val numbers = setOf(WAVE, INCENTIVE_RECEIVED, AMOUNT_APPROVED, AMOUNT_DISBURSED, MONTHLY_REVENUE, WORKERS)
-
-    /** Fields that take a `YYYY-MM-DD` date. */
-    val dates = setOf(SELECTED_ON, START_DATE, END_DATE, SUBMITTED_ON, DISBURSED_ON, STARTED_ON)
-
-    /** Fields in rupiah. */
-    val rupiah = setOf(INCENTIVE_RECEIVED, AMOUNT_APPROVED, AMOUNT_DISBURSED, MONTHLY_REVENUE)
 }
 
 /**
@@ -73,12 +74,23 @@ data class StatusMove(
     val fromKey: String,
     /** The action's stage key (`capital_disbursed`). */
     val toKey: String,
-    /** What the user enters for this stage, in order (may be empty: a move with a note only). */
-    val fields: List<String>,
+    /**
+     * What the user enters for this stage, in order, as the core asks for it: each field's name,
+     * control (`kind`), whether it is required, and a choice's options (may be empty: a move with
+     * a note only).
+     */
+    val fields: List<MoveField>,
+    /** What the user entered, by field name (a choice: the option's value). */
     val values: Map<String, String>,
     val note: String = "",
     internal val subject: MoveSubject,
-)
+) {
+    /** The names of the fields asked for, in order. */
+    val fieldNames: List<String> get() = fields.map { it.name }
+
+    /** Whether the move asks for the field [name]. */
+    fun asks(name: String): Boolean = fields.any { it.name == name }
+}
 
 data class StatusMoveState(
     val move: StatusMove? = null,
@@ -108,11 +120,12 @@ class StatusMoveModel(
             .onSuccess { subject ->
                 // What the move asks for is the core's (`CardAction.fields`), as are the moves offered.
                 val fields = action.fields
-                update { StatusMoveState(move = StatusMove(card.kind, card.subjectId, card.stageKey, action.stageKey, fields, prefill(subject, action.stageKey, fields), "", subject)) }
+                update { StatusMoveState(move = StatusMove(card.kind, card.subjectId, card.stageKey, action.stageKey, fields, prefill(subject, fields), "", subject)) }
             }
             .onFailure { e -> update { StatusMoveState(error = e.toUiMessage()) } }
     }
 
+    /** Types [value] into [field] (a choice: the chosen option's value; empty for none). */
     fun edit(field: String, value: String) = update { s -> s.copy(move = s.move?.let { it.copy(values = it.values + (field to value)) }) }
 
     fun editNote(note: String) = update { s -> s.copy(move = s.move?.copy(note = note)) }
@@ -166,35 +179,37 @@ class StatusMoveModel(
         val stage = stageOf(m.toKey, "prakerja_", PrakerjaStage.entries)
         val base = old ?: Prakerja(beneficiaryId, stage, null, null, null, null, null, 0u, 0)
         var p = base.copy(stage = stage)
-        if (MoveFields.WAVE in m.fields) p = p.copy(wave = m.number(MoveFields.WAVE)?.toUInt())
-        if (MoveFields.SELECTED_ON in m.fields) p = p.copy(selectedOn = m.text(MoveFields.SELECTED_ON))
-        if (MoveFields.CERTIFICATE_NO in m.fields) p = p.copy(certificateNo = m.text(MoveFields.CERTIFICATE_NO))
+        if (m.asks(MoveFields.WAVE)) p = p.copy(wave = m.number(MoveFields.WAVE)?.toUInt())
+        if (m.asks(MoveFields.SELECTED_ON)) p = p.copy(selectedOn = m.text(MoveFields.SELECTED_ON))
+        // The training bought: the option's value is the training's id (the core refuses another person's).
+        if (m.asks(MoveFields.TRAINING_ID)) p = p.copy(trainingId = m.text(MoveFields.TRAINING_ID))
+        if (m.asks(MoveFields.CERTIFICATE_NO)) p = p.copy(certificateNo = m.text(MoveFields.CERTIFICATE_NO))
         return p
     }
 
     private fun trainingMoved(old: Training, m: StatusMove): Training {
         var t = old.copy(status = stageOf(m.toKey, "training_", TrainingStatus.entries))
-        if (MoveFields.START_DATE in m.fields) t = t.copy(startDate = m.text(MoveFields.START_DATE))
-        if (MoveFields.END_DATE in m.fields) t = t.copy(endDate = m.text(MoveFields.END_DATE))
-        if (MoveFields.CERTIFICATE_NO in m.fields) t = t.copy(certificateNo = m.text(MoveFields.CERTIFICATE_NO))
+        if (m.asks(MoveFields.START_DATE)) t = t.copy(startDate = m.text(MoveFields.START_DATE))
+        if (m.asks(MoveFields.END_DATE)) t = t.copy(endDate = m.text(MoveFields.END_DATE))
+        if (m.asks(MoveFields.CERTIFICATE_NO)) t = t.copy(certificateNo = m.text(MoveFields.CERTIFICATE_NO))
         return t
     }
 
     private fun capitalMoved(old: CapitalApplication, m: StatusMove): CapitalApplication {
         var c = old.copy(stage = stageOf(m.toKey, "capital_", CapitalStage.entries))
-        if (MoveFields.SUBMITTED_ON in m.fields) c = c.copy(submittedOn = m.text(MoveFields.SUBMITTED_ON))
-        if (MoveFields.AMOUNT_APPROVED in m.fields) c = c.copy(amountApproved = m.number(MoveFields.AMOUNT_APPROVED))
-        if (MoveFields.AMOUNT_DISBURSED in m.fields) c = c.copy(amountDisbursed = m.number(MoveFields.AMOUNT_DISBURSED))
-        if (MoveFields.DISBURSED_ON in m.fields) c = c.copy(disbursedOn = m.text(MoveFields.DISBURSED_ON))
-        if (MoveFields.REJECTION_REASON in m.fields) c = c.copy(rejectionReason = m.text(MoveFields.REJECTION_REASON))
+        if (m.asks(MoveFields.SUBMITTED_ON)) c = c.copy(submittedOn = m.text(MoveFields.SUBMITTED_ON))
+        if (m.asks(MoveFields.AMOUNT_APPROVED)) c = c.copy(amountApproved = m.number(MoveFields.AMOUNT_APPROVED))
+        if (m.asks(MoveFields.AMOUNT_DISBURSED)) c = c.copy(amountDisbursed = m.number(MoveFields.AMOUNT_DISBURSED))
+        if (m.asks(MoveFields.DISBURSED_ON)) c = c.copy(disbursedOn = m.text(MoveFields.DISBURSED_ON))
+        if (m.asks(MoveFields.REJECTION_REASON)) c = c.copy(rejectionReason = m.text(MoveFields.REJECTION_REASON))
         return c
     }
 
     private fun businessMoved(old: Business, m: StatusMove): Business {
         var b = old.copy(status = stageOf(m.toKey, "business_", BusinessStatus.entries))
-        if (MoveFields.STARTED_ON in m.fields) b = b.copy(startedOn = m.text(MoveFields.STARTED_ON))
-        if (MoveFields.MONTHLY_REVENUE in m.fields) b = b.copy(monthlyRevenue = m.number(MoveFields.MONTHLY_REVENUE))
-        if (MoveFields.WORKERS in m.fields) b = b.copy(workers = (m.number(MoveFields.WORKERS) ?: 0L).coerceIn(0L, UInt.MAX_VALUE.toLong()).toUInt())
+        if (m.asks(MoveFields.STARTED_ON)) b = b.copy(startedOn = m.text(MoveFields.STARTED_ON))
+        if (m.asks(MoveFields.MONTHLY_REVENUE)) b = b.copy(monthlyRevenue = m.number(MoveFields.MONTHLY_REVENUE))
+        if (m.asks(MoveFields.WORKERS)) b = b.copy(workers = (m.number(MoveFields.WORKERS) ?: 0L).coerceIn(0L, UInt.MAX_VALUE.toLong()).toUInt())
         return b
     }
 
@@ -203,11 +218,12 @@ class StatusMoveModel(
         const val INCENTIVE_PAID = "prakerja_incentive_paid"
 
         /** What the record already says for these fields (an approved amount starts as the one requested). */
-        private fun prefill(subject: MoveSubject, toKey: String, fields: List<String>): Map<String, String> {
+        private fun prefill(subject: MoveSubject, fields: List<MoveField>): Map<String, String> {
             val known: Map<String, String?> = when (subject) {
                 is MoveSubject.OfPrakerja -> mapOf(
                     MoveFields.WAVE to subject.record?.wave?.toString(),
                     MoveFields.SELECTED_ON to subject.record?.selectedOn,
+                    MoveFields.TRAINING_ID to subject.record?.trainingId,
                     MoveFields.CERTIFICATE_NO to subject.record?.certificateNo,
                 )
                 is MoveSubject.OfTraining -> mapOf(
@@ -228,7 +244,10 @@ class StatusMoveModel(
                     MoveFields.WORKERS to subject.record.workers.takeIf { it > 0u }?.toString(),
                 )
             }
-            return fields.mapNotNull { f -> known[f]?.let { f to it } }.toMap()
+            // A choice starts at what the record names only when the core still offers it.
+            return fields.mapNotNull { f ->
+                known[f.name]?.takeIf { v -> f.kind != InputKind.CHOICE || f.options.any { it.value == v } }?.let { f.name to it }
+            }.toMap()
         }
 
         /** The stage a key names (`capital_used` → USED); the keys are the core's. */
@@ -248,17 +267,28 @@ fun parseWholeNumber(text: String): Long? = text.filter(Char::isDigit).takeIf { 
     ?.min(Long.MAX_VALUE.toBigInteger())?.toLong()
 
 // ---------------------------------------------------------------------------------------------
-// Adding records: a training, a capital application, a business, a sale.
+// Adding records: a training, a capital application, a business, a sale; and editing a training
+// or a business of the file beyond its status (the status moves on its card).
 
 data class RecordFormState<T>(
     val input: T,
     val problems: FieldProblems = emptyMap(),
     val saved: T? = null,
     val error: UiMessage? = null,
+    /** The form edits a record the file already has (its status is left to the card's moves). */
+    val editing: Boolean = false,
 )
 
-/** A form for one new record of the file: the core validates on [save]; problems show by field. */
-open class RecordFormModel<T : Any>(initial: T, private val write: (T) -> T) : StateHolder<RecordFormState<T>>(RecordFormState(initial)) {
+/**
+ * A form for one record of the file, new or [editing] a stored one: the core validates on [save]
+ * (a record with an id is updated, one without is added); problems show by field.
+ */
+open class RecordFormModel<T : Any>(
+    initial: T,
+    private val write: (T) -> T,
+    editing: Boolean = false,
+    error: UiMessage? = null,
+) : StateHolder<RecordFormState<T>>(RecordFormState(initial, editing = editing, error = error)) {
     fun edit(change: (T) -> T) = update { it.copy(input = change(it.input)) }
 
     /** Blocking. False, with the core's problems by field, when it refuses. */
@@ -275,11 +305,58 @@ open class RecordFormModel<T : Any>(initial: T, private val write: (T) -> T) : S
     }
 }
 
-/** A training to add (planned unless the user says it has already begun or ended). */
-class TrainingFormModel(store: FieldStore, beneficiaryId: String) : RecordFormModel<Training>(
-    Training("", beneficiaryId, "", "", TrainingKind.VOCATIONAL, TrainingMode.OFFLINE, false, null, null, TrainingStatus.PLANNED, null),
-    { store.saveTraining(it, null) },
-)
+/** Where a form starts, how it saves, and what it says first. */
+internal class FormStart<T>(val initial: T, val write: (T) -> T, val error: UiMessage? = null)
+
+/**
+ * The form over one record of the file, as stored: [find] picks it from the file by its id (the
+ * card's `subjectId`). Its status is written as the file holds it at save time, so that the form
+ * never undoes a move made meanwhile (moves are the card's). When the file has no such record,
+ * the form says so and every save is refused (not found): nothing new is made in its place.
+ */
+private fun <T : Any> storedForm(
+    store: FieldStore,
+    beneficiaryId: String,
+    entity: String,
+    id: String,
+    blank: T,
+    find: (BeneficiaryFile, String) -> T?,
+    keepStatus: (edited: T, stored: T) -> T,
+    save: (T) -> T,
+): FormStart<T> {
+    fun stored(): T = find(store.beneficiaryFile(beneficiaryId), id) ?: throw DesmigException.NotFound(entity, id)
+    return attempt { stored() }.fold(
+        onSuccess = { record -> FormStart(record, { edited -> save(keepStatus(edited, stored())) }) },
+        onFailure = { e -> FormStart(blank, { throw e }, e.toUiMessage()) },
+    )
+}
+
+/** A training to add (planned unless the user says it has already begun or ended), or one of the file's to edit. */
+class TrainingFormModel private constructor(start: FormStart<Training>, editing: Boolean) :
+    RecordFormModel<Training>(start.initial, start.write, editing, start.error) {
+
+    /** A new training for [beneficiaryId]. */
+    constructor(store: FieldStore, beneficiaryId: String) : this(FormStart(blankTraining(beneficiaryId), { store.saveTraining(it, null) }), false)
+
+    /**
+     * The file's training [trainingId] (a training card's `subjectId`), prefilled as stored; saving
+     * updates it. Blocking: reads the file.
+     */
+    constructor(store: FieldStore, beneficiaryId: String, trainingId: String) : this(
+        storedForm(
+            store, beneficiaryId, "training", trainingId, blankTraining(beneficiaryId),
+            find = { file, id -> file.trainings.firstOrNull { it.id == id } },
+            keepStatus = { edited, stored -> edited.copy(status = stored.status) },
+            save = { store.saveTraining(it, null) },
+        ),
+        true,
+    )
+
+    private companion object {
+        fun blankTraining(beneficiaryId: String) =
+            Training("", beneficiaryId, "", "", TrainingKind.VOCATIONAL, TrainingMode.OFFLINE, false, null, null, TrainingStatus.PLANNED, null)
+    }
+}
 
 /** A capital application from one source, from first interest. KUR goes through a bank, with a scheme. */
 class CapitalFormModel(store: FieldStore, beneficiaryId: String, source: CapitalSource) : RecordFormModel<CapitalApplication>(
@@ -298,11 +375,38 @@ val RecordFormState<CapitalApplication>.asksBankAndScheme: Boolean get() = input
 /** Whether the capital is paid back (a loan) or a grant, as the core says. */
 val RecordFormState<CapitalApplication>.isLoan: Boolean get() = capitalIsLoan(input.source)
 
-/** A business to add (an idea unless the user says it is further along). */
-class BusinessFormModel(store: FieldStore, beneficiaryId: String) : RecordFormModel<Business>(
-    Business("", beneficiaryId, "", BusinessSector.FOOD_BEVERAGE, BusinessStatus.IDEA, null, null, 0u, emptyList(), emptyList(), false),
-    { store.saveBusiness(it, null) },
-)
+/** A business to add (an idea unless the user says it is further along), or one of the file's to edit. */
+class BusinessFormModel private constructor(start: FormStart<Business>, editing: Boolean) :
+    RecordFormModel<Business>(start.initial, start.write, editing, start.error) {
+
+    /** A new business for [beneficiaryId]. */
+    constructor(store: FieldStore, beneficiaryId: String) : this(FormStart(blankBusiness(beneficiaryId), { store.saveBusiness(it, null) }), false)
+
+    /**
+     * The file's business [businessId] (a business card's `subjectId`), prefilled as stored: its
+     * name, sector, start date, workers, monthly revenue, products, sales channels and export
+     * readiness; saving updates it. Blocking: reads the file.
+     */
+    constructor(store: FieldStore, beneficiaryId: String, businessId: String) : this(
+        storedForm(
+            store, beneficiaryId, "business", businessId, blankBusiness(beneficiaryId),
+            find = { file, id -> file.businesses.firstOrNull { it.id == id } },
+            keepStatus = { edited, stored -> edited.copy(status = stored.status) },
+            save = { store.saveBusiness(it, null) },
+        ),
+        true,
+    )
+
+    /** Sells through [channel] or not (the business's channels keep their order). */
+    fun toggleChannel(channel: SalesChannel, on: Boolean) = edit {
+        it.copy(salesChannels = if (on) (it.salesChannels + channel).distinct() else it.salesChannels - channel)
+    }
+
+    private companion object {
+        fun blankBusiness(beneficiaryId: String) =
+            Business("", beneficiaryId, "", BusinessSector.FOOD_BEVERAGE, BusinessStatus.IDEA, null, null, 0u, emptyList(), emptyList(), false)
+    }
+}
 
 /**
  * A sale of one of the person's businesses: where it went (the country for an export only), how

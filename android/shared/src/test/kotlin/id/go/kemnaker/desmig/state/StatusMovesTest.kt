@@ -7,7 +7,9 @@ import id.go.kemnaker.desmig.core.CapitalStage
 import id.go.kemnaker.desmig.core.CardAction
 import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.CardLine
+import id.go.kemnaker.desmig.core.InputKind
 import id.go.kemnaker.desmig.core.KurScheme
+import id.go.kemnaker.desmig.core.MoveField
 import id.go.kemnaker.desmig.core.Prakerja
 import id.go.kemnaker.desmig.core.PrakerjaStage
 import id.go.kemnaker.desmig.core.SaleMarket
@@ -40,6 +42,8 @@ class StatusMovesTest {
 
     // The store's default zone is UTC (the app passes the phone's).
     private val today: LocalDate = LocalDate.now(ZoneOffset.UTC)
+
+    private fun field(name: String, kind: InputKind, required: Boolean = false) = MoveField(name, kind, required, emptyList())
 
     private fun BeneficiaryFileModel.card(kind: CardKind, subjectId: String? = null): StatusCard =
         state.cards.first { it.kind == kind && (subjectId == null || it.subjectId == subjectId) }
@@ -81,7 +85,11 @@ class StatusMovesTest {
 
         // Selected needs the wave and the date: asked for, and required by the core.
         file.open(file.card(CardKind.PRAKERJA), "prakerja_selected")
-        assertEquals(listOf(MoveFields.WAVE, MoveFields.SELECTED_ON), file.moves.state.move?.fields)
+        // The core says which control each field takes and that both are required.
+        assertEquals(
+            listOf(MoveField(MoveFields.WAVE, InputKind.INTEGER, true, emptyList()), MoveField(MoveFields.SELECTED_ON, InputKind.DATE, true, emptyList())),
+            file.moves.state.move?.fields,
+        )
         assertFalse(file.moves.save())
         assertEquals(setOf("wave", "selected_on"), file.moves.state.problems.keys)
         assertEquals("required", file.moves.state.problems["wave"]?.single()?.code)
@@ -100,7 +108,7 @@ class StatusMovesTest {
 
         file.moveTo(selected, "prakerja_training_purchased")
         file.open(file.card(CardKind.PRAKERJA), "prakerja_certified")
-        assertEquals(listOf(MoveFields.CERTIFICATE_NO), file.moves.state.move?.fields)
+        assertEquals(listOf(MoveField(MoveFields.CERTIFICATE_NO, InputKind.TEXT, false, emptyList())), file.moves.state.move?.fields)
         file.moves.edit(MoveFields.CERTIFICATE_NO, "PK-2026-000123")
         assertTrue(file.moves.save())
         file.moveTo(file.card(CardKind.PRAKERJA), "prakerja_rated")
@@ -158,9 +166,12 @@ class StatusMovesTest {
         file.moveTo(file.card(CardKind.CAPITAL, kurId), "capital_submitted", MoveFields.SUBMITTED_ON to today.minusDays(9).toString(), note = "Diajukan ke BRI unit Haurgeulis")
         val submitted = file.card(CardKind.CAPITAL, kurId)
         assertEquals(listOf("capital_approved", "capital_rejected", "capital_withdrawn"), submitted.actions.map { it.stageKey })
-        assertEquals(listOf(listOf("amount_approved"), listOf("rejection_reason"), emptyList()), submitted.actions.map { it.fields }, "what each move asks for is the core's")
+        assertEquals(
+            listOf(listOf(field("amount_approved", InputKind.RUPIAH, true)), listOf(field("rejection_reason", InputKind.TEXT, true)), emptyList()),
+            submitted.actions.map { it.fields }, "what each move asks for is the core's",
+        )
         // Skipping approval is not offered; forged anyway, the core refuses it, typed.
-        file.moves.start(submitted, CardAction("capital_disbursed", listOf("amount_disbursed", "disbursed_on")))
+        file.moves.start(submitted, CardAction("capital_disbursed", listOf(field("amount_disbursed", InputKind.RUPIAH, true), field("disbursed_on", InputKind.DATE, true))))
         file.moves.edit(MoveFields.AMOUNT_DISBURSED, "10000000")
         file.moves.edit(MoveFields.DISBURSED_ON, today.minusDays(1).toString())
         assertFalse(file.moves.save())
@@ -322,7 +333,7 @@ class StatusMovesTest {
         val siti = RegistrationModel(sri.store, VILLAGE).apply { edit { it.copy(fullName = "Warsini") }; assertTrue(save()) }.state.saved!!
         val file = BeneficiaryFileModel(sri.store, siti.id).apply { load() }
         val ghost = file.card(CardKind.PRAKERJA).copy(kind = CardKind.CAPITAL, subjectId = "00000000-0000-4000-8000-000000000000", stageKey = "capital_interest")
-        file.moves.start(ghost, CardAction("capital_submitted", listOf("submitted_on")))
+        file.moves.start(ghost, CardAction("capital_submitted", listOf(field("submitted_on", InputKind.DATE))))
         assertEquals("error_not_found", file.moves.state.error?.key)
         assertNull(file.moves.state.move)
         assertFalse(file.moves.save())

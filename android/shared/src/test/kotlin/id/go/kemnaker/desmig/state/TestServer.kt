@@ -14,56 +14,38 @@ const val VILLAGE = "32.12.01.2007"
 
 /**
  * The real sync-server binary (built by cargo), on a free loopback port, with its own database.
- * An administration command ([admin]) runs while the server is stopped, and the server starts
- * again on the same address: a second process writing the SQLite file beside the serving one
- * deletes the server's WAL from under it (the server then no longer sees the change).
+ * An administration command ([admin]) runs against the same database while the server serves.
  */
 class TestServer : AutoCloseable {
     private val bin = System.getProperty("desmig.server.bin") ?: error("desmig.server.bin is not set")
     private val dir: File = Files.createTempDirectory("desmig-server").toFile()
     private val database = "sqlite://${File(dir, "server.db").absolutePath}"
-    private var process: Process? = null
+    private val process: Process
     val url: String
 
     init {
         check(File(bin).canExecute()) { "$bin is missing: build it with cargo first (./test.sh does)" }
         admin("user", "add", "--username", "sri", "--password", PASSWORD, "--name", "Sri Wahyuni", "--role", "facilitator", "--village", VILLAGE)
         admin("user", "add", "--username", "budi", "--password", PASSWORD, "--name", "Budi Santoso", "--role", "supervisor", "--district", "32.12")
-        url = serve("127.0.0.1:0")
-    }
-
-    /** Starts the server on [address]; its URL. */
-    private fun serve(address: String): String {
-        val p = ProcessBuilder(bin, "--database", database, "serve", "--listen", address).redirectErrorStream(true).start()
-        process = p
-        val output = p.inputStream.bufferedReader()
+        process = ProcessBuilder(bin, "--database", database, "serve", "--listen", "127.0.0.1:0").redirectErrorStream(true).start()
+        val output = process.inputStream.bufferedReader()
         val line = output.readLine() ?: error("the server did not start")
         // Keep reading its output so that the server never blocks on a full pipe.
         Thread { runCatching { output.forEachLine { } } }.apply { isDaemon = true }.start()
-        return line.split(" ").first { it.startsWith("http://") }
+        url = line.split(" ").first { it.startsWith("http://") }
     }
 
-    private fun stop() {
-        process?.let { it.destroy(); it.waitFor(10, TimeUnit.SECONDS) }
-        process = null
-    }
-
-    /** Runs an administration command against the same database, the server stopped meanwhile. */
+    /** Runs an administration command against the same database; its output. */
     fun admin(vararg args: String): String {
-        val serving = process != null
-        if (serving) stop()
-        try {
-            val p = ProcessBuilder(listOf(bin, "--database", database) + args).redirectErrorStream(true).start()
-            val out = p.inputStream.bufferedReader().readText()
-            check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) { "admin ${args.joinToString(" ")} failed: $out" }
-            return out
-        } finally {
-            if (serving) serve(url.removePrefix("http://").trimEnd('/'))
-        }
+        val p = ProcessBuilder(listOf(bin, "--database", database) + args).redirectErrorStream(true).start()
+        val out = p.inputStream.bufferedReader().readText()
+        check(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) { "admin ${args.joinToString(" ")} failed: $out" }
+        return out
     }
 
     override fun close() {
-        stop()
+        process.destroy()
+        process.waitFor(10, TimeUnit.SECONDS)
         dir.deleteRecursively()
     }
 }

@@ -69,6 +69,8 @@ object Routes {
     const val NEW_CAPITAL = "beneficiary/{id}/capital/new/{source}"
     const val NEW_BUSINESS = "beneficiary/{id}/business/new"
     const val NEW_SALE = "beneficiary/{id}/business/{business}/sale/new"
+    const val EDIT_TRAINING = "beneficiary/{id}/training/{training}/edit"
+    const val EDIT_BUSINESS = "beneficiary/{id}/business/{business}/edit"
 
     fun beneficiary(id: String) = "beneficiary/${Uri.encode(id)}"
     fun newVisit(beneficiaryId: String, templateId: String) = "visit/new/${Uri.encode(beneficiaryId)}/${Uri.encode(templateId)}"
@@ -78,6 +80,8 @@ object Routes {
     fun newCapital(id: String, source: CapitalSource) = "beneficiary/${Uri.encode(id)}/capital/new/${source.name}"
     fun newBusiness(id: String) = "beneficiary/${Uri.encode(id)}/business/new"
     fun newSale(id: String, businessId: String) = "beneficiary/${Uri.encode(id)}/business/${Uri.encode(businessId)}/sale/new"
+    fun editTraining(id: String, trainingId: String) = "beneficiary/${Uri.encode(id)}/training/${Uri.encode(trainingId)}/edit"
+    fun editBusiness(id: String, businessId: String) = "beneficiary/${Uri.encode(id)}/business/${Uri.encode(businessId)}/edit"
     fun village(code: String, name: String) = "village/${Uri.encode(code)}?name=${Uri.encode(name)}"
     fun register(village: String?, edit: String? = null, familyOf: String? = null): String {
         val params = listOfNotNull(
@@ -162,6 +166,8 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
                 onAddCapital = { source -> navController.navigate(Routes.newCapital(id, source)) },
                 onAddBusiness = { navController.navigate(Routes.newBusiness(id)) },
                 onRecordSale = { businessId -> navController.navigate(Routes.newSale(id, businessId)) },
+                onEditTraining = { trainingId -> navController.navigate(Routes.editTraining(id, trainingId)) },
+                onEditBusiness = { businessId -> navController.navigate(Routes.editBusiness(id, businessId)) },
             )
         }
         // Adding to a file's programme; after a save, back to the file (which reads its cards again).
@@ -175,6 +181,19 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
         }
         composable(Routes.NEW_BUSINESS, arguments = listOf(idArg)) { entry ->
             BusinessFormRoute(session = session, beneficiaryId = entry.arg("id").orEmpty(), onBack = back, onSaved = back)
+        }
+        // Editing a training or a business of the file (its status moves on its card); back to the file after a save.
+        composable(Routes.EDIT_TRAINING, arguments = listOf(idArg, navArgument("training") { type = NavType.StringType })) { entry ->
+            TrainingFormRoute(
+                session = session, beneficiaryId = entry.arg("id").orEmpty(), trainingId = entry.arg("training").orEmpty(),
+                onBack = back, onSaved = back,
+            )
+        }
+        composable(Routes.EDIT_BUSINESS, arguments = listOf(idArg, navArgument("business") { type = NavType.StringType })) { entry ->
+            BusinessFormRoute(
+                session = session, beneficiaryId = entry.arg("id").orEmpty(), businessId = entry.arg("business").orEmpty(),
+                onBack = back, onSaved = back,
+            )
         }
         composable(Routes.NEW_SALE, arguments = listOf(idArg, navArgument("business") { type = NavType.StringType })) { entry ->
             SaleFormRoute(

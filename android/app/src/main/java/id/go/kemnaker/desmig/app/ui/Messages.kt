@@ -21,6 +21,7 @@ import id.go.kemnaker.desmig.core.KurScheme
 import id.go.kemnaker.desmig.core.PrakerjaStage
 import id.go.kemnaker.desmig.core.Role
 import id.go.kemnaker.desmig.core.SaleMarket
+import id.go.kemnaker.desmig.core.SalesChannel
 import id.go.kemnaker.desmig.core.SavingsBand
 import id.go.kemnaker.desmig.core.Sex
 import id.go.kemnaker.desmig.core.SyncPhase
@@ -369,6 +370,18 @@ fun businessSectorRes(sector: BusinessSector): Int = when (sector) {
 }
 
 @StringRes
+fun salesChannelRes(channel: SalesChannel): Int = when (channel) {
+    SalesChannel.SHOP -> R.string.sales_channel_shop
+    SalesChannel.MARKET -> R.string.sales_channel_market
+    SalesChannel.RESELLER -> R.string.sales_channel_reseller
+    SalesChannel.MARKETPLACE -> R.string.sales_channel_marketplace
+    SalesChannel.SOCIAL_MEDIA -> R.string.sales_channel_social_media
+    SalesChannel.COOPERATIVE -> R.string.sales_channel_cooperative
+    SalesChannel.EXPORT -> R.string.sales_channel_export
+    SalesChannel.OTHER -> R.string.sales_channel_other
+}
+
+@StringRes
 fun roleRes(role: Role): Int = when (role) {
     Role.FACILITATOR -> R.string.role_facilitator
     Role.SUPERVISOR -> R.string.role_supervisor
@@ -456,6 +469,7 @@ fun fieldRes(field: String): Int? = when (field) {
     "stage", "status" -> R.string.field_stage
     "wave" -> R.string.field_wave
     "selected_on" -> R.string.field_selected_on
+    "training_id" -> R.string.field_training_id
     "certificate_no" -> R.string.field_certificate_no
     "incentive_received" -> R.string.field_incentive_instalment
     "start_date" -> R.string.field_start_date
@@ -480,6 +494,7 @@ fun fieldRes(field: String): Int? = when (field) {
     "name" -> R.string.field_business_name
     "sector" -> R.string.field_business_sector
     "products" -> R.string.field_products
+    "sales_channels" -> R.string.field_sales_channels
     "sold_on" -> R.string.field_sold_on
     "product" -> R.string.field_product
     "quantity" -> R.string.field_quantity

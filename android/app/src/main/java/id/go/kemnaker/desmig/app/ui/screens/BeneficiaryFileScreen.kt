@@ -40,10 +40,12 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import id.go.kemnaker.desmig.R
+import id.go.kemnaker.desmig.app.ui.ChoiceField
 import id.go.kemnaker.desmig.app.ui.DateField
 import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
@@ -73,6 +75,9 @@ import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.core.CardAction
 import id.go.kemnaker.desmig.core.CardKind
 import id.go.kemnaker.desmig.core.ChecklistTemplate
+import id.go.kemnaker.desmig.core.FieldError
+import id.go.kemnaker.desmig.core.InputKind
+import id.go.kemnaker.desmig.core.MoveField
 import id.go.kemnaker.desmig.core.FollowUp
 import id.go.kemnaker.desmig.core.StageChange
 import id.go.kemnaker.desmig.core.StageSubject
@@ -82,7 +87,6 @@ import id.go.kemnaker.desmig.core.VisitStatus
 import id.go.kemnaker.desmig.state.AppSession
 import id.go.kemnaker.desmig.state.BeneficiaryFileModel
 import id.go.kemnaker.desmig.state.BeneficiaryFileState
-import id.go.kemnaker.desmig.state.MoveFields
 import id.go.kemnaker.desmig.state.StatusMoveState
 import id.go.kemnaker.desmig.state.attempt
 
@@ -100,6 +104,8 @@ fun BeneficiaryFileRoute(
     onAddCapital: (CapitalSource) -> Unit,
     onAddBusiness: () -> Unit,
     onRecordSale: (businessId: String) -> Unit,
+    onEditTraining: (trainingId: String) -> Unit,
+    onEditBusiness: (businessId: String) -> Unit,
 ) {
     val model = rememberHolder("file:$beneficiaryId") { BeneficiaryFileModel(session.store, beneficiaryId) } ?: return LoadingBox()
     val state by model.observe()
@@ -135,6 +141,8 @@ fun BeneficiaryFileRoute(
         onAddCapital = onAddCapital,
         onAddBusiness = onAddBusiness,
         onRecordSale = onRecordSale,
+        onEditTraining = onEditTraining,
+        onEditBusiness = onEditBusiness,
     )
 }
 
@@ -166,6 +174,8 @@ fun BeneficiaryFileScreen(
     onAddCapital: (CapitalSource) -> Unit = {},
     onAddBusiness: () -> Unit = {},
     onRecordSale: (businessId: String) -> Unit = {},
+    onEditTraining: (trainingId: String) -> Unit = {},
+    onEditBusiness: (businessId: String) -> Unit = {},
 ) {
     val file = state.file
     Scaffold(
@@ -216,8 +226,16 @@ fun BeneficiaryFileScreen(
                     card = card,
                     capitalStages = history,
                     canChange = state.canAddRecords,
+                    canEdit = state.canEdit(card),
                     onAction = { action -> onAction(card, action) },
                     onRecordSale = { onRecordSale(card.subjectId) },
+                    onEdit = {
+                        when (card.kind) {
+                            CardKind.TRAINING -> onEditTraining(card.subjectId)
+                            CardKind.BUSINESS -> onEditBusiness(card.subjectId)
+                            else -> {}
+                        }
+                    },
                 )
             }
             if (state.canAddRecords) {
@@ -345,20 +363,26 @@ private fun NewVisitButton(templates: List<ChecklistTemplate>, onNewVisit: (Stri
     }
 }
 
+/** The test tag of a status card (UI tests find a card's own buttons: every card may say "Ubah"). */
+fun statusCardTag(kind: CardKind, subjectId: String): String = "status_card:${kind.name.lowercase()}:$subjectId"
+
 /**
  * One of the core's status cards: what it is about, where it stands, its lines and warnings, and
  * a button for each move the core offers (none when the status is final). A capital card lists
- * the stages it went through; a business card offers recording a sale.
+ * the stages it went through; a business card offers recording a sale; a training or business
+ * card offers editing its record ([canEdit]).
  */
 @Composable
 private fun StatusCardView(
     card: StatusCard,
     capitalStages: List<StageChange>,
     canChange: Boolean,
+    canEdit: Boolean,
     onAction: (CardAction) -> Unit,
     onRecordSale: () -> Unit,
+    onEdit: () -> Unit,
 ) {
-    Card(Modifier.fillMaxWidth()) {
+    Card(Modifier.fillMaxWidth().testTag(statusCardTag(card.kind, card.subjectId))) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(2.dp)) {
             Text(keyText(card.titleKey), style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
             card.title?.let { Text(it, style = MaterialTheme.typography.titleSmall) }
@@ -380,7 +404,7 @@ private fun StatusCardView(
                 }
             }
             val recordsSales = card.kind == CardKind.BUSINESS
-            if (canChange && (card.actions.isNotEmpty() || recordsSales)) {
+            if (canChange && (card.actions.isNotEmpty() || recordsSales || canEdit)) {
                 FlowRow(
                     modifier = Modifier.padding(top = 8.dp),
                     horizontalArrangement = Arrangement.spacedBy(8.dp),
@@ -393,6 +417,12 @@ private fun StatusCardView(
                     }
                     if (recordsSales) {
                         Button(onClick = onRecordSale) { Text(stringResource(R.string.file_record_sale)) }
+                    }
+                    if (canEdit) {
+                        TextButton(onClick = onEdit) {
+                            Icon(Icons.Filled.Edit, contentDescription = null)
+                            Text(stringResource(R.string.action_edit), modifier = Modifier.padding(start = 8.dp))
+                        }
                     }
                 }
             }
@@ -453,22 +483,14 @@ private fun StatusMoveDialog(
                     ErrorBanner(state.error)
                 }
                 // Problems with fields this dialog does not show (the core may name others).
-                state.problems.filterKeys { it !in move.fields }.forEach { (field, list) ->
+                state.problems.filterKeys { it !in move.fieldNames }.forEach { (field, list) ->
                     val name = fieldRes(field)?.let { stringResource(it) } ?: field
                     list.forEach { p -> Text("$name: ${p.text()}", color = MaterialTheme.colorScheme.error) }
                 }
                 if (move.fields.isEmpty()) Text(stringResource(R.string.move_no_fields), style = MaterialTheme.typography.bodySmall)
+                if (move.fields.any { it.required }) Text(stringResource(R.string.move_required_hint), style = MaterialTheme.typography.bodySmall)
                 move.fields.forEach { field ->
-                    val label = fieldRes(field)?.let { stringResource(it) } ?: field
-                    val value = move.values[field].orEmpty()
-                    when (field) {
-                        in MoveFields.dates -> DateField(label, value.ifEmpty { null }, { d -> onEdit(field, d.orEmpty()) }, problems = state.problems[field])
-                        in MoveFields.numbers -> FormTextField(
-                            label, value, { v -> onEdit(field, v.filter { it.isDigit() || it == '.' }) }, state.problems[field],
-                            keyboardType = KeyboardType.Number,
-                        )
-                        else -> FormTextField(label, value, { v -> onEdit(field, v) }, state.problems[field], singleLine = field != MoveFields.REJECTION_REASON)
-                    }
+                    MoveFieldInput(field, move.values[field.name].orEmpty(), state.problems[field.name]) { v -> onEdit(field.name, v) }
                 }
                 FormTextField(stringResource(R.string.move_note), move.note, onNote, null, singleLine = false)
             }
@@ -476,6 +498,34 @@ private fun StatusMoveDialog(
         confirmButton = { TextButton(onClick = onSave) { Text(stringResource(R.string.action_save)) } },
         dismissButton = { TextButton(onClick = onCancel) { Text(stringResource(R.string.action_cancel)) } },
     )
+}
+
+/**
+ * One field of a move, in the control the core says it takes (`kind`), labelled by its name and
+ * marked * when the core requires it; a choice offers the core's options and keeps the chosen
+ * one's value (none, when it is not required).
+ */
+@Composable
+private fun MoveFieldInput(field: MoveField, value: String, problems: List<FieldError>?, onChange: (String) -> Unit) {
+    val name = fieldRes(field.name)?.let { stringResource(it) } ?: field.name
+    val label = if (field.required) "$name *" else name
+    when (field.kind) {
+        InputKind.DATE -> DateField(label, value.ifEmpty { null }, { d -> onChange(d.orEmpty()) }, problems = problems)
+        InputKind.RUPIAH, InputKind.INTEGER -> FormTextField(
+            label, value, { v -> onChange(v.filter { it.isDigit() || it == '.' }) }, problems,
+            keyboardType = KeyboardType.Number,
+        )
+        InputKind.TEXT -> FormTextField(label, value, onChange, problems)
+        InputKind.CHOICE -> ChoiceField(
+            label = label,
+            options = field.options,
+            selected = field.options.firstOrNull { it.value == value },
+            optionLabel = { it.label },
+            onSelect = { option -> onChange(option?.value.orEmpty()) },
+            noneLabel = if (field.required) null else stringResource(R.string.choice_none),
+            problems = problems,
+        )
+    }
 }
 
 @Composable

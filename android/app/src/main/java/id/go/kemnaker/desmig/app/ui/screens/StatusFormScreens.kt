@@ -3,6 +3,7 @@ package id.go.kemnaker.desmig.app.ui.screens
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ColumnScope
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.imePadding
@@ -10,6 +11,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
+import androidx.compose.material3.FilterChip
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
@@ -33,6 +35,7 @@ import id.go.kemnaker.desmig.app.ui.DesmigTopBar
 import id.go.kemnaker.desmig.app.ui.ErrorBanner
 import id.go.kemnaker.desmig.app.ui.FormTextField
 import id.go.kemnaker.desmig.app.ui.LoadingBox
+import id.go.kemnaker.desmig.app.ui.ProblemLines
 import id.go.kemnaker.desmig.app.ui.bankRes
 import id.go.kemnaker.desmig.app.ui.businessSectorRes
 import id.go.kemnaker.desmig.app.ui.businessStatusRes
@@ -43,6 +46,7 @@ import id.go.kemnaker.desmig.app.ui.observe
 import id.go.kemnaker.desmig.app.ui.rememberActions
 import id.go.kemnaker.desmig.app.ui.rememberHolder
 import id.go.kemnaker.desmig.app.ui.saleMarketRes
+import id.go.kemnaker.desmig.app.ui.salesChannelRes
 import id.go.kemnaker.desmig.app.ui.text
 import id.go.kemnaker.desmig.app.ui.todayIso
 import id.go.kemnaker.desmig.app.ui.trainingKindRes
@@ -58,6 +62,7 @@ import id.go.kemnaker.desmig.core.FieldError
 import id.go.kemnaker.desmig.core.KurScheme
 import id.go.kemnaker.desmig.core.ProductSale
 import id.go.kemnaker.desmig.core.SaleMarket
+import id.go.kemnaker.desmig.core.SalesChannel
 import id.go.kemnaker.desmig.core.Training
 import id.go.kemnaker.desmig.core.TrainingKind
 import id.go.kemnaker.desmig.core.TrainingMode
@@ -78,12 +83,16 @@ import id.go.kemnaker.desmig.state.parseQuantity
 import id.go.kemnaker.desmig.state.parseWholeNumber
 
 // The forms that add to a beneficiary's programme: a training, a capital application, a
-// business, and a sale of a business. The core validates on save; each problem shows under the
+// business, and a sale of a business; the training and business forms also edit one the file
+// already has (everything but its status, which moves on its card). The core validates on save; each problem shows under the
 // field it names. After a save the screen goes back to the file, which reads its cards again.
 
+/** A new training ([trainingId] null), or the file's training [trainingId] to edit (built reading the file, off the main thread). */
 @Composable
-fun TrainingFormRoute(session: AppSession, beneficiaryId: String, onBack: () -> Unit, onSaved: () -> Unit) {
-    val model = rememberHolder("training:$beneficiaryId") { TrainingFormModel(session.store, beneficiaryId) } ?: return LoadingBox()
+fun TrainingFormRoute(session: AppSession, beneficiaryId: String, trainingId: String? = null, onBack: () -> Unit, onSaved: () -> Unit) {
+    val model = rememberHolder("training:$beneficiaryId:${trainingId.orEmpty()}") {
+        if (trainingId == null) TrainingFormModel(session.store, beneficiaryId) else TrainingFormModel(session.store, beneficiaryId, trainingId)
+    } ?: return LoadingBox()
     val state by model.observe()
     val actions = rememberActions()
     // Edits only change the holder's input; the save is a core write, off the main thread.
@@ -106,12 +115,18 @@ fun CapitalFormRoute(session: AppSession, beneficiaryId: String, source: Capital
     )
 }
 
+/** A new business ([businessId] null), or the file's business [businessId] to edit (built reading the file, off the main thread). */
 @Composable
-fun BusinessFormRoute(session: AppSession, beneficiaryId: String, onBack: () -> Unit, onSaved: () -> Unit) {
-    val model = rememberHolder("business:$beneficiaryId") { BusinessFormModel(session.store, beneficiaryId) } ?: return LoadingBox()
+fun BusinessFormRoute(session: AppSession, beneficiaryId: String, businessId: String? = null, onBack: () -> Unit, onSaved: () -> Unit) {
+    val model = rememberHolder("business:$beneficiaryId:${businessId.orEmpty()}") {
+        if (businessId == null) BusinessFormModel(session.store, beneficiaryId) else BusinessFormModel(session.store, beneficiaryId, businessId)
+    } ?: return LoadingBox()
     val state by model.observe()
     val actions = rememberActions()
-    BusinessFormScreen(state, onEdit = model::edit, onSave = { actions.io({ model.save() }) { ok -> if (ok) onSaved() } }, onBack = onBack)
+    BusinessFormScreen(
+        state, onEdit = model::edit, onChannel = model::toggleChannel,
+        onSave = { actions.io({ model.save() }) { ok -> if (ok) onSaved() } }, onBack = onBack,
+    )
 }
 
 @Composable
@@ -179,8 +194,10 @@ fun TrainingFormScreen(
 ) {
     val t = state.input
     val p = state.problems
-    val shown = setOf("title", "provider", "kind", "mode", "start_date", "end_date", "status", "certificate_no")
-    FormFrame(stringResource(R.string.training_form_title), state.error, p, shown, onSave, onBack) {
+    // Problems with fields not shown (the status, when editing) show at the top.
+    val shown = setOf("title", "provider", "kind", "mode", "start_date", "end_date", "certificate_no") + if (state.editing) emptySet() else setOf("status")
+    val title = stringResource(if (state.editing) R.string.training_edit_title else R.string.training_form_title)
+    FormFrame(title, state.error, p, shown, onSave, onBack) {
         FormTextField(stringResource(R.string.field_training_title), t.title, { v -> onEdit { it.copy(title = v) } }, p["title"])
         FormTextField(stringResource(R.string.field_provider), t.provider, { v -> onEdit { it.copy(provider = v) } }, p["provider"])
         ChoiceField(
@@ -194,13 +211,16 @@ fun TrainingFormScreen(
         CheckField(stringResource(R.string.field_via_prakerja), t.viaPrakerja, { v -> onEdit { it.copy(viaPrakerja = v) } })
         DateField(stringResource(R.string.field_start_date), t.startDate, { d -> onEdit { it.copy(startDate = d) } }, problems = p["start_date"])
         DateField(stringResource(R.string.field_end_date), t.endDate, { d -> onEdit { it.copy(endDate = d) } }, problems = p["end_date"])
-        // A training already under way or finished is recorded as it stands; later steps are moves on its card.
-        ChoiceField(
-            label = stringResource(R.string.field_stage), options = TrainingStatus.entries, selected = t.status,
-            optionLabel = { stringResource(trainingStatusRes(it)) },
-            onSelect = { s -> s?.let { status -> onEdit { it.copy(status = status, certificateNo = if (status == TrainingStatus.COMPLETED) it.certificateNo else null) } } },
-            problems = p["status"],
-        )
+        // A new training already under way or finished is recorded as it stands; later steps (and
+        // every step of one being edited) are moves on its card.
+        if (!state.editing) {
+            ChoiceField(
+                label = stringResource(R.string.field_stage), options = TrainingStatus.entries, selected = t.status,
+                optionLabel = { stringResource(trainingStatusRes(it)) },
+                onSelect = { s -> s?.let { status -> onEdit { it.copy(status = status, certificateNo = if (status == TrainingStatus.COMPLETED) it.certificateNo else null) } } },
+                problems = p["status"],
+            )
+        }
         if (t.status == TrainingStatus.COMPLETED) {
             FormTextField(
                 stringResource(R.string.field_certificate_no), t.certificateNo.orEmpty(), { v -> onEdit { it.copy(certificateNo = v.ifEmpty { null }) } },
@@ -262,22 +282,27 @@ fun CapitalFormScreen(
 fun BusinessFormScreen(
     state: RecordFormState<Business>,
     onEdit: ((Business) -> Business) -> Unit,
+    onChannel: (SalesChannel, Boolean) -> Unit,
     onSave: () -> Unit,
     onBack: () -> Unit,
 ) {
     val b = state.input
     val p = state.problems
-    val shown = setOf("name", "sector", "status", "started_on", "monthly_revenue", "workers", "products")
-    FormFrame(stringResource(R.string.business_form_title), state.error, p, shown, onSave, onBack) {
+    val shown = setOf("name", "sector", "started_on", "monthly_revenue", "workers", "products", "sales_channels") + if (state.editing) emptySet() else setOf("status")
+    val title = stringResource(if (state.editing) R.string.business_edit_title else R.string.business_form_title)
+    FormFrame(title, state.error, p, shown, onSave, onBack) {
         FormTextField(stringResource(R.string.field_business_name), b.name, { v -> onEdit { it.copy(name = v) } }, p["name"])
         ChoiceField(
             label = stringResource(R.string.field_business_sector), options = BusinessSector.entries, selected = b.sector,
             optionLabel = { stringResource(businessSectorRes(it)) }, onSelect = { s -> s?.let { sector -> onEdit { it.copy(sector = sector) } } }, problems = p["sector"],
         )
-        ChoiceField(
-            label = stringResource(R.string.field_stage), options = BusinessStatus.entries, selected = b.status,
-            optionLabel = { stringResource(businessStatusRes(it)) }, onSelect = { s -> s?.let { status -> onEdit { it.copy(status = status) } } }, problems = p["status"],
-        )
+        // A new business starts where it stands; a stored one's status moves on its card.
+        if (!state.editing) {
+            ChoiceField(
+                label = stringResource(R.string.field_stage), options = BusinessStatus.entries, selected = b.status,
+                optionLabel = { stringResource(businessStatusRes(it)) }, onSelect = { s -> s?.let { status -> onEdit { it.copy(status = status) } } }, problems = p["status"],
+            )
+        }
         DateField(stringResource(R.string.field_started_on), b.startedOn, { d -> onEdit { it.copy(startedOn = d) } }, problems = p["started_on"])
         RupiahField(stringResource(R.string.field_monthly_revenue), b.monthlyRevenue, { a -> onEdit { it.copy(monthlyRevenue = a) } }, p["monthly_revenue"])
         FormTextField(
@@ -294,6 +319,14 @@ fun BusinessFormScreen(
             },
             p["products"], hint = stringResource(R.string.field_products_hint),
         )
+        Text(stringResource(R.string.field_sales_channels), style = MaterialTheme.typography.labelLarge)
+        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            SalesChannel.entries.forEach { channel ->
+                val on = channel in b.salesChannels
+                FilterChip(selected = on, onClick = { onChannel(channel, !on) }, label = { Text(stringResource(salesChannelRes(channel))) })
+            }
+        }
+        ProblemLines(p["sales_channels"])
         CheckField(stringResource(R.string.field_export_ready), b.exportReady, { v -> onEdit { it.copy(exportReady = v) } })
     }
 }
