@@ -1,5 +1,8 @@
 //! Bootstrap benchmark: a fresh supervisor's phone pulls a district (20,000 beneficiaries and
-//! 100,000 visits) from the real server binary over loopback. Prints wall time, records per
+//! 100,000 visits; `DESMIG_BENCH_SCALE=2` or `5` for twice or five times that) from the real
+//! server binary over loopback. Records are shaped like real ones (`desmig_e2e::dataset`: ~0.9 KB
+//! beneficiaries, ~1.4 KB visits with 28 answers and notes); `DESMIG_BENCH_SHAPE=small` gives the
+//! earlier small records. Prints wall time, records per
 //! second, bytes on the wire (through a counting proxy, headers included), the phone process's
 //! peak memory, and as a baseline the same rows inserted straight into SQLite in the same run.
 //! Then a no-change sync: round trips and bytes. Not a test: nothing here asserts a time.
@@ -17,6 +20,7 @@ use desmig_core::region::RegionCatalog;
 use desmig_core::scope::Role;
 use desmig_core::sync::{CancelToken, SyncSettings};
 use desmig_core::FieldStore;
+use desmig_e2e::dataset::{self, Shape};
 use desmig_e2e::proxy::FaultProxy;
 use desmig_sync_server::sqlite::SqliteStorage;
 use desmig_sync_server::storage::{NewUser, Storage};
@@ -50,7 +54,8 @@ fn fields(v: serde_json::Value) -> std::collections::BTreeMap<String, FieldChang
     m.into_iter().map(|(k, v)| (k, FieldChange { value: v, base: None })).collect()
 }
 
-fn seed(path: &std::path::Path) -> usize {
+/// Seeds the server through its push path; returns the record count and the records' bare JSON.
+fn seed(path: &std::path::Path, beneficiaries: usize) -> (usize, Vec<Vec<u8>>) {
     let storage = SqliteStorage::open(path).expect("server db");
     let now = desmig_core::date::now_unix_ms();
     storage
@@ -88,9 +93,9 @@ fn seed(path: &std::path::Path) -> usize {
         .unwrap();
     let session = storage.authenticate(&login.token, now).unwrap();
     let villages: Vec<String> = RegionCatalog::builtin().villages_in("32.12").map(|r| r.code.clone()).collect();
-    let template = desmig_core::checklist::builtin_templates().unwrap().into_iter().find(|t| t.id == "business_monitoring").unwrap();
-    let answers = template.sample_answers();
-    let names = ["Siti", "Sri", "Nur", "Dewi", "Ani", "Rina", "Wati", "Budi", "Agus", "Eko"];
+    let shape = Shape::from_env();
+    let template = dataset::template(shape);
+    let mut rng = dataset::Rng::new(2026);
     let mut counter = 0u16;
     let mut millis = now as u64 - 10_000_000;
     let mut hlc = || {
@@ -102,6 +107,7 @@ fn seed(path: &std::path::Path) -> usize {
     };
     let mut ops = Vec::with_capacity(2000);
     let mut total = 0;
+    let mut bare = Vec::new();
     let flush = |ops: &mut Vec<Operation>| {
         let results = storage.push(&session, ops, now).unwrap();
         assert!(
@@ -111,33 +117,11 @@ fn seed(path: &std::path::Path) -> usize {
         );
         ops.clear();
     };
-    for i in 0..BENEFICIARIES {
-        let id = uuid::Uuid::now_v7().to_string();
-        let b = Beneficiary {
-            id: id.clone(),
-            kind: BeneficiaryKind::ReturningWorker,
-            family_of: None,
-            nik: None,
-            full_name: format!("{} {}", names[i % names.len()], names[(i / names.len()) % names.len()]),
-            sex: Sex::Female,
-            birth_date: None,
-            phone: None,
-            village_code: villages[i % villages.len()].clone(),
-            address: None,
-            last_country: Some("MY".into()),
-            job_sector_abroad: Some(JobSector::DomesticWork),
-            years_abroad: Some(4),
-            return_month: None,
-            savings_band: Some(SavingsBand::Under10Million),
-            skills: vec!["Memasak".into()],
-            networks: None,
-            dependants: 2,
-            consent_given_at: 1_700_000_000_000,
-            consent_method: ConsentMethod::SignedForm,
-            consent_withdrawn_at: None,
-            registered_by: session.user.id.clone(),
-            registered_at: 1_700_000_000_000,
-        };
+    for i in 0..beneficiaries {
+        let b = dataset::beneficiary(&mut rng, shape, i, &villages[i % villages.len()], &session.user.id);
+        let id = b.id.clone();
+        let json = serde_json::to_value(&b).unwrap();
+        bare.push(serde_json::to_vec(&json).unwrap());
         ops.push(Operation {
             op_id: uuid::Uuid::now_v7().to_string(),
             device_id: "seed".into(),
@@ -145,27 +129,13 @@ fn seed(path: &std::path::Path) -> usize {
             entity: EntityKind::Beneficiary,
             entity_id: id.clone(),
             hlc: hlc(),
-            fields: fields(serde_json::to_value(&b).unwrap()),
+            fields: fields(json),
             resolves: vec![],
         });
         for k in 0..VISITS_PER_BENEFICIARY {
-            let v = Visit {
-                id: uuid::Uuid::now_v7().to_string(),
-                beneficiary_id: id.clone(),
-                facilitator_id: session.user.id.clone(),
-                template_id: template.id.clone(),
-                template_version: template.version,
-                started_at: 1_760_000_000_000 + (i * 10 + k) as i64 * 60_000,
-                ended_at: Some(1_760_000_000_000 + (i * 10 + k) as i64 * 60_000 + 1_800_000),
-                location: Some(GeoPoint { lat: -6.45, lon: 107.95, accuracy_m: 15.0 }),
-                answers: answers.clone(),
-                notes: Some("Kunjungan rutin".into()),
-                status: VisitStatus::Completed,
-                completeness: 100,
-                amends: None,
-                verified_by: None,
-                verified_at: None,
-            };
+            let v = dataset::visit(&mut rng, shape, &template, &id, &session.user.id, 1_760_000_000_000 + (i * 10 + k) as i64 * 60_000);
+            let json = serde_json::to_value(&v).unwrap();
+            bare.push(serde_json::to_vec(&json).unwrap());
             ops.push(Operation {
                 op_id: uuid::Uuid::now_v7().to_string(),
                 device_id: "seed".into(),
@@ -173,7 +143,7 @@ fn seed(path: &std::path::Path) -> usize {
                 entity: EntityKind::Visit,
                 entity_id: v.id.clone(),
                 hlc: hlc(),
-                fields: fields(serde_json::to_value(&v).unwrap()),
+                fields: fields(json),
                 resolves: vec![],
             });
         }
@@ -183,7 +153,24 @@ fn seed(path: &std::path::Path) -> usize {
         }
     }
     flush(&mut ops);
-    total
+    (total, bare)
+}
+
+/// A database's size on disk with its write-ahead log, in MB.
+fn file_mb(path: &std::path::Path) -> f64 {
+    let len = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    (len(path) + len(&std::path::PathBuf::from(format!("{}-wal", path.display())))) as f64 / 1e6
+}
+
+/// gzip (level 6, as the server sends) of the bare records, one JSON document per line.
+fn gzip_size(bare: &[Vec<u8>]) -> usize {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    for doc in bare {
+        enc.write_all(doc).unwrap();
+        enc.write_all(b"\n").unwrap();
+    }
+    enc.finish().unwrap().len()
 }
 
 fn main() {
@@ -199,13 +186,23 @@ fn main() {
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
+    let scale: usize = std::env::var("DESMIG_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
+    let beneficiaries = BENEFICIARIES * scale;
     let t = Instant::now();
-    let total = seed(&db);
+    let (total, bare) = seed(&db, beneficiaries);
+    let seeded = t.elapsed();
+    let bare_bytes: usize = bare.iter().map(Vec::len).sum();
     println!(
-        "seeded the server with {total} records ({BENEFICIARIES} beneficiaries, {} visits) in {:.1} s through its push path",
-        BENEFICIARIES * VISITS_PER_BENEFICIARY,
-        t.elapsed().as_secs_f64()
+        "seeded the server with {total} {:?} records ({beneficiaries} beneficiaries, {} visits; bare JSON {:.0} B/record) in {:.1} s through its push path: {:.0} ops/s",
+        Shape::from_env(),
+        beneficiaries * VISITS_PER_BENEFICIARY,
+        bare_bytes as f64 / total as f64,
+        seeded.as_secs_f64(),
+        total as f64 / seeded.as_secs_f64()
     );
+    let server_db_mb = file_mb(&db);
+    let gz = gzip_size(&bare);
+    drop(bare);
 
     let mut server = Command::new(&bin)
         .arg("--database")
@@ -271,11 +268,18 @@ fn main() {
         elapsed.as_secs_f64() / baseline.as_secs_f64()
     );
     println!(
-        "  on the wire (gzip, headers included): {:.1} MB down, {:.1} KB up, {trips} requests ({:.0} bytes/record) | compressed bodies as the phone counted them: {:.1} MB",
+        "  on the wire (gzip, headers included): {:.1} MB down, {:.1} KB up, {trips} requests ({:.0} bytes/record) | baseline gzip -6 of the bare records: {:.0} bytes/record | ratio {:.2}x",
         down as f64 / 1e6,
         up as f64 / 1e3,
         down as f64 / total as f64,
-        report.bytes_received as f64 / 1e6
+        gz as f64 / total as f64,
+        down as f64 / gz as f64
+    );
+    let phone_mb = file_mb(&phone_path);
+    let raw_mb = file_mb(&dir.path().join("raw.db"));
+    println!(
+        "  the phone's database: {phone_mb:.1} MB | baseline: a plain table of the same JSON {raw_mb:.1} MB | ratio {:.2}x | the server's: {server_db_mb:.1} MB",
+        phone_mb / raw_mb.max(0.001)
     );
     println!("  phone process peak memory during the sync: {peak:.0} MB (it was {rss_before:.0} MB at the start) | target ≤ 100 MB");
 

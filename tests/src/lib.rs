@@ -1,6 +1,7 @@
 //! Support for the end-to-end suite: a real sync server on loopback, devices with real database
 //! files, canonical dumps to compare replicas, and a fault-injecting proxy.
 
+pub mod dataset;
 pub mod proxy;
 pub mod raw;
 
