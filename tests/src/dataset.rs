@@ -118,10 +118,27 @@ const COUNTRIES: [&str; 8] = ["MY", "TW", "HK", "SA", "SG", "KR", "JP", "AE"];
 const SKILLS: [&str; 10] =
     ["Memasak", "Merawat lansia", "Menjahit", "Bahasa Mandarin", "Bahasa Inggris", "Mengemudi", "Bertani", "Las", "Tata rias", "Kasir"];
 
+const SYLLABLES: [&str; 24] = [
+    "ka", "ma", "sa", "ri", "tu", "ngan", "di", "lah", "pe", "ber", "an", "kan", "se", "to", "bu", "ja", "wa", "ru", "nya", "ti", "go",
+    "lem", "pu", "ha",
+];
+
+/// A word: mostly common ones, a third of them less common (names of goods, places, people), so
+/// that free text compresses about as real notes do.
+fn word(rng: &mut Rng) -> String {
+    if rng.below(3) == 0 {
+        (0..rng.between(2, 3)).map(|_| *rng.pick(&SYLLABLES)).collect()
+    } else if rng.below(8) == 0 {
+        rng.between(2, 250).to_string()
+    } else {
+        rng.pick(&WORDS).to_string()
+    }
+}
+
 /// A sentence of `least` to `least + spread - 1` words, first letter capitalised.
 pub fn sentence(rng: &mut Rng, least: usize, spread: u64) -> String {
     let words = least + rng.below(spread.max(1)) as usize;
-    let mut s: Vec<String> = (0..words).map(|_| rng.pick(&WORDS).to_string()).collect();
+    let mut s: Vec<String> = (0..words).map(|_| word(rng)).collect();
     if let Some(first) = s.first_mut() {
         let mut c = first.chars();
         *first = c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default();
