@@ -54,6 +54,9 @@ enum Command {
         /// A reverse proxy (IP address) whose X-Forwarded-For names the client; repeat for several.
         #[arg(long = "trusted-proxy")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// gzip level of pull pages, 1 (fastest) to 9 (smallest); see docs/operations.md.
+        #[arg(long, default_value_t = desmig_sync_server::http::DEFAULT_PULL_GZIP_LEVEL, value_parser = clap::value_parser!(u32).range(1..=9))]
+        pull_gzip_level: u32,
     },
     /// Manage users.
     User {
@@ -215,6 +218,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             tls_cert,
             tls_key,
             trusted_proxies,
+            pull_gzip_level,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(edge::tls_config(&cert, &key).map_err(|m| ServerError::bad("invalid_tls", m))?),
@@ -238,6 +242,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 let config = HttpConfig {
                     token_ttl_ms: token_days * 24 * 3600 * 1000,
                     clock_bound_ms: max_clock_ahead_secs * 1000,
+                    pull_gzip_level,
                     trusted_proxies,
                     edge: EdgeConfig {
                         max_connections,
