@@ -208,6 +208,7 @@ fn main() {
         .arg("--database")
         .arg(format!("sqlite://{}", db.display()))
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(std::env::var("DESMIG_BENCH_GZIP_LEVEL").map(|l| vec!["--pull-gzip-level".to_string(), l]).unwrap_or_default())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
