@@ -690,6 +690,26 @@ impl Storage for PostgresStorage {
         self.reader().query(&sql, &params)?.iter().map(scoped_record).collect()
     }
 
+    fn scan_records(
+        &self,
+        scope: &FeedScope,
+        kinds: &[EntityKind],
+        f: &mut dyn FnMut(EntityKind, &str, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let (filter, mut args) = scope_filter(scope, "$");
+        let n = args.len();
+        args.extend(kinds.iter().map(|k| k.table().to_string()));
+        let marks: Vec<String> = (n + 1..=args.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT kind, id, village_code, fields FROM record WHERE {filter} AND kind IN ({})", marks.join(","));
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = args.iter().map(|a| a as &(dyn postgres::types::ToSql + Sync)).collect();
+        for r in self.reader().query(&sql, &params)? {
+            let kind: &str = r.get(0);
+            let kind = EntityKind::parse(kind).ok_or_else(|| ServerError::Internal(format!("bad kind {kind}")))?;
+            f(kind, r.get(1), r.get(2), r.get(3))?;
+        }
+        Ok(())
+    }
+
     fn read_record(&self, kind: EntityKind, id: &str) -> Result<Option<ScopedRecord>> {
         self.reader()
             .query_opt(

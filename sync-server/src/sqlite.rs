@@ -526,6 +526,31 @@ impl Storage for SqliteStorage {
         Ok(out)
     }
 
+    fn scan_records(
+        &self,
+        scope: &FeedScope,
+        kinds: &[EntityKind],
+        f: &mut dyn FnMut(EntityKind, &str, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let (filter, mut args) = scope_filter(scope, "?");
+        args.extend(kinds.iter().map(|k| k.table().to_string()));
+        let sql =
+            format!("SELECT kind, id, village_code, fields FROM record WHERE {filter} AND kind IN ({})", vec!["?"; kinds.len()].join(","));
+        let c = self.reader();
+        let mut stmt = c.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let text = |r: &rusqlite::Row<'_>, i: usize| -> Result<String> {
+            Ok(r.get_ref(i)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?.to_string())
+        };
+        while let Some(r) = rows.next()? {
+            let kind = kind_of(r.get_ref(0)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?)?;
+            let (id, village) = (text(r, 1)?, text(r, 2)?);
+            let fields = r.get_ref(3)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?;
+            f(kind, &id, &village, fields)?;
+        }
+        Ok(())
+    }
+
     fn read_record(&self, kind: EntityKind, id: &str) -> Result<Option<ScopedRecord>> {
         let c = self.reader();
         let mut stmt = c.prepare_cached(

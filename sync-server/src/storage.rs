@@ -129,6 +129,15 @@ pub trait Storage: Send + Sync + 'static {
     fn beneficiary_village(&self, beneficiary_id: &str) -> Result<Option<String>>;
     /// Records of `kinds` in `scope`, for the console's reports, lists and exports.
     fn read_records(&self, scope: &FeedScope, kinds: &[EntityKind]) -> Result<Vec<ScopedRecord>>;
+    /// Each record of `kinds` in `scope` as stored, without building its JSON tree: `f` gets
+    /// the kind, id, village and the fields' JSON text (the console's reports parse only what
+    /// they count).
+    fn scan_records(
+        &self,
+        scope: &FeedScope,
+        kinds: &[EntityKind],
+        f: &mut dyn FnMut(EntityKind, &str, &str, &str) -> Result<()>,
+    ) -> Result<()>;
     /// One record, with its file and village.
     fn read_record(&self, kind: EntityKind, id: &str) -> Result<Option<ScopedRecord>>;
     /// The operations applied to one record, oldest first: its audit trail.

@@ -3,10 +3,10 @@
 //! test checks both agree), and their exports as XLSX and CSV.
 
 use crate::error::{Result, ServerError};
-use crate::storage::{FeedScope, ScopedRecord, Storage};
+use crate::storage::{FeedScope, Storage};
 use desmig_core::date::{Date, Month};
 use desmig_core::model::{
-    Beneficiary, Business, CapitalApplication, CapitalSource, EntityKind, Prakerja, ProductSale, SaleMarket, Training, Visit, VisitStatus,
+    Beneficiary, Business, CapitalApplication, CapitalSource, EntityKind, Prakerja, ProductSale, SaleMarket, Training, VisitStatus,
 };
 use desmig_core::query::{CapitalBySource, VillageIndicators};
 use desmig_core::region::RegionCatalog;
@@ -21,12 +21,26 @@ pub struct Dataset {
     pub trainings: Vec<(String, Training)>,
     pub capital: Vec<(String, CapitalApplication)>,
     pub businesses: Vec<(String, Business)>,
-    pub visits: Vec<(String, Visit)>,
+    pub visits: Vec<(String, VisitFacts)>,
     pub sales: Vec<(String, ProductSale)>,
 }
 
-fn typed<T: serde::de::DeserializeOwned>(records: &[ScopedRecord], kind: EntityKind) -> Vec<(String, T)> {
-    records.iter().filter(|r| r.kind == kind).filter_map(|r| r.entity::<T>().ok().map(|t| (r.village_code.clone(), t))).collect()
+/// What the reports count of a visit: its answers and notes are never parsed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct VisitFacts {
+    pub beneficiary_id: String,
+    pub facilitator_id: String,
+    pub started_at: i64,
+    pub status: VisitStatus,
+    #[serde(default)]
+    pub verified_by: Option<String>,
+}
+
+/// A stored record's fields as its typed entity, with its id.
+fn typed<T: serde::de::DeserializeOwned>(id: &str, fields: &str) -> Option<T> {
+    let mut map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(fields).ok()?;
+    map.insert("id".into(), serde_json::Value::String(id.to_string()));
+    serde_json::from_value(serde_json::Value::Object(map)).ok()
 }
 
 impl Dataset {
@@ -40,16 +54,22 @@ impl Dataset {
             EntityKind::Visit,
             EntityKind::ProductSale,
         ];
-        let records = storage.read_records(scope, &kinds)?;
-        Ok(Dataset {
-            beneficiaries: typed::<Beneficiary>(&records, EntityKind::Beneficiary).into_iter().map(|(_, b)| b).collect(),
-            prakerja: typed(&records, EntityKind::Prakerja),
-            trainings: typed(&records, EntityKind::Training),
-            capital: typed(&records, EntityKind::CapitalApplication),
-            businesses: typed(&records, EntityKind::Business),
-            visits: typed(&records, EntityKind::Visit),
-            sales: typed(&records, EntityKind::ProductSale),
-        })
+        let mut ds = Dataset::default();
+        let v = |village: &str| village.to_string();
+        storage.scan_records(scope, &kinds, &mut |kind, id, village, fields| {
+            match kind {
+                EntityKind::Beneficiary => ds.beneficiaries.extend(typed::<Beneficiary>(id, fields)),
+                EntityKind::Prakerja => ds.prakerja.extend(typed(id, fields).map(|t| (v(village), t))),
+                EntityKind::Training => ds.trainings.extend(typed(id, fields).map(|t| (v(village), t))),
+                EntityKind::CapitalApplication => ds.capital.extend(typed(id, fields).map(|t| (v(village), t))),
+                EntityKind::Business => ds.businesses.extend(typed(id, fields).map(|t| (v(village), t))),
+                EntityKind::ProductSale => ds.sales.extend(typed(id, fields).map(|t| (v(village), t))),
+                EntityKind::Visit => ds.visits.extend(serde_json::from_str::<VisitFacts>(fields).ok().map(|t| (v(village), t))),
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(ds)
     }
 }
 
