@@ -353,6 +353,16 @@ pub struct VisitView {
     pub can_amend: bool,
 }
 
+/// Whether `who` may verify `visit` of a file in `village` now: completed, not yet verified, not
+/// their own, and a supervisor of the district. What the phones and the console offer; the write
+/// rules refuse the rest.
+pub fn can_verify(visit: &crate::model::Visit, who: &crate::scope::Identity, village: &str) -> bool {
+    visit.status == crate::model::VisitStatus::Completed
+        && visit.verified_by.is_none()
+        && visit.facilitator_id != who.user_id
+        && who.can_supervise(village)
+}
+
 /// The answers of `visit` with the labels of `template` (answers to items the template does not
 /// have are left out).
 pub fn answer_lines(template: &Template, answers: &Map<String, Value>) -> Vec<AnswerLine> {

@@ -384,10 +384,7 @@ impl FieldStore {
         let template = self.template(&visit.template_id, Some(visit.template_version))?;
         let completed = visit.status == VisitStatus::Completed;
         Ok(crate::present::VisitView {
-            can_verify: completed
-                && visit.verified_by.is_none()
-                && visit.facilitator_id != who.user_id
-                && who.can_supervise(&beneficiary.village_code),
+            can_verify: crate::present::can_verify(&visit, &who, &beneficiary.village_code),
             can_amend: completed && beneficiary.consent_withdrawn_at.is_none() && who.can_write(&beneficiary.village_code, &beneficiary.id),
             answers: crate::present::answer_lines(&template, &visit.answers),
             visit_id: visit.id,

@@ -288,16 +288,27 @@ async fn login(
     if req.username.len() > crate::storage::MAX_USERNAME_BYTES {
         return Err(ServerError::bad("invalid_username", "no username is that long"));
     }
+    let resp = throttled_login(&state, client, req, state.config.token_ttl_ms).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+}
+
+/// A login as the app and the console make it: throttled per account and per address, one
+/// password check per core at a time, a token for `ttl_ms`.
+pub async fn throttled_login(
+    state: &AppState,
+    client: std::net::IpAddr,
+    req: LoginRequest,
+    ttl_ms: i64,
+) -> Result<desmig_core::protocol::LoginResponse> {
     let keys = LoginThrottle::keys(&req.username, client);
     // Counted before the password is checked, refunded when it was right: attempts made at
     // once cannot all slip in before the first failure is counted.
     state.throttle.attempt(&keys, now_unix_ms())?;
     let _slot = state.password_checks.clone().acquire_owned().await.map_err(|e| ServerError::Internal(e.to_string()))?;
     let storage = state.storage.clone();
-    let ttl = state.config.token_ttl_ms;
-    let resp = blocking(move || storage.login(&req, ttl, now_unix_ms())).await?;
+    let resp = blocking(move || storage.login(&req, ttl_ms, now_unix_ms())).await?;
     state.throttle.succeeded(&keys);
-    Ok(json_response(&headers, serde_json::to_vec(&resp)?))
+    Ok(resp)
 }
 
 async fn push(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {

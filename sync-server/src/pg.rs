@@ -735,7 +735,7 @@ impl Storage for PostgresStorage {
     fn read_devices(&self) -> Result<Vec<crate::storage::DeviceRow>> {
         Ok(self
             .reader()
-            .query(crate::storage::devices_sql(), &[])?
+            .query(crate::storage::DEVICES_SQL, &[])?
             .iter()
             .map(|r| crate::storage::DeviceRow {
                 device_id: r.get(0),

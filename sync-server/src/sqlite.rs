@@ -584,7 +584,7 @@ impl Storage for SqliteStorage {
 
     fn read_devices(&self) -> Result<Vec<crate::storage::DeviceRow>> {
         let c = self.reader();
-        let mut stmt = c.prepare(crate::storage::devices_sql())?;
+        let mut stmt = c.prepare(crate::storage::DEVICES_SQL)?;
         let rows = stmt.query_map([], |r| {
             Ok(crate::storage::DeviceRow {
                 device_id: r.get(0)?,

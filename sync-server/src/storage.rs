@@ -638,14 +638,10 @@ pub struct DeviceRow {
     pub revoked: bool,
 }
 
-const DEVICES_SQL: &str = "SELECT t.device_id, u.username, min(t.created_at), max(t.created_at),
+pub const DEVICES_SQL: &str = "SELECT t.device_id, u.username, min(t.created_at), max(t.created_at),
         EXISTS (SELECT 1 FROM revoked_device r WHERE r.device_id = t.device_id)
      FROM device_token t JOIN app_user u ON u.id = t.user_id
      GROUP BY t.device_id, u.username ORDER BY max(t.created_at) DESC LIMIT 1000";
-
-pub fn devices_sql() -> &'static str {
-    DEVICES_SQL
-}
 
 /// An account as administration lists it.
 #[derive(Debug, Clone, PartialEq)]

@@ -206,9 +206,7 @@ pub fn check(storage: &dyn Storage, session: &Session, rows: &[Row]) -> Result<(
         }
         match beneficiary_from_input(uuid::Uuid::now_v7().to_string(), input, None, &session.user.id, now, &ctx) {
             Ok(b) => {
-                if !who.can_write(&b.village_code, &b.id)
-                    || session.user.role == Role::Facilitator && !session.user.villages.contains(&village)
-                {
+                if !who.can_write(&b.village_code, &b.id) {
                     row_problems.push(FieldError::new("village_code", "out_of_scope", format!("village {village} is not in your area")));
                 }
                 if let Some(name) = b.nik.as_ref().and_then(|nik| existing.get(nik)) {

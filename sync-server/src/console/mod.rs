@@ -20,7 +20,6 @@ pub mod report;
 use crate::error::{Result, ServerError};
 use crate::http::{AppState, MAX_LOGIN_BYTES};
 use crate::storage::Session;
-use crate::throttle::LoginThrottle;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -279,23 +278,13 @@ async fn login(
         return login_form(&state, peer, &headers, Some(i18n::t(lang, "wrong_credentials")));
     }
     let client = crate::http::client_address(&state.config, peer.ip(), &headers);
-    let keys = LoginThrottle::keys(&form.username, client);
-    if let Err(e) = state.throttle.attempt(&keys, now_unix_ms()) {
-        return error_page(lang, e);
-    }
-    let Ok(_slot) = state.password_checks.clone().acquire_owned().await else {
-        return error_page(lang, ServerError::Internal("password checks closed".into()));
-    };
     let device_id = match crate::auth::new_token() {
         Ok((t, _)) => format!("console-{}", &csrf_of(&t)[..20]),
         Err(e) => return error_page(lang, e),
     };
-    let storage = state.storage.clone();
     let req = LoginRequest { username: form.username.clone(), password: form.password.clone(), device_id };
-    let result = blocking(move || storage.login(&req, SESSION_TTL_MS, now_unix_ms())).await;
-    match result {
+    match crate::http::throttled_login(&state, client, req, SESSION_TTL_MS).await {
         Ok(resp) if resp.identity.role == Role::Worker => {
-            state.throttle.succeeded(&keys);
             // A worker's password was right, but the console is not theirs: the token just made
             // is revoked at once.
             let storage = state.storage.clone();
@@ -308,7 +297,6 @@ async fn login(
             error_page(lang, ServerError::forbidden("not_staff", "the console is for programme staff; workers see their status in the app"))
         }
         Ok(resp) => {
-            state.throttle.succeeded(&keys);
             let mut r = Redirect::to("/console").into_response();
             let secure = over_https(&state, peer, &headers);
             r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &resp.token, SESSION_TTL_MS / 1000, secure));

@@ -428,10 +428,11 @@ fn stage_text(lang: Lang, r: &ScopedRecord) -> String {
 }
 
 fn template_title(ctx: &desmig_core::model::Reference, v: &Visit, lang: Lang) -> String {
-    ctx.templates
-        .get(&(v.template_id.clone(), v.template_version))
-        .map(|t| lang.pick(&t.title).to_string())
-        .unwrap_or_else(|| v.template_id.clone())
+    title_of(ctx, &v.template_id, v.template_version, lang)
+}
+
+fn title_of(ctx: &desmig_core::model::Reference, id: &str, version: u32, lang: Lang) -> String {
+    ctx.templates.get(&(id.to_string(), version)).map(|t| lang.pick(&t.title).to_string()).unwrap_or_else(|| id.to_string())
 }
 
 fn visit_status(lang: Lang, v: &Visit) -> &'static str {
@@ -450,19 +451,24 @@ async fn visits(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let storage = state.storage.clone();
     let scope = scope_of(&c);
     let loaded = blocking(move || {
-        let records = storage.read_records(&scope, &[EntityKind::Visit, EntityKind::Beneficiary])?;
-        let names: HashMap<String, (String, String)> = records
-            .iter()
-            .filter(|r| r.kind == EntityKind::Beneficiary)
-            .filter_map(|r| r.entity::<Beneficiary>().ok())
-            .map(|b| (b.id, (b.full_name, b.village_code)))
-            .collect();
-        let mut waiting: Vec<Visit> = records
-            .iter()
-            .filter(|r| r.kind == EntityKind::Visit)
-            .filter_map(|r| r.entity::<Visit>().ok())
-            .filter(|v| v.status == VisitStatus::Completed && v.verified_by.is_none())
-            .collect();
+        // Visits are read as their facts: their answers are not parsed for a list.
+        #[derive(Deserialize)]
+        struct Name {
+            full_name: String,
+        }
+        let (mut names, mut waiting): (HashMap<String, (String, String)>, Vec<report::VisitFacts>) = Default::default();
+        storage.scan_records(&scope, &[EntityKind::Visit, EntityKind::Beneficiary], &mut |kind, id, village, fields| {
+            match kind {
+                EntityKind::Beneficiary => {
+                    if let Ok(n) = serde_json::from_str::<Name>(fields) {
+                        names.insert(id.to_string(), (n.full_name, village.to_string()));
+                    }
+                }
+                _ => waiting
+                    .extend(report::VisitFacts::read(id, fields).filter(|v| v.status == VisitStatus::Completed && v.verified_by.is_none())),
+            }
+            Ok(())
+        })?;
         waiting.sort_by_key(|v| v.started_at);
         let staff: HashMap<String, String> = storage.read_staff()?.into_iter().map(|p| (p.user_id, p.display_name)).collect();
         Ok((waiting, names, staff))
@@ -483,7 +489,7 @@ async fn visits(State(state): State<AppState>, headers: HeaderMap) -> Response {
                 tr {
                     td { a href={ "/console/visits/" (v.id) } { (when(lang, v.started_at)) } }
                     td { (name) } td { (village_name(&regions, &village)) }
-                    td { (template_title(&ctx, v, lang)) }
+                    td { (title_of(&ctx, &v.template_id, v.template_version, lang)) }
                     td { (staff.get(&v.facilitator_id).cloned().unwrap_or_else(|| v.facilitator_id.clone())) }
                 }
             }
@@ -523,10 +529,7 @@ async fn visit_page(State(state): State<AppState>, headers: HeaderMap, Path(id):
     let ctx = state.storage.reference_cache().ctx();
     let template = ctx.templates.get(&(v.template_id.clone(), v.template_version)).cloned();
     let answers = template.as_ref().map(|t| desmig_core::present::answer_lines(t, &v.answers)).unwrap_or_default();
-    let can_verify = v.status == VisitStatus::Completed
-        && v.verified_by.is_none()
-        && v.facilitator_id != c.session.user.id
-        && identity(&c).can_supervise(&record.village_code);
+    let can_verify = desmig_core::present::can_verify(&v, &identity(&c), &record.village_code);
     let body = html! {
         dl.fields {
             dt { (t(lang, "name")) } dd { @if let Some(b) = &b { a href={ "/console/beneficiaries/" (b.id) } { (b.full_name) } } }
@@ -601,14 +604,14 @@ pub fn write_as_console(
     match result.status {
         OpStatus::Applied | OpStatus::Duplicate => Ok(()),
         _ => Err(ServerError::Forbidden {
-            code: leak(result.code.unwrap_or_else(|| "rejected".into())),
+            code: static_code(result.code.unwrap_or_else(|| "rejected".into())),
             message: result.message.unwrap_or_default(),
         }),
     }
 }
 
 /// Codes from the rules are few and fixed (the core's `Code`); the error type wants them static.
-fn leak(code: String) -> &'static str {
+fn static_code(code: String) -> &'static str {
     match desmig_core::labels::Code::of(&code) {
         desmig_core::labels::Code::Other => "rejected",
         known => known.name(),

@@ -28,12 +28,24 @@ pub struct Dataset {
 /// What the reports count of a visit: its answers and notes are never parsed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct VisitFacts {
+    /// Not in the stored fields: set from the record's id when it is read.
+    #[serde(default)]
+    pub id: String,
     pub beneficiary_id: String,
+    pub template_id: String,
+    pub template_version: u32,
     pub facilitator_id: String,
     pub started_at: i64,
     pub status: VisitStatus,
     #[serde(default)]
     pub verified_by: Option<String>,
+}
+
+impl VisitFacts {
+    /// The facts of a stored visit (`fields` as stored, without its id).
+    pub fn read(id: &str, fields: &str) -> Option<VisitFacts> {
+        serde_json::from_str::<VisitFacts>(fields).ok().map(|f| VisitFacts { id: id.to_string(), ..f })
+    }
 }
 
 /// A stored record's fields as its typed entity, with its id.
@@ -64,7 +76,7 @@ impl Dataset {
                 EntityKind::CapitalApplication => ds.capital.extend(typed(id, fields).map(|t| (v(village), t))),
                 EntityKind::Business => ds.businesses.extend(typed(id, fields).map(|t| (v(village), t))),
                 EntityKind::ProductSale => ds.sales.extend(typed(id, fields).map(|t| (v(village), t))),
-                EntityKind::Visit => ds.visits.extend(serde_json::from_str::<VisitFacts>(fields).ok().map(|t| (v(village), t))),
+                EntityKind::Visit => ds.visits.extend(VisitFacts::read(id, fields).map(|t| (v(village), t))),
                 _ => {}
             }
             Ok(())
