@@ -30,8 +30,10 @@ scripts/bindings.sh
 #    targets the same minimum iOS as the app.
 export IPHONEOS_DEPLOYMENT_TARGET="16.0"
 rustup target add "$device_target" "${sim_targets[@]}"
+# The crate's own types are cdylib + lib (the static library is built only here, not by every
+# `cargo build` and test run).
 for target in "$device_target" "${sim_targets[@]}"; do
-  cargo build --release --locked -p desmig-bindings --target "$target"
+  cargo rustc --release --locked -p desmig-bindings --lib --crate-type staticlib --target "$target"
 done
 
 # 3. One simulator library for both architectures, and the headers every slice carries.

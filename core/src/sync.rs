@@ -38,8 +38,12 @@ pub struct SyncSettings {
     pub push_batch_ops: usize,
     /// …and at most this many bytes of JSON before compression (small enough for 2G).
     pub push_batch_bytes: usize,
-    /// Changes asked for per pull page.
+    /// Changes asked for in the first pull page, and the least asked for in any page.
     pub pull_page: u32,
+    /// The most asked for in a page. Pages grow from `pull_page` towards this while they come
+    /// faster than [`PULL_PAGE_SECS`] each: bigger pages on fast links (less work per record),
+    /// and few enough round trips on slow ones that the link's delay costs little.
+    pub pull_page_max: u32,
     /// Attempts per request on network errors and server errors (5xx, 429).
     pub max_attempts: u32,
     /// First backoff; it doubles per attempt, with jitter, up to `retry_max_ms`.
@@ -59,6 +63,7 @@ impl SyncSettings {
             push_batch_ops: 200,
             push_batch_bytes: 128 * 1024,
             pull_page: 500,
+            pull_page_max: 5000,
             max_attempts: 6,
             retry_base_ms: 500,
             retry_max_ms: 30_000,
@@ -66,6 +71,23 @@ impl SyncSettings {
             reuse_connections: true,
         }
     }
+}
+
+/// How long a pull page should take to arrive: pages are sized from the records per second the
+/// last one came at. Long enough that a round trip on a slow link (150 ms) is 5% of a page; short
+/// enough that a page cut off on a bad link loses little.
+pub const PULL_PAGE_SECS: f64 = 3.0;
+
+/// The size of the next pull page, from the last: `asked` changes asked for, `got` received in
+/// `secs`. Only a full page says how fast the link is; growth is at most 4x a page.
+pub fn next_pull_page(settings: &SyncSettings, asked: u32, got: usize, secs: f64) -> u32 {
+    let least = settings.pull_page.max(1);
+    let most = settings.pull_page_max.max(least);
+    if (got as u64) < asked as u64 {
+        return asked.clamp(least, most);
+    }
+    let fits = (got as f64 / secs.max(0.001) * PULL_PAGE_SECS) as u64;
+    fits.min(asked as u64 * 4).clamp(least as u64, most as u64) as u32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +248,7 @@ impl<'a> Http<'a> {
             .client
             .request(method.clone(), url)
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+            .header(reqwest::header::ACCEPT_ENCODING, "zstd, gzip");
         if auth {
             req = req.bearer_auth(&self.settings.token);
         }
@@ -245,15 +267,30 @@ impl<'a> Http<'a> {
         if let Some(t) = server_time {
             self.store.observe_server_time(t, sent_at, self.store.device_clock_ms()).map_err(Retry::No)?;
         }
-        let gz = resp.headers().get(reqwest::header::CONTENT_ENCODING).is_some_and(|v| v.as_bytes() == b"gzip");
+        let coding = resp.headers().get(reqwest::header::CONTENT_ENCODING).map(|v| v.as_bytes().to_ascii_lowercase());
         let raw = resp.bytes().map_err(|e| Retry::Yes(format!("the answer broke off: {e}")))?;
         self.received.fetch_add(raw.len() as u64, Ordering::Relaxed);
-        let bytes = if gz {
-            let mut out = Vec::with_capacity(raw.len() * 4);
-            GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(|e| Retry::Yes(format!("the answer arrived damaged: {e}")))?;
-            out
-        } else {
-            raw.to_vec()
+        let damaged = |e: std::io::Error| Retry::Yes(format!("the answer arrived damaged: {e}"));
+        let bytes = match coding.as_deref() {
+            None | Some(b"identity") => raw.to_vec(),
+            Some(b"gzip") => {
+                let mut out = Vec::with_capacity(raw.len() * 4);
+                GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(damaged)?;
+                out
+            }
+            Some(b"zstd") => {
+                let mut out = Vec::with_capacity(raw.len() * 6);
+                let mut decoder = ruzstd::decoding::StreamingDecoder::new(&raw[..])
+                    .map_err(|e| damaged(std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string())))?;
+                decoder.read_to_end(&mut out).map_err(damaged)?;
+                out
+            }
+            Some(other) => {
+                return Err(Retry::No(Error::Network(format!(
+                    "the server answered in an encoding this app cannot read: {}",
+                    String::from_utf8_lossy(other)
+                ))))
+            }
         };
         match status {
             200..=299 => Ok(bytes),
@@ -534,29 +571,32 @@ impl FieldStore {
         // The tag of the team list this phone holds: the server sends the list only if it changed.
         let team_tag = self.meta("team_tag")?.filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())).unwrap_or_default();
         let team_tag = team_tag.as_str();
-        let fetch = move |cursor: String| -> Result<PullPage> {
+        // A page asked for `limit` changes; how long it took to arrive sizes the next one.
+        let fetch = move |cursor: String, limit: u32| -> Result<(PullPage, f64)> {
             if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
                 return Err(Error::Corrupt(format!("cursor `{cursor}` is not valid")));
             }
-            let path = format!("/v1/sync/pull?cursor={cursor}&limit={}&team={team_tag}", settings.pull_page.max(1));
+            let started = std::time::Instant::now();
+            let path = format!("/v1/sync/pull?cursor={cursor}&limit={limit}&team={team_tag}");
             let bytes = http.call(reqwest::Method::GET, &path, None, true)?;
-            http.json(&bytes)
+            Ok((http.json(&bytes)?, started.elapsed().as_secs_f64()))
         };
+        let mut limit = settings.pull_page.max(1);
         // While one page is stored, the next is already on its way: the network and the
         // database work at the same time. Pages are still stored strictly in order, each with
         // its cursor, so an interruption anywhere resumes after the last page stored.
         std::thread::scope(|scope| {
             let first = self.meta("pull_cursor")?.unwrap_or_default();
             let mut restartable = !first.is_empty();
-            let mut next = Some(scope.spawn(move || fetch(first)));
+            let mut next = Some(scope.spawn(move || fetch(first, limit)));
             while let Some(pending) = next.take() {
-                let page = match pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
+                let (page, secs) = match pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
                     // A cursor the server no longer knows (it was restored from an older backup)
                     // starts the feed over: every record arrives again and merges unchanged.
                     Err(Error::Server { code, .. }) if code == "invalid_cursor" && restartable => {
                         restartable = false;
                         self.with_writer(|tx, _| Ok(tx.execute("DELETE FROM meta WHERE key = 'pull_cursor'", [])?))?;
-                        next = Some(scope.spawn(move || fetch(String::new())));
+                        next = Some(scope.spawn(move || fetch(String::new(), limit)));
                         continue;
                     }
                     other => other?,
@@ -567,7 +607,8 @@ impl FieldStore {
                 }
                 if page.has_more {
                     let cursor = page.next_cursor.clone();
-                    next = Some(scope.spawn(move || fetch(cursor)));
+                    limit = next_pull_page(settings, limit, page.changes.len(), secs);
+                    next = Some(scope.spawn(move || fetch(cursor, limit)));
                 }
                 // A new scope first: it also needs the regions of the new scope.
                 if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {
@@ -756,5 +797,27 @@ impl FieldStore {
             )?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_pages_grow_on_a_fast_link_and_fit_a_slow_one() {
+        let s = SyncSettings::new("http://127.0.0.1:1", "t");
+        // 500 records in 50 ms: the link takes 30,000 in 3 s, but a page grows at most 4x.
+        assert_eq!(next_pull_page(&s, 500, 500, 0.05), 2000);
+        assert_eq!(next_pull_page(&s, 2000, 2000, 0.1), 5000, "never past pull_page_max");
+        // A 2 Mbit/s link: 1,000 records in 0.75 s, so 4,000 fit in the page's 3 s.
+        assert_eq!(next_pull_page(&s, 1000, 1000, 0.75), 4000);
+        // A link that got slower shrinks the page, but never under pull_page.
+        assert_eq!(next_pull_page(&s, 4000, 4000, 12.0), 1000);
+        assert_eq!(next_pull_page(&s, 4000, 4000, 600.0), 500);
+        // A short page (the feed's end, or a page the server cut) says nothing of the link.
+        assert_eq!(next_pull_page(&s, 2000, 10, 0.001), 2000);
+        let fixed = SyncSettings { pull_page: 10, pull_page_max: 10, ..s };
+        assert_eq!(next_pull_page(&fixed, 10, 10, 0.001), 10);
     }
 }

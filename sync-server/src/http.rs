@@ -1,4 +1,4 @@
-//! The HTTP API (protocol v1): routes, authentication, gzip in both directions, body limits and
+//! The HTTP API (protocol v1): routes, authentication, compression (gzip in, zstd or gzip out), body limits and
 //! typed error bodies. Storage calls run on the blocking pool.
 
 use crate::edge::EdgeConfig;
@@ -42,14 +42,21 @@ pub struct HttpConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (login throttling counts the
     /// client's address, not the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// gzip level of pull pages (1 to 9).
+    /// gzip level of pull pages (1 to 9), for clients that do not accept zstd.
     pub pull_gzip_level: u32,
+    /// zstd level of pull pages (1 to 19), for clients that accept it (`Accept-Encoding: zstd`).
+    pub pull_zstd_level: i32,
 }
 
-/// Pull pages are gzipped at level 6: measured on records shaped like real ones
-/// (`tests/examples/wire_format`), level 1 sends 1.55x the bytes of gzip of the bare records,
-/// level 6 1.02x; bytes, not the server's CPU, are what a field link is short of.
+/// Pull pages are gzipped at level 6 for clients that take only gzip: measured on records shaped
+/// like real ones (`tests/examples/wire_format`), level 1 sends 1.55x the bytes of gzip of the
+/// bare records, level 6 1.03x; bytes, not the server's CPU, are what a field link is short of.
 pub const DEFAULT_PULL_GZIP_LEVEL: u32 = 6;
+
+/// zstd level of pull pages: measured the same way, level 9 sends 0.90x the bytes of gzip -6 of
+/// the bare records and 1.03x zstd -9 of them, at 15 ms per 1,000-record page (gzip -6: 9 ms);
+/// 12 saves 3% more for twice the time, 19 saves 10% for 35 times the time.
+pub const DEFAULT_PULL_ZSTD_LEVEL: i32 = 9;
 
 impl Default for HttpConfig {
     fn default() -> Self {
@@ -63,6 +70,7 @@ impl Default for HttpConfig {
             edge: EdgeConfig::default(),
             trusted_proxies: Vec::new(),
             pull_gzip_level: DEFAULT_PULL_GZIP_LEVEL,
+            pull_zstd_level: DEFAULT_PULL_ZSTD_LEVEL,
         }
     }
 }
@@ -238,26 +246,50 @@ async fn json_body<T: DeserializeOwned>(state: &AppState, request: Request, max_
     serde_json::from_slice(&plain).map_err(|e| ServerError::bad("malformed_json", format!("the body is not a valid request: {e}")))
 }
 
-/// A JSON response, gzipped when the client accepts it and it is worth it.
+/// A JSON response, compressed when the client accepts it and it is worth it.
 fn json_response(headers: &HeaderMap, body: Vec<u8>) -> Response {
-    json_response_at(headers, body, 1)
+    json_response_at(headers, body, 1, 3)
 }
 
-/// A JSON response gzipped at `level` when the client accepts it.
-fn json_response_at(headers: &HeaderMap, body: Vec<u8>, level: u32) -> Response {
-    let gzip_ok = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("gzip"));
+/// Whether the client's `Accept-Encoding` allows `coding`; one listed with `q=0` is refused, as
+/// RFC 9110 says.
+fn accepted(headers: &HeaderMap, coding: &str) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        parts.next().is_some_and(|name| name.eq_ignore_ascii_case(coding))
+            && !parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0)))
+    })
+}
+
+/// A JSON response compressed with zstd at `zstd_level` when the client accepts it, else with
+/// gzip at `gzip_level` when it accepts that.
+fn json_response_at(headers: &HeaderMap, body: Vec<u8>, gzip_level: u32, zstd_level: i32) -> Response {
     let mut builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, "application/json");
-    let body = if gzip_ok && body.len() > 512 {
-        let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::new(level.clamp(1, 9)));
+    let failed = || ServerError::Internal("compression failed".into()).into_response();
+    if body.len() > 512 {
+        builder = builder.header(header::VARY, "accept-encoding");
+    }
+    let body = if body.len() <= 512 {
+        body
+    } else if accepted(headers, "zstd") {
+        match zstd::bulk::compress(&body, zstd_level.clamp(1, 19)) {
+            Ok(z) => {
+                builder = builder.header(header::CONTENT_ENCODING, "zstd");
+                z
+            }
+            Err(_) => return failed(),
+        }
+    } else if accepted(headers, "gzip") {
+        let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::new(gzip_level.clamp(1, 9)));
         if enc.write_all(&body).is_err() {
-            return ServerError::Internal("compression failed".into()).into_response();
+            return failed();
         }
         match enc.finish() {
             Ok(z) => {
                 builder = builder.header(header::CONTENT_ENCODING, "gzip");
                 z
             }
-            Err(_) => return ServerError::Internal("compression failed".into()).into_response(),
+            Err(_) => return failed(),
         }
     } else {
         body
@@ -346,7 +378,7 @@ async fn pull(
     }
     let storage = state.storage.clone();
     let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), limit, p.team.as_deref())).await?;
-    Ok(json_response_at(&headers, body, state.config.pull_gzip_level))
+    Ok(json_response_at(&headers, body, state.config.pull_gzip_level, state.config.pull_zstd_level))
 }
 
 async fn reference(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {

@@ -57,6 +57,9 @@ enum Command {
         /// gzip level of pull pages, 1 (fastest) to 9 (smallest); see docs/operations.md.
         #[arg(long, default_value_t = desmig_sync_server::http::DEFAULT_PULL_GZIP_LEVEL, value_parser = clap::value_parser!(u32).range(1..=9))]
         pull_gzip_level: u32,
+        /// zstd level of pull pages, 1 (fastest) to 19 (smallest), for phones that accept zstd.
+        #[arg(long, default_value_t = desmig_sync_server::http::DEFAULT_PULL_ZSTD_LEVEL, value_parser = clap::value_parser!(i32).range(1..=19))]
+        pull_zstd_level: i32,
     },
     /// Manage users.
     User {
@@ -219,6 +222,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
             tls_key,
             trusted_proxies,
             pull_gzip_level,
+            pull_zstd_level,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(edge::tls_config(&cert, &key).map_err(|m| ServerError::bad("invalid_tls", m))?),
@@ -243,6 +247,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                     token_ttl_ms: token_days * 24 * 3600 * 1000,
                     clock_bound_ms: max_clock_ahead_secs * 1000,
                     pull_gzip_level,
+                    pull_zstd_level,
                     trusted_proxies,
                     edge: EdgeConfig {
                         max_connections,

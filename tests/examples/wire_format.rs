@@ -13,6 +13,10 @@ fn gzip(data: &[u8], level: u32) -> usize {
     enc.finish().unwrap().len()
 }
 
+fn zstd(data: &[u8], level: i32) -> usize {
+    zstd::bulk::compress(data, level).unwrap().len()
+}
+
 fn main() {
     let records: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(12_000);
     let shape = Shape::from_env();
@@ -67,6 +71,9 @@ fn main() {
     for level in [6, 9] {
         println!("  baseline gzip -{level} of the bare records (one stream): {:.0} B/record", gzip(&bare, level) as f64 / n as f64);
     }
+    for level in [9, 19] {
+        println!("  baseline zstd -{level} of the bare records (one stream): {:.0} B/record", zstd(&bare, level) as f64 / n as f64);
+    }
     for level in [1, 3, 6, 9] {
         let t = Instant::now();
         let size: usize = pages.iter().map(|p| gzip(p, level)).sum();
@@ -77,6 +84,26 @@ fn main() {
             size as f64 / gzip(&bare, 6) as f64,
             secs * 1000.0 / pages.len() as f64,
             plain as f64 / secs / 1e6
+        );
+    }
+    for level in [1, 3, 6, 9, 12, 15, 19] {
+        let t = Instant::now();
+        let size: usize = pages.iter().map(|p| zstd(p, level)).sum();
+        let secs = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        for p in &pages {
+            let z = zstd::bulk::compress(p, level).unwrap();
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut ruzstd::decoding::StreamingDecoder::new(&z[..]).unwrap(), &mut out).unwrap();
+        }
+        let decode = (t.elapsed().as_secs_f64() - secs).max(0.0);
+        println!(
+            "  pull pages, zstd -{level} per page: {:.0} B/record ({:.2}x the bare gzip -6) | {:.1} ms per page, {:.0} MB/s; phone decodes at ~{:.0} MB/s",
+            size as f64 / n as f64,
+            size as f64 / gzip(&bare, 6) as f64,
+            secs * 1000.0 / pages.len() as f64,
+            plain as f64 / secs / 1e6,
+            plain as f64 / decode.max(1e-9) / 1e6
         );
     }
 }

@@ -1,6 +1,7 @@
 //! A fault-injecting HTTP proxy for loopback tests: it forwards one request per connection and
 //! can drop the reply after the server has answered, cut or delay it, or cut the request. It
-//! counts the bytes that cross it both ways.
+//! counts the bytes that cross it both ways. Shaped ([`FaultProxy::shaped`]), it is a slow field
+//! link: a round trip's delay per request and a bandwidth both ways.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -22,8 +23,26 @@ pub enum Fault {
     CutRequest(usize),
 }
 
+/// A slow link: bytes per second (each way) and the round-trip time every request pays (a new
+/// connection's handshake and the request's own trip).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub bytes_per_sec: u64,
+    pub rtt: Duration,
+}
+
+impl Link {
+    /// How long `bytes` take at this bandwidth.
+    pub fn transfer(&self, bytes: u64) -> Duration {
+        Duration::from_secs_f64(bytes as f64 / self.bytes_per_sec.max(1) as f64)
+    }
+}
+
 #[derive(Default)]
 struct Shared {
+    link: Option<Link>,
+    /// One downlink: answers share its bandwidth, one after another.
+    downlink: tokio::sync::Mutex<()>,
     faults: Mutex<VecDeque<(String, usize, Fault)>>,
     bytes_up: AtomicU64,
     bytes_down: AtomicU64,
@@ -47,9 +66,18 @@ impl FaultProxy {
     /// Starts a proxy that sends each connection (so each request) to a random one of
     /// `upstreams`: several server instances behind one address.
     pub fn balance(upstreams: &[&str]) -> FaultProxy {
+        FaultProxy::with(upstreams, None)
+    }
+
+    /// Starts a proxy in front of `upstream` that behaves as the slow `link`.
+    pub fn shaped(upstream: &str, link: Link) -> FaultProxy {
+        FaultProxy::with(&[upstream], Some(link))
+    }
+
+    fn with(upstreams: &[&str], link: Option<Link>) -> FaultProxy {
         let targets: Vec<SocketAddr> =
             upstreams.iter().map(|u| u.trim_start_matches("http://").parse().expect("upstream address")).collect();
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared { link, ..Shared::default() });
         let (tx, mut rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let s = shared.clone();
@@ -176,6 +204,10 @@ async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) 
     request.extend_from_slice(b"Connection: close\r\n");
     request.extend_from_slice(&buf[line_end..]);
 
+    if let Some(link) = shared.link {
+        // The handshake and the request's trip up, then its bytes at the link's bandwidth.
+        tokio::time::sleep(link.rtt + link.transfer(request.len() as u64)).await;
+    }
     let mut upstream = TcpStream::connect(target).await?;
     if let Some(Fault::CutRequest(n)) = fault {
         upstream.write_all(&request[..n.min(request.len())]).await?;
@@ -198,7 +230,19 @@ async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) 
             shared.bytes_down.fetch_add(response.len() as u64, Ordering::SeqCst);
         }
         _ => {
-            client.write_all(&response).await?;
+            if let Some(link) = shared.link {
+                // The answer at the link's bandwidth, in packets' worth of bytes.
+                let _busy = shared.downlink.lock().await;
+                let start = tokio::time::Instant::now();
+                let mut sent = 0u64;
+                for part in response.chunks(16 * 1024) {
+                    client.write_all(part).await?;
+                    sent += part.len() as u64;
+                    tokio::time::sleep_until(start + link.transfer(sent)).await;
+                }
+            } else {
+                client.write_all(&response).await?;
+            }
             shared.bytes_down.fetch_add(response.len() as u64, Ordering::SeqCst);
         }
     }

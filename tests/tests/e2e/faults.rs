@@ -66,6 +66,7 @@ fn a_pull_cut_halfway_resumes_from_its_cursor_with_no_gap_and_no_duplicate() {
     let proxy = FaultProxy::start(&server.url);
     let mut wati = through(&proxy, &server, "wati");
     wati.settings.pull_page = 10;
+    wati.settings.pull_page_max = 10;
     wati.settings.max_attempts = 1; // give up at the first fault, like a phone losing coverage
     proxy.inject_after("/v1/sync/pull", 2, Fault::TruncateReply(120));
     let err = wati.sync().unwrap_err();
@@ -99,6 +100,7 @@ fn slow_dropped_and_truncated_answers_are_retried_until_the_sync_completes() {
 
     let mut wati = through(&proxy, &server, "wati");
     wati.settings.pull_page = 8;
+    wati.settings.pull_page_max = 8;
     proxy.inject("/v1/sync/pull", Fault::TruncateReply(300));
     proxy.inject_after("/v1/sync/pull", 1, Fault::DropReply);
     proxy.inject_after("/v1/sync/pull", 1, Fault::CutRequest(20));

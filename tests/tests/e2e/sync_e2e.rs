@@ -158,7 +158,7 @@ fn expired_and_revoked_tokens_must_log_in_again() {
     let sri = Device::login(&server.url, "sri");
     sri.sync().unwrap();
     server.storage.revoke_device(sri.store.device_id(), desmig_core::date::now_unix_ms()).unwrap();
-    // A revoked device is a lost phone: it erases itself (tests/tests/lost_phone.rs) and cannot
+    // A revoked device is a lost phone: it erases itself (tests/tests/e2e/lost_phone.rs) and cannot
     // log in again.
     assert!(matches!(sri.sync(), Err(Error::DeviceRevoked(_))));
     let again = sri.store.login(&server.url, "sri", PASSWORD).unwrap_err();
@@ -257,4 +257,59 @@ fn a_no_change_sync_is_one_small_round_trip() {
     let idle = sri.sync().unwrap();
     assert_eq!(idle.round_trips, 1);
     assert!(idle.bytes_sent + idle.bytes_received < 2048, "{idle:?}");
+}
+
+#[test]
+fn pull_pages_come_in_zstd_to_phones_that_take_it_and_in_gzip_to_older_clients() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    for name in ["Aminah", "Ratna", "Wulan", "Dewi", "Sari"]
+        .iter()
+        .flat_map(|a| ["Siti", "Nur", "Sri", "Tuti", "Yani", "Rina", "Eka", "Lina"].map(|b| format!("Siti {b} {a}")))
+    {
+        register(&sri, &name, VILLAGE);
+    }
+    sri.sync().unwrap();
+
+    // The same page, asked for as each kind of client asks.
+    let (_budi_raw, c) = desmig_e2e::raw::raw_client(&server, "budi");
+    let page = |accept: Option<&str>| {
+        let mut req = c.http.get(format!("{}/v1/sync/pull?limit=100", c.url)).header("x-desmig-protocol", "1").bearer_auth(&c.token);
+        if let Some(a) = accept {
+            req = req.header("accept-encoding", a);
+        }
+        let resp = req.send().unwrap();
+        assert_eq!(resp.status(), 200);
+        let coding = resp.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+        (coding, resp.bytes().unwrap().to_vec())
+    };
+    let gunzip = |b: &[u8]| {
+        let mut out = vec![];
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(b), &mut out).unwrap();
+        out
+    };
+    let (coding, plain) = page(None);
+    assert_eq!(coding, None, "a client that accepts no compression gets plain JSON");
+    let records = |json: &[u8]| serde_json::from_slice::<serde_json::Value>(json).unwrap()["changes"].as_array().unwrap().len();
+    assert_eq!(records(&plain), 40);
+
+    let (coding, zstd_body) = page(Some("zstd, gzip"));
+    assert_eq!(coding.as_deref(), Some("zstd"));
+    let (coding, gzip_body) = page(Some("gzip"));
+    assert_eq!(coding.as_deref(), Some("gzip"), "an older phone (gzip only) still gets gzip");
+    let (coding, refused) = page(Some("zstd;q=0, gzip"));
+    assert_eq!(coding.as_deref(), Some("gzip"), "a coding refused with q=0 is not used");
+    // Each decodes to the same records (the cursor is the same page's; only timing fields differ).
+    assert_eq!(records(&zstd::decode_all(&zstd_body[..]).unwrap()), 40);
+    assert_eq!(records(&gunzip(&gzip_body)), 40);
+    assert_eq!(records(&gunzip(&refused)), 40);
+    assert!(zstd_body.len() < gzip_body.len(), "zstd {} bytes, gzip {} bytes", zstd_body.len(), gzip_body.len());
+
+    // The phone's own client asks for zstd, reads it, and stores every record.
+    let budi = Device::login(&server.url, "budi");
+    let report = budi.sync().unwrap();
+    assert_eq!(report.pulled, 40);
+    assert_eq!(budi.store.search_beneficiaries("Siti", 100).unwrap().len(), 40);
 }

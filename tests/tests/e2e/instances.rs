@@ -28,6 +28,7 @@ fn three_instances_behind_a_balancer_converge_without_gaps_or_duplicates() {
             d.settings.reuse_connections = false;
             d.settings.push_batch_ops = 4;
             d.settings.pull_page = 5;
+            d.settings.pull_page_max = 5;
             d
         })
         .collect();
