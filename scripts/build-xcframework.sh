@@ -33,7 +33,7 @@ rustup target add "$device_target" "${sim_targets[@]}"
 # The crate's own types are cdylib + lib (the static library is built only here, not by every
 # `cargo build` and test run).
 for target in "$device_target" "${sim_targets[@]}"; do
-  cargo rustc --release --locked -p desmig-bindings --lib --crate-type staticlib --target "$target"
+  cargo rustc --profile phone --locked -p desmig-bindings --lib --crate-type staticlib --target "$target"
 done
 
 # 3. One simulator library for both architectures, and the headers every slice carries.
@@ -41,13 +41,13 @@ rm -rf "$work" "$output"
 mkdir -p "$work/headers" "$work/ios-simulator"
 cp "$include_dir/DesmigFFI.h" "$include_dir/module.modulemap" "$work/headers/"
 lipo -create \
-  "target/aarch64-apple-ios-sim/release/libdesmig.a" \
-  "target/x86_64-apple-ios/release/libdesmig.a" \
+  "target/aarch64-apple-ios-sim/phone/libdesmig.a" \
+  "target/x86_64-apple-ios/phone/libdesmig.a" \
   -output "$work/ios-simulator/libdesmig.a"
 
 # 4. The XCFramework that Package.swift names as binary target DesmigFFI.
 xcodebuild -create-xcframework \
-  -library "target/$device_target/release/libdesmig.a" -headers "$work/headers" \
+  -library "target/$device_target/phone/libdesmig.a" -headers "$work/headers" \
   -library "$work/ios-simulator/libdesmig.a" -headers "$work/headers" \
   -output "$output"
 

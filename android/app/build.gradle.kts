@@ -128,7 +128,8 @@ val buildRustLibrary = tasks.register<Exec>("buildRustLibrary") {
         cargo, "ndk",
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "-o", jniLibsDir.absolutePath,
-        "build", "--release", "-p", "desmig-bindings",
+        // The `phone` profile of the workspace's Cargo.toml: LTO, optimised for size, stripped.
+        "build", "--profile", "phone", "-p", "desmig-bindings",
     )
     sdkDir?.let { environment("ANDROID_HOME", it) }
     ndkHome?.let { environment("ANDROID_NDK_HOME", it) }

@@ -5,7 +5,10 @@
 //! earlier small records. Prints wall time, records per
 //! second, bytes on the wire (through a counting proxy, headers included), the phone process's
 //! peak memory, and as a baseline the same rows inserted straight into SQLite in the same run.
-//! Then a no-change sync: round trips and bytes. Not a test: nothing here asserts a time.
+//! Then a no-change sync: round trips and bytes; then (unless `DESMIG_BENCH_LINK=off`) a first
+//! sync of 12,000 records over a shaped slow link (2 Mbit/s, 150 ms round trips; a pacing relay on
+//! loopback) against the time its bytes need at that bandwidth. Not a test: nothing here asserts
+//! a time.
 //!
 //! Run with `scripts/bench.sh` (it builds the release server first), or
 //! `DESMIG_SERVER_BIN=target/release/desmig-sync-server cargo bench -p desmig-e2e --bench bootstrap`.
@@ -18,16 +21,69 @@ use desmig_core::model::*;
 use desmig_core::protocol::LoginRequest;
 use desmig_core::region::RegionCatalog;
 use desmig_core::scope::Role;
-use desmig_core::sync::{CancelToken, SyncSettings};
+use desmig_core::sync::{CancelToken, SyncListener, SyncPhase, SyncProgress, SyncSettings};
 use desmig_core::FieldStore;
 use desmig_e2e::dataset::{self, Shape};
-use desmig_e2e::proxy::FaultProxy;
+use desmig_e2e::proxy::{FaultProxy, Link};
 use desmig_sync_server::sqlite::SqliteStorage;
 use desmig_sync_server::storage::{NewUser, Storage};
 use rusqlite::params;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// When each page of the pull was stored: (time, records stored so far).
+#[derive(Default)]
+struct Pages(Mutex<Vec<(Instant, u64)>>);
+
+impl SyncListener for Pages {
+    fn on_progress(&self, p: &SyncProgress) {
+        if p.phase == SyncPhase::Pulling {
+            self.0.lock().unwrap().push((Instant::now(), p.done));
+        }
+    }
+}
+
+impl Pages {
+    /// Seconds per record over the first and the last fifth of the records.
+    fn first_and_last_fifth(&self, start: Instant) -> (f64, f64) {
+        let pages = self.0.lock().unwrap();
+        let total = pages.last().map_or(0, |p| p.1);
+        let at = |records: u64| pages.iter().find(|p| p.1 >= records).copied().unwrap_or((start, 0));
+        let (t1, n1) = at(total / 5);
+        let (t4, n4) = at(total * 4 / 5);
+        let first = (t1 - start).as_secs_f64() / n1.max(1) as f64;
+        let last = (pages.last().unwrap().0 - t4).as_secs_f64() / (total - n4).max(1) as f64;
+        (first, last)
+    }
+}
+
+fn zstd_size(bare: &[Vec<u8>], level: i32) -> usize {
+    let mut all = Vec::new();
+    for doc in bare {
+        all.extend_from_slice(doc);
+        all.push(b'\n');
+    }
+    zstd::bulk::compress(&all, level).unwrap().len()
+}
+
+/// Starts the release server on `db`; returns it and its URL.
+fn start_server(bin: &str, db: &std::path::Path) -> (std::process::Child, String) {
+    let mut server = Command::new(bin)
+        .arg("--database")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(std::env::var("DESMIG_BENCH_GZIP_LEVEL").map(|l| vec!["--pull-gzip-level".to_string(), l]).unwrap_or_default())
+        .args(std::env::var("DESMIG_BENCH_ZSTD_LEVEL").map(|l| vec!["--pull-zstd-level".to_string(), l]).unwrap_or_default())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    (server, url)
+}
 
 const BENEFICIARIES: usize = 20_000;
 const VISITS_PER_BENEFICIARY: usize = 5;
@@ -201,20 +257,13 @@ fn main() {
         total as f64 / seeded.as_secs_f64()
     );
     let server_db_mb = file_mb(&db);
-    let gz = gzip_size(&bare);
-    drop(bare);
 
-    let mut server = Command::new(&bin)
-        .arg("--database")
-        .arg(format!("sqlite://{}", db.display()))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(std::env::var("DESMIG_BENCH_GZIP_LEVEL").map(|l| vec!["--pull-gzip-level".to_string(), l]).unwrap_or_default())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let gz = gzip_size(&bare);
+    let zst9 = zstd_size(&bare, 9);
+    // zstd -19 of all of it takes minutes: its bytes per record over the first 12,000.
+    let zst19_per_record = zstd_size(&bare[..bare.len().min(12_000)], 19) as f64 / bare.len().min(12_000) as f64;
+    drop(bare);
+    let (mut server, url) = start_server(&bin, &db);
     let proxy = FaultProxy::start(&url);
 
     let phone_path = dir.path().join("phone.db");
@@ -222,13 +271,13 @@ fn main() {
     let key = desmig_core::cipher::DbKey::from_bytes(&[9; 32]).unwrap();
     let phone = FieldStore::open_encrypted(&phone_path, &key).unwrap();
     let login = phone.login(&proxy.url, "koordinator", "rahasia-desa").unwrap();
-    let mut settings = SyncSettings::new(&proxy.url, &login.token);
-    settings.pull_page = 1000;
+    let settings = SyncSettings::new(&proxy.url, &login.token);
     proxy.reset_counters();
     reset_peak_rss();
     let rss_before = peak_rss_mb();
+    let pages = Pages::default();
     let start = Instant::now();
-    let report = phone.sync(&settings, None, &CancelToken::new()).unwrap();
+    let report = phone.sync(&settings, Some(&pages), &CancelToken::new()).unwrap();
     let elapsed = start.elapsed();
     let peak = peak_rss_mb();
     let (up, down, trips) = (proxy.bytes_up(), proxy.bytes_down(), proxy.requests());
@@ -268,13 +317,25 @@ fn main() {
         total as f64 / baseline.as_secs_f64(),
         elapsed.as_secs_f64() / baseline.as_secs_f64()
     );
+    // For scripts/bench.sh, which compares the runs at 1x, 2x and 5x.
+    println!("BENCH records={total} seconds={:.3} us_per_record={:.2}", elapsed.as_secs_f64(), elapsed.as_secs_f64() * 1e6 / total as f64);
+    let (first, last) = pages.first_and_last_fifth(start);
     println!(
-        "  on the wire (gzip, headers included): {:.1} MB down, {:.1} KB up, {trips} requests ({:.0} bytes/record) | baseline gzip -6 of the bare records: {:.0} bytes/record | ratio {:.2}x",
+        "  growth within the sync: {:.1} µs/record over the first fifth, {:.1} µs/record over the last | ratio {:.2}x | target ≤ 1.2x",
+        first * 1e6,
+        last * 1e6,
+        last / first
+    );
+    println!(
+        "  on the wire (zstd, headers included): {:.1} MB down, {:.1} KB up, {trips} requests ({:.0} bytes/record) | baselines, the bare records in one stream: gzip -6 {:.0}, zstd -9 {:.0}, zstd -19 {:.0} bytes/record | ratio {:.2}x gzip -6, {:.2}x zstd -9 | target ≤ 150 bytes/record",
         down as f64 / 1e6,
         up as f64 / 1e3,
         down as f64 / total as f64,
         gz as f64 / total as f64,
-        down as f64 / gz as f64
+        zst9 as f64 / total as f64,
+        zst19_per_record,
+        down as f64 / gz as f64,
+        down as f64 / zst9 as f64
     );
     let phone_mb = file_mb(&phone_path);
     let raw_mb = file_mb(&dir.path().join("raw.db"));
@@ -293,6 +354,39 @@ fn main() {
         proxy.bytes_down(),
         idle.bytes_sent,
         idle.bytes_received
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    drop(phone);
+
+    if std::env::var("DESMIG_BENCH_LINK").as_deref() != Ok("off") {
+        slow_link(&bin, dir.path());
+    }
+}
+
+/// A first sync of 12,000 records over a 2 Mbit/s link with 150 ms round trips, against the time
+/// its bytes take at that bandwidth (what no protocol can beat).
+fn slow_link(bin: &str, dir: &std::path::Path) {
+    let db = dir.join("slow.db");
+    let (total, _) = seed(&db, 2_000);
+    let (mut server, url) = start_server(bin, &db);
+    let link = Link { bytes_per_sec: 2_000_000 / 8, rtt: Duration::from_millis(150) };
+    let proxy = FaultProxy::shaped(&url, link);
+    let key = desmig_core::cipher::DbKey::from_bytes(&[9; 32]).unwrap();
+    let phone = FieldStore::open_encrypted(&dir.join("slow-phone.db"), &key).unwrap();
+    let login = phone.login(&url, "koordinator", "rahasia-desa").unwrap();
+    let settings = SyncSettings::new(&proxy.url, &login.token);
+    let start = Instant::now();
+    let report = phone.sync(&settings, None, &CancelToken::new()).unwrap();
+    let elapsed = start.elapsed().as_secs_f64();
+    assert_eq!(report.pulled as usize, total, "every record arrived");
+    let bytes = proxy.bytes_down() + proxy.bytes_up();
+    let floor = link.transfer(bytes).as_secs_f64();
+    println!(
+        "slow link (2 Mbit/s, 150 ms round trips): first sync of {total} records {elapsed:.1} s, {} requests, {:.2} MB | baseline: those bytes at 2 Mbit/s {floor:.1} s | ratio {:.2}x | target ≤ 1.15x",
+        proxy.requests(),
+        bytes as f64 / 1e6,
+        elapsed / floor
     );
     let _ = server.kill();
     let _ = server.wait();
