@@ -3,6 +3,8 @@
 //! phones and the sync server share.
 
 pub mod bounded;
+pub mod bundle;
+pub mod carry;
 pub mod checklist;
 pub mod cipher;
 pub mod date;

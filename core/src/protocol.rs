@@ -22,6 +22,10 @@ pub struct LoginRequest {
     pub username: String,
     pub password: String,
     pub device_id: String,
+    /// The device's public keys (store-and-forward bundles): the server binds them to this
+    /// device and user. Older apps send none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_keys: Option<crate::bundle::PublicKeys>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +35,30 @@ pub struct LoginResponse {
     /// Unix ms.
     pub expires_at: i64,
     pub identity: Identity,
+    /// The server's public keys: bundles for it are sealed to `seal`; its receipts and inbound
+    /// bundles are signed with `sign`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_keys: Option<crate::bundle::PublicKeys>,
+}
+
+/// `POST /v1/bundles`: a bundle file a carrier delivers (base64).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverRequest {
+    pub bundle: String,
+}
+
+/// The answer to a delivered bundle: the receipt and (when the origin's feed had changes) the
+/// inbound bundle, both sealed to the origin device (base64), for the carrier to take back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverResponse {
+    pub bundle_id: String,
+    pub origin: String,
+    pub applied: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub receipt: String,
+    #[serde(default)]
+    pub inbound: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

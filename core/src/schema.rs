@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 use rusqlite::Connection;
 
 /// The migrations, in order. Version N is reached by applying the first N.
-pub const MIGRATIONS: &[&str] = &[RECORDS, include_str!("../sql/002_search.sql"), include_str!("../sql/003_sales.sql")];
+pub const MIGRATIONS: &[&str] =
+    &[RECORDS, include_str!("../sql/002_search.sql"), include_str!("../sql/003_sales.sql"), include_str!("../sql/004_bundles.sql")];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -357,7 +357,11 @@ impl FieldStore {
             tx.execute("INSERT INTO beneficiary_search (beneficiary_search) VALUES ('delete-all')", [])?;
             tx.execute("DELETE FROM outbox", [])?;
             tx.execute("DELETE FROM conflict", [])?;
-            tx.execute("DELETE FROM meta WHERE key IN ('identity', 'pull_cursor', 'team', 'team_tag')", [])?;
+            tx.execute("DELETE FROM bundle", [])?;
+            tx.execute(
+                "DELETE FROM meta WHERE key IN ('identity', 'pull_cursor', 'team', 'team_tag', 'device_sign_seed', 'device_seal_seed')",
+                [],
+            )?;
             tx.commit()?;
             w.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
         }

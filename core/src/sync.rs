@@ -156,12 +156,12 @@ pub struct SyncReport {
     pub error_code: Option<String>,
 }
 
-struct Http<'a> {
+pub(crate) struct Http<'a> {
     client: reqwest::blocking::Client,
     /// Learns the server's time from every answer.
     store: &'a FieldStore,
     settings: &'a SyncSettings,
-    cancel: &'a CancelToken,
+    pub(crate) cancel: &'a CancelToken,
     sent: AtomicU64,
     received: AtomicU64,
     round_trips: AtomicU64,
@@ -213,7 +213,7 @@ impl<'a> Http<'a> {
     }
 
     /// One request with retries on network errors, 5xx and 429; gzip both ways; typed errors.
-    fn call(&self, method: reqwest::Method, path: &str, body: Option<&[u8]>, auth: bool) -> Result<Vec<u8>> {
+    pub(crate) fn call(&self, method: reqwest::Method, path: &str, body: Option<&[u8]>, auth: bool) -> Result<Vec<u8>> {
         let url = format!("{}{}", self.settings.server_url, path);
         let compressed = body.map(gzip).transpose()?;
         let mut attempt = 0;
@@ -313,7 +313,7 @@ impl<'a> Http<'a> {
         }
     }
 
-    fn json<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<T> {
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<T> {
         // A 200 whose body does not parse was damaged on the way; the caller's retry is the sync.
         serde_json::from_slice(bytes).map_err(|e| Error::Network(format!("the server's answer was incomplete: {e}")))
     }
@@ -321,6 +321,32 @@ impl<'a> Http<'a> {
     fn counters(&self) -> (u64, u64, u64) {
         (self.sent.load(Ordering::Relaxed), self.received.load(Ordering::Relaxed), self.round_trips.load(Ordering::Relaxed))
     }
+}
+
+/// The server's answers to operations, as the outbox keeps them: an applied or duplicate one
+/// leaves it, a rejected one stays with its reason. The same for a push and a bundle's receipt.
+pub(crate) fn record_results<'r>(tx: &rusqlite::Connection, results: impl Iterator<Item = &'r OpResult>) -> Result<()> {
+    for r in results {
+        match r.status {
+            OpStatus::Applied | OpStatus::Duplicate => outbox::acknowledge(tx, &r.op_id)?,
+            OpStatus::Rejected => {
+                let mut message = r.message.clone().unwrap_or_default();
+                for f in &r.fields {
+                    message.push_str(&format!("; {}: {}", f.field, f.message));
+                }
+                outbox::reject(tx, &r.op_id, r.code.as_deref().unwrap_or("rejected"), &message)?;
+            }
+        }
+    }
+    // Bundles this phone sent whose operations have all been answered (by a receipt or by a
+    // direct sync) are acknowledged.
+    tx.execute(
+        "UPDATE bundle SET state = 'acknowledged', updated_at = ?1
+          WHERE role = 'sent' AND state = 'waiting'
+            AND NOT EXISTS (SELECT 1 FROM json_each(bundle.op_ids) j JOIN outbox o ON o.op_id = j.value WHERE o.state = 'pending')",
+        [now_unix_ms()],
+    )?;
+    Ok(())
 }
 
 /// The certificates of a PEM text (at least one), as the HTTP client trusts them.
@@ -398,7 +424,8 @@ impl FieldStore {
         let settings = SyncSettings { max_attempts: 2, ..SyncSettings::new(server_url, "") };
         let cancel = CancelToken::new();
         let http = Http::new(self, &settings, &cancel)?;
-        let req = LoginRequest { username: username.into(), password: password.into(), device_id: self.device_id().into() };
+        let device_keys = Some(self.device_keys()?.public().clone());
+        let req = LoginRequest { username: username.into(), password: password.into(), device_id: self.device_id().into(), device_keys };
         let bytes = http.call(reqwest::Method::POST, "/v1/auth/login", Some(&serde_json::to_vec(&req)?), false)?;
         let resp: LoginResponse = http.json(&bytes)?;
         if let Some(previous) = self.identity().filter(|p| p.user_id != resp.identity.user_id) {
@@ -411,6 +438,9 @@ impl FieldStore {
             }
         }
         self.set_identity(Some(resp.identity.clone()))?;
+        if let Some(keys) = &resp.server_keys {
+            self.set_server_keys(keys)?;
+        }
         Ok(resp)
     }
 
@@ -447,8 +477,10 @@ impl FieldStore {
         self.require_identity()?;
         let http = Http::new(self, settings, cancel)?;
         let mut report = SyncReport { started_at: now_unix_ms(), ..SyncReport::default() };
-        let outcome =
-            self.push_all(&http, settings, listener, &mut report).and_then(|()| self.pull_all(&http, settings, listener, &mut report));
+        let outcome = self
+            .push_all(&http, settings, listener, &mut report)
+            .and_then(|()| self.pull_all(&http, settings, listener, &mut report))
+            .and_then(|()| self.deliver_carried(&http).map(|_| ()));
         let (sent, received, trips) = http.counters();
         report.bytes_sent = sent;
         report.bytes_received = received;
@@ -525,21 +557,7 @@ impl FieldStore {
                 // Every operation sent is answered; otherwise the same batch would go round forever.
                 return Err(Error::Network("the server did not answer every operation sent; sync again later".into()));
             }
-            self.with_writer(|tx, _| {
-                for r in resp.results.iter().filter(|r| sent.contains(&r.op_id)) {
-                    match r.status {
-                        OpStatus::Applied | OpStatus::Duplicate => outbox::acknowledge(tx, &r.op_id)?,
-                        OpStatus::Rejected => {
-                            let mut message = r.message.clone().unwrap_or_default();
-                            for f in &r.fields {
-                                message.push_str(&format!("; {}: {}", f.field, f.message));
-                            }
-                            outbox::reject(tx, &r.op_id, r.code.as_deref().unwrap_or("rejected"), &message)?;
-                        }
-                    }
-                }
-                Ok(())
-            })?;
+            self.with_writer(|tx, _| record_results(tx, resp.results.iter().filter(|r| sent.contains(&r.op_id))))?;
             for r in resp.results.iter().filter(|r| sent.contains(&r.op_id)) {
                 match r.status {
                     OpStatus::Applied => report.pushed += 1,
@@ -653,7 +671,7 @@ impl FieldStore {
     }
 
     /// Applies one pulled page and its cursor in one transaction.
-    fn apply_page(&self, page: &PullPage) -> Result<()> {
+    pub(crate) fn apply_page(&self, page: &PullPage) -> Result<()> {
         let ctx = self.reference();
         let now = self.now_ms();
         let corrupt = |what: &str| Error::Corrupt(format!("the server sent a change without {what}"));
@@ -709,7 +727,7 @@ impl FieldStore {
 
     /// Forgets the files this user may no longer read (their villages changed), keeping any with
     /// changes still waiting to be sent.
-    fn evict_out_of_scope(&self) -> Result<()> {
+    pub(crate) fn evict_out_of_scope(&self) -> Result<()> {
         let who = self.require_identity()?;
         self.with_writer(|tx, _| {
             let files: Vec<(String, String)> = tx

@@ -197,7 +197,12 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     storage.add_user(&NewUser { beneficiary_id: Some(worker_of), ..user("pmi", "Siti Aminah", Role::Worker) }, now)?;
 
     let login = storage.login(
-        &LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: device.device_id().into() },
+        &LoginRequest {
+            username: "fasilitator".into(),
+            password: DEMO_PASSWORD.into(),
+            device_id: device.device_id().into(),
+            device_keys: None,
+        },
         3_600_000,
         now,
     )?;
@@ -212,7 +217,7 @@ pub fn seed(storage: &dyn Storage) -> Result<DemoSummary> {
     if let Some(id) = conflicted {
         let other = "demo-phone-2";
         let login = storage.login(
-            &LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: other.into() },
+            &LoginRequest { username: "fasilitator".into(), password: DEMO_PASSWORD.into(), device_id: other.into(), device_keys: None },
             3_600_000,
             now,
         )?;

@@ -153,6 +153,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/login", post(login))
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
+        .route("/v1/bundles", post(deliver_bundle))
         .route("/v1/reference", get(reference))
         .route("/v1/export/{what}", get(export))
         .route("/v1/beneficiaries/{id}/export", get(export_person))
@@ -351,6 +352,21 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, request: Reques
     let results = blocking(move || storage.push(&session, &req.ops, now_unix_ms())).await?;
     state.metrics.operations(&results);
     Ok(json_response(&headers, serde_json::to_vec(&PushResponse { results })?))
+}
+
+/// A carrier delivers a store-and-forward bundle (`crate::bundles`): the answer carries the
+/// origin's receipt and inbound bundle, sealed to it.
+async fn deliver_bundle(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response> {
+    check_protocol(&headers)?;
+    let session = session(&state, &headers).await?;
+    let req: desmig_core::protocol::DeliverRequest = json_body(&state, request, state.config.max_decompressed_bytes).await?;
+    use base64::Engine as _;
+    let file = base64::engine::general_purpose::STANDARD
+        .decode(req.bundle.as_bytes())
+        .map_err(|e| ServerError::bad("bundle_malformed", format!("the bundle is not base64: {e}")))?;
+    let storage = state.storage.clone();
+    let answer = blocking(move || crate::bundles::deliver(&*storage, &session, &file, now_unix_ms())).await?;
+    Ok(json_response(&headers, serde_json::to_vec(&answer)?))
 }
 
 /// The most changes one pull page holds.

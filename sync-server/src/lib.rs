@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod bundles;
 pub mod console;
 pub mod demo;
 pub mod edge;

@@ -11,6 +11,7 @@ use crate::storage::{
     applied_op, feed_entries, scope_filter, AppliedOp, Export, FeedEntry, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData,
     ScopedRecord, Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
 };
+use desmig_core::bundle::PublicKeys;
 use desmig_core::checklist::{builtin_templates, Template};
 use desmig_core::hlc::Hlc;
 use desmig_core::merge::{Operation, Versioned};
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../sql/pg/003_privacy.sql"),
     include_str!("../sql/pg/004_people.sql"),
     include_str!("../sql/pg/005_audit.sql"),
+    include_str!("../sql/pg/006_bundles.sql"),
 ];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
@@ -569,6 +571,33 @@ impl Storage for PostgresStorage {
 
     fn find_user(&self, username: &str) -> Result<Option<(User, String, bool)>> {
         find_user(&mut *self.reader(), username)
+    }
+
+    fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()> {
+        self.client().execute(
+            "INSERT INTO device_key (device_id, user_id, sign_public, seal_public, registered_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (device_id) DO UPDATE SET user_id = excluded.user_id, sign_public = excluded.sign_public,
+                                                   seal_public = excluded.seal_public, registered_at = excluded.registered_at",
+            &[&device_id, &user_id, &keys.sign, &keys.seal, &now_ms],
+        )?;
+        Ok(())
+    }
+
+    fn read_device_key(&self, device_id: &str) -> Result<Option<(User, bool, PublicKeys)>> {
+        let columns = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let row = self.reader().query_opt(
+            &format!(
+                "SELECT {columns}, u.disabled, k.sign_public, k.seal_public FROM device_key k JOIN app_user u ON u.id = k.user_id WHERE k.device_id = $1"
+            ),
+            &[&device_id],
+        )?;
+        row.map(|r| Ok((to_user(&r)?, r.get(8), PublicKeys { sign: r.get(9), seal: r.get(10) }))).transpose()
+    }
+
+    fn meta_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        let mut c = self.client();
+        c.execute("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])?;
+        Ok(c.query_one("SELECT value FROM meta WHERE key = $1", &[&key])?.get(0))
     }
 
     fn device_revoked(&self, device_id: &str) -> Result<bool> {

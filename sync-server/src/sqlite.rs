@@ -8,6 +8,7 @@ use crate::storage::{
     applied_op, feed_entries, scope_filter, AppliedOp, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, ScopedRecord,
     Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
 };
+use desmig_core::bundle::PublicKeys;
 use desmig_core::checklist::Template;
 use desmig_core::cipher::{self, DbKey};
 use desmig_core::hlc::Hlc;
@@ -34,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../sql/003_privacy.sql"),
     include_str!("../sql/004_people.sql"),
     include_str!("../sql/005_audit.sql"),
+    include_str!("../sql/006_bundles.sql"),
 ];
 const READERS: usize = 3;
 
@@ -395,6 +397,32 @@ impl Storage for SqliteStorage {
         let mut rows = stmt.query([username])?;
         let Some(r) = rows.next()? else { return Ok(None) };
         Ok(Some((to_user(r)?, r.get(8)?, r.get::<_, i64>(9)? != 0)))
+    }
+
+    fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()> {
+        lock(&self.writer).execute(
+            "INSERT INTO device_key (device_id, user_id, sign_public, seal_public, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (device_id) DO UPDATE SET user_id = excluded.user_id, sign_public = excluded.sign_public,
+                                                   seal_public = excluded.seal_public, registered_at = excluded.registered_at",
+            params![device_id, user_id, keys.sign, keys.seal, now_ms],
+        )?;
+        Ok(())
+    }
+
+    fn read_device_key(&self, device_id: &str) -> Result<Option<(User, bool, PublicKeys)>> {
+        let c = self.reader();
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS}, u.disabled, k.sign_public, k.seal_public FROM device_key k JOIN app_user u ON u.id = k.user_id WHERE k.device_id = ?1"
+        ))?;
+        let mut rows = stmt.query([device_id])?;
+        let Some(r) = rows.next()? else { return Ok(None) };
+        Ok(Some((to_user(r)?, r.get::<_, i64>(8)? != 0, PublicKeys { sign: r.get(9)?, seal: r.get(10)? })))
+    }
+
+    fn meta_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        let w = lock(&self.writer);
+        w.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING", params![key, value])?;
+        Ok(w.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
     }
 
     fn device_revoked(&self, device_id: &str) -> Result<bool> {

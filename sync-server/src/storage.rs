@@ -5,6 +5,7 @@
 
 use crate::error::{Result, ServerError};
 use crate::privacy::{Access, AccessEntry, Erasure, ExportedRecord, PersonExport, PersonFile};
+use desmig_core::bundle::PublicKeys;
 use desmig_core::checklist::Template;
 use desmig_core::date::Date;
 use desmig_core::merge::Operation;
@@ -110,6 +111,14 @@ pub trait Storage: Send + Sync + 'static {
     /// A user by (normalised) username, with their password hash and whether they are disabled.
     fn find_user(&self, username: &str) -> Result<Option<(User, String, bool)>>;
     fn device_revoked(&self, device_id: &str) -> Result<bool>;
+    /// Binds a device's public keys (store-and-forward bundles) to it and the user who signed in
+    /// on it, replacing any earlier ones (a phone reset, or another user on it).
+    fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()>;
+    /// A device's registered keys, with its user and whether that account is disabled.
+    fn read_device_key(&self, device_id: &str) -> Result<Option<(User, bool, PublicKeys)>>;
+    /// The value of a server-wide setting, stored first as `value` if it has none (every
+    /// instance then reads the same).
+    fn meta_or_insert(&self, key: &str, value: &str) -> Result<String>;
     fn insert_token(&self, token_hash: &str, user_id: &str, device_id: &str, created_at: i64, expires_at: i64) -> Result<()>;
     fn find_token(&self, token_hash: &str) -> Result<Option<TokenRow>>;
     /// Stores a new user; false when the username is taken.
@@ -242,10 +251,17 @@ pub trait Storage: Send + Sync + 'static {
         let found = self.find_user(&req.username.trim().to_lowercase())?;
         let revoked = valid_device_id(&req.device_id) && self.device_revoked(&req.device_id)?;
         let user = check_login(req, found, revoked)?;
+        if let Some(keys) = &req.device_keys {
+            crate::bundles::check_public_keys(keys)?;
+        }
         let (token, hash) = crate::auth::new_token()?;
         let expires_at = now_ms + ttl_ms;
         self.insert_token(&hash, &user.id, &req.device_id, now_ms, expires_at)?;
-        Ok(LoginResponse { token, expires_at, identity: user.identity() })
+        if let Some(keys) = &req.device_keys {
+            self.write_device_key(&req.device_id, &user.id, keys, now_ms)?;
+        }
+        let server_keys = Some(crate::bundles::ServerKeys::of(self)?.public().clone());
+        Ok(LoginResponse { token, expires_at, identity: user.identity(), server_keys })
     }
 
     /// The session behind a bearer token, or 401.

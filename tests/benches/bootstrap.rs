@@ -145,7 +145,11 @@ fn seed(path: &std::path::Path, beneficiaries: usize) -> (usize, Vec<Vec<u8>>) {
         )
         .unwrap();
     let login = storage
-        .login(&LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into() }, 3_600_000, now)
+        .login(
+            &LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into(), device_keys: None },
+            3_600_000,
+            now,
+        )
         .unwrap();
     let session = storage.authenticate(&login.token, now).unwrap();
     let villages: Vec<String> = RegionCatalog::builtin().villages_in("32.12").map(|r| r.code.clone()).collect();

@@ -120,7 +120,12 @@ fn run(bin: &str, store: &str, instances: usize, pace: Pace) {
         let login: LoginResponse = http
             .post(format!("{}/v1/auth/login", urls[i % urls.len()]))
             .header("x-desmig-protocol", "1")
-            .json(&LoginRequest { username: format!("f{i}"), password: "rahasia-desa".into(), device_id: device.clone() })
+            .json(&LoginRequest {
+                username: format!("f{i}"),
+                password: "rahasia-desa".into(),
+                device_id: device.clone(),
+                device_keys: None,
+            })
             .send()
             .unwrap()
             .json()

@@ -48,7 +48,11 @@ fn main() {
     storage.add_user(&user("seed", Role::Admin, vec![]), now).unwrap();
     let budi = storage.add_user(&user("budi", Role::Supervisor, vec!["32.12".into()]), now).unwrap();
     let login = storage
-        .login(&LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into() }, 3_600_000, now)
+        .login(
+            &LoginRequest { username: "seed".into(), password: "rahasia-desa".into(), device_id: "seed".into(), device_keys: None },
+            3_600_000,
+            now,
+        )
         .unwrap();
     let session = storage.authenticate(&login.token, now).unwrap();
     let villages: Vec<String> = RegionCatalog::builtin().villages_in("32.12").map(|r| r.code.clone()).collect();

@@ -282,7 +282,7 @@ async fn login(
         Ok((t, _)) => format!("console-{}", &csrf_of(&t)[..20]),
         Err(e) => return error_page(lang, e),
     };
-    let req = LoginRequest { username: form.username.clone(), password: form.password.clone(), device_id };
+    let req = LoginRequest { username: form.username.clone(), password: form.password.clone(), device_id, device_keys: None };
     match crate::http::throttled_login(&state, client, req, SESSION_TTL_MS).await {
         Ok(resp) if resp.identity.role == Role::Worker => {
             // A worker's password was right, but the console is not theirs: the token just made

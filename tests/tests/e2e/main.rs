@@ -2,6 +2,7 @@
 //! small on disk and fast). Each module is a file of tests over the real server and real files;
 //! `memory.rs` stays a binary of its own, as it counts every allocation of its process.
 
+mod bundles;
 mod concurrency;
 mod console;
 mod convergence;
