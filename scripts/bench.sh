@@ -9,6 +9,8 @@
 #     sync, a no-change sync, and a first sync over a shaped 2 Mbit/s, 150 ms link;
 #   - growth: the same bootstrap at 2x and 5x the data, per-record cost against 1x
 #     (skip with DESMIG_BENCH_GROWTH=off: the 5x run seeds 600,000 records, about 4 minutes);
+#   - store-and-forward: a bundle of 500 visits shaped like real ones, its size against gzip of
+#     the bare operations, and the time to export, carry, deliver and acknowledge it;
 #   - server load: concurrent phones pushing and pulling (bench `load`; PostgreSQL too when it is
 #     installed);
 #   - the phone library's size, stripped, per profile (release; phone = LTO + size), for the
@@ -42,6 +44,9 @@ if [ "${DESMIG_BENCH_GROWTH:-on}" != "off" ]; then
     rm -f "$log"
   done
 fi
+
+echo "== store-and-forward: a bundle of 500 visits"
+cargo bench --locked -p desmig-e2e --bench bundle
 
 echo "== server load"
 cargo bench --locked -p desmig-e2e --bench load

@@ -267,6 +267,13 @@ pub enum Code {
     PayloadTooLarge,
     RateLimited,
     InvalidCursor,
+    NoServerKeys,
+    BundleMalformed,
+    BundleDamaged,
+    BundleBadSignature,
+    BundleWrongServer,
+    BundleOwn,
+    BundleStale,
     Internal,
     Other,
 }

@@ -418,6 +418,30 @@ impl FieldStore {
         Ok(self.inner.trust_certificate(pem.as_deref())?)
     }
 
+    /// Store-and-forward: the pending changes (oldest first, at most 5000) as one file, sealed to
+    /// the server and signed by this phone, to share with a phone or laptop that will reach
+    /// coverage. The changes stay waiting until a receipt (or a direct sync) answers them.
+    pub fn export_bundle(&self) -> Result<desmig_core::carry::ExportedBundle> {
+        Ok(self.inner.export_bundle()?)
+    }
+
+    /// Takes a bundle file given to this phone: another phone's changes (delivered at the next
+    /// sync), the server's answer for another phone (to hand on), or this phone's own receipt or
+    /// news (applied now). A damaged or foreign file is refused with its code; nothing changes.
+    pub fn import_bundle(&self, file: Vec<u8>) -> Result<desmig_core::carry::ImportedBundle> {
+        Ok(self.inner.import_bundle(&file)?)
+    }
+
+    /// Every bundle this phone made, carries or opened, newest first.
+    pub fn bundles(&self) -> Result<Vec<desmig_core::carry::BundleEntry>> {
+        Ok(self.inner.bundles()?)
+    }
+
+    /// The file of a bundle this phone made or carries, to share (again).
+    pub fn bundle_file(&self, bundle_id: String) -> Result<Vec<u8>> {
+        Ok(self.inner.bundle_file(&bundle_id)?)
+    }
+
     /// Changes waiting to be sent, and changes the server refused.
     pub fn outbox_status(&self) -> Result<desmig_core::outbox::OutboxCounts> {
         Ok(self.inner.outbox_counts()?)

@@ -4,6 +4,8 @@
 //! conversion each way. A malformed date from an app is a validation error naming the field.
 
 use crate::DesmigError;
+use desmig_core::bundle::BundleKind;
+use desmig_core::carry::{BundleEntry, ExportedBundle, ImportOutcome, ImportedBundle};
 use desmig_core::checklist::{ChoiceOption, ItemKind, Text};
 use desmig_core::date::{Date, Month};
 use desmig_core::field::BeneficiaryInput;
@@ -19,6 +21,51 @@ use desmig_core::sync::{SyncProgress, SyncReport};
 use desmig_core::FieldError;
 use serde_json::Value;
 use std::collections::HashMap;
+
+#[uniffi::remote(Enum)]
+pub enum BundleKind {
+    Outbound,
+    Receipt,
+    Inbound,
+}
+
+#[uniffi::remote(Enum)]
+pub enum ImportOutcome {
+    ToDeliver,
+    ToHandOn,
+    Acknowledged,
+    Applied,
+    AlreadyHad,
+}
+
+#[uniffi::remote(Record)]
+pub struct ExportedBundle {
+    pub bundle_id: String,
+    pub count: u64,
+    pub file: Vec<u8>,
+}
+
+#[uniffi::remote(Record)]
+pub struct ImportedBundle {
+    pub bundle_id: String,
+    pub kind: BundleKind,
+    pub outcome: ImportOutcome,
+    pub count: u64,
+}
+
+#[uniffi::remote(Record)]
+pub struct BundleEntry {
+    pub bundle_id: String,
+    pub role: String,
+    pub kind: BundleKind,
+    pub peer: String,
+    pub count: u64,
+    pub state: String,
+    pub note: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub answers: Option<String>,
+}
 
 #[uniffi::remote(Record)]
 pub struct FieldError {

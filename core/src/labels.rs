@@ -128,6 +128,21 @@ pub enum Code {
     PayloadTooLarge,
     RateLimited,
     InvalidCursor,
+    // Store-and-forward bundles.
+    /// Sign in once while online first: bundles are sealed to the server's key.
+    NoServerKeys,
+    /// Not a bundle file, or one this app cannot read.
+    BundleMalformed,
+    /// Altered, damaged on the way, or sealed for someone else: it does not open.
+    BundleDamaged,
+    /// Not signed by the device it claims to come from.
+    BundleBadSignature,
+    /// Made for another server.
+    BundleWrongServer,
+    /// This phone made it: it goes to a phone that will reach coverage.
+    BundleOwn,
+    /// The phone synced since the bundle was made: it already has these changes or newer.
+    BundleStale,
     /// The server failed; try again later.
     Internal,
     Other,
@@ -141,6 +156,10 @@ impl Code {
             "not_allowed" => Code::OutOfScope,
             "too_many_requests" => Code::RateLimited,
             "internal_error" | "server_error" => Code::Internal,
+            "bundle_unsupported" | "bundle_not_outbound" => Code::BundleMalformed,
+            "bundle_unknown_device" => Code::BundleBadSignature,
+            "bundle_too_large" => Code::PayloadTooLarge,
+            "not_a_carrier" => Code::OutOfScope,
             other => serde_json::from_value(Value::String(other.to_string())).unwrap_or(Code::Other),
         }
     }
@@ -167,6 +186,13 @@ impl Code {
             InvalidCredentials => "invalid_credentials",
             LoginThrottled => "login_throttled",
             DeviceRevoked => "device_revoked",
+            NoServerKeys => "no_server_keys",
+            BundleMalformed => "bundle_malformed",
+            BundleDamaged => "bundle_damaged",
+            BundleBadSignature => "bundle_bad_signature",
+            BundleWrongServer => "bundle_wrong_server",
+            BundleOwn => "bundle_own",
+            BundleStale => "bundle_stale",
             Invalid => "invalid",
             NotFound => "not_found",
             OutOfScope => "out_of_scope",

@@ -377,7 +377,7 @@ fn slow_link(bin: &str, dir: &std::path::Path) {
     let link = Link { bytes_per_sec: 2_000_000 / 8, rtt: Duration::from_millis(150) };
     let proxy = FaultProxy::shaped(&url, link);
     let key = desmig_core::cipher::DbKey::from_bytes(&[9; 32]).unwrap();
-    let phone = FieldStore::open_encrypted(&dir.join("slow-phone.db"), &key).unwrap();
+    let phone = FieldStore::open_encrypted(dir.join("slow-phone.db"), &key).unwrap();
     let login = phone.login(&url, "koordinator", "rahasia-desa").unwrap();
     let settings = SyncSettings::new(&proxy.url, &login.token);
     let start = Instant::now();

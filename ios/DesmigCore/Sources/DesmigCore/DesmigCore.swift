@@ -670,6 +670,16 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func beneficiaryFile(id: String) throws  -> BeneficiaryFile
     
     /**
+     * The file of a bundle this phone made or carries, to share (again).
+     */
+    func bundleFile(bundleId: String) throws  -> Data
+    
+    /**
+     * Every bundle this phone made, carries or opened, newest first.
+     */
+    func bundles() throws  -> [BundleEntry]
+    
+    /**
      * Stops a running sync at its next batch or page; what was stored stays stored.
      */
     func cancelSync() 
@@ -691,6 +701,13 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
     func deviceId()  -> String
     
     /**
+     * Store-and-forward: the pending changes (oldest first, at most 5000) as one file, sealed to
+     * the server and signed by this phone, to share with a phone or laptop that will reach
+     * coverage. The changes stay waiting until a receipt (or a direct sync) answers them.
+     */
+    func exportBundle() throws  -> ExportedBundle
+    
+    /**
      * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
      */
     func facilitatorOverview(month: String) throws  -> [FacilitatorOverview]
@@ -704,6 +721,13 @@ public protocol FieldStoreProtocol: AnyObject, Sendable {
      * Who is signed in on this device, if anyone.
      */
     func identity()  -> Identity?
+    
+    /**
+     * Takes a bundle file given to this phone: another phone's changes (delivered at the next
+     * sync), the server's answer for another phone (to hand on), or this phone's own receipt or
+     * news (applied now). A damaged or foreign file is refused with its code; nothing changes.
+     */
+    func importBundle(file: Data) throws  -> ImportedBundle
     
     /**
      * The last sync's outcome, to show why the phone has (not) synced.
@@ -957,6 +981,31 @@ open func beneficiaryFile(id: String)throws  -> BeneficiaryFile  {
 }
     
     /**
+     * The file of a bundle this phone made or carries, to share (again).
+     */
+open func bundleFile(bundleId: String)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_bundle_file(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(bundleId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every bundle this phone made, carries or opened, newest first.
+     */
+open func bundles()throws  -> [BundleEntry]  {
+    return try  FfiConverterSequenceTypeBundleEntry.lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_bundles(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Stops a running sync at its next batch or page; what was stored stays stored.
      */
 open func cancelSync()  {try! rustCall() {
@@ -1030,6 +1079,20 @@ open func deviceId() -> String  {
 }
     
     /**
+     * Store-and-forward: the pending changes (oldest first, at most 5000) as one file, sealed to
+     * the server and signed by this phone, to share with a phone or laptop that will reach
+     * coverage. The changes stay waiting until a receipt (or a direct sync) answers them.
+     */
+open func exportBundle()throws  -> ExportedBundle  {
+    return try  FfiConverterTypeExportedBundle_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_export_bundle(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
      */
 open func facilitatorOverview(month: String)throws  -> [FacilitatorOverview]  {
@@ -1063,6 +1126,21 @@ open func identity() -> Identity?  {
         uniffiCallStatus in
     uniffi_desmig_fn_method_fieldstore_identity(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Takes a bundle file given to this phone: another phone's changes (delivered at the next
+     * sync), the server's answer for another phone (to hand on), or this phone's own receipt or
+     * news (applied now). A damaged or foreign file is refused with its code; nothing changes.
+     */
+open func importBundle(file: Data)throws  -> ImportedBundle  {
+    return try  FfiConverterTypeImportedBundle_lift(try rustCallWithError(FfiConverterTypeDesmigError_lift) {
+        uniffiCallStatus in
+    uniffi_desmig_fn_method_fieldstore_import_bundle(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(file),uniffiCallStatus
     )
 })
 }
@@ -2368,6 +2446,92 @@ public func FfiConverterTypeBeneficiarySummary_lower(_ value: BeneficiarySummary
 }
 
 
+public struct BundleEntry: Equatable, Hashable {
+    public var bundleId: String
+    public var role: String
+    public var kind: BundleKind
+    public var peer: String
+    public var count: UInt64
+    public var state: String
+    public var note: String?
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var answers: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(bundleId: String, role: String, kind: BundleKind, peer: String, count: UInt64, state: String, note: String?, createdAt: Int64, updatedAt: Int64, answers: String?) {
+        self.bundleId = bundleId
+        self.role = role
+        self.kind = kind
+        self.peer = peer
+        self.count = count
+        self.state = state
+        self.note = note
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.answers = answers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BundleEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleEntry {
+        return
+            try BundleEntry(
+                bundleId: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeBundleKind.read(from: &buf), 
+                peer: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf), 
+                note: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterInt64.read(from: &buf), 
+                updatedAt: FfiConverterInt64.read(from: &buf), 
+                answers: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BundleEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.bundleId, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterTypeBundleKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.peer, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.note, into: &buf)
+        FfiConverterInt64.write(value.createdAt, into: &buf)
+        FfiConverterInt64.write(value.updatedAt, into: &buf)
+        FfiConverterOptionString.write(value.answers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleEntry_lift(_ buf: RustBuffer) throws -> BundleEntry {
+    return try FfiConverterTypeBundleEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleEntry_lower(_ value: BundleEntry) -> RustBuffer {
+    return FfiConverterTypeBundleEntry.lower(value)
+}
+
+
 public struct Business: Equatable, Hashable {
     /**
      * Empty for a new business.
@@ -3203,6 +3367,64 @@ public func FfiConverterTypeDueFollowUp_lower(_ value: DueFollowUp) -> RustBuffe
 }
 
 
+public struct ExportedBundle: Equatable, Hashable {
+    public var bundleId: String
+    public var count: UInt64
+    public var file: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(bundleId: String, count: UInt64, file: Data) {
+        self.bundleId = bundleId
+        self.count = count
+        self.file = file
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExportedBundle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportedBundle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportedBundle {
+        return
+            try ExportedBundle(
+                bundleId: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                file: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExportedBundle, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.bundleId, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterData.write(value.file, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportedBundle_lift(_ buf: RustBuffer) throws -> ExportedBundle {
+    return try FfiConverterTypeExportedBundle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportedBundle_lower(_ value: ExportedBundle) -> RustBuffer {
+    return FfiConverterTypeExportedBundle.lower(value)
+}
+
+
 public struct FacilitatorOverview: Equatable, Hashable {
     public var userId: String
     public var displayName: String
@@ -3542,6 +3764,68 @@ public func FfiConverterTypeIdentity_lift(_ buf: RustBuffer) throws -> Identity 
 #endif
 public func FfiConverterTypeIdentity_lower(_ value: Identity) -> RustBuffer {
     return FfiConverterTypeIdentity.lower(value)
+}
+
+
+public struct ImportedBundle: Equatable, Hashable {
+    public var bundleId: String
+    public var kind: BundleKind
+    public var outcome: ImportOutcome
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(bundleId: String, kind: BundleKind, outcome: ImportOutcome, count: UInt64) {
+        self.bundleId = bundleId
+        self.kind = kind
+        self.outcome = outcome
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportedBundle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportedBundle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportedBundle {
+        return
+            try ImportedBundle(
+                bundleId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeBundleKind.read(from: &buf), 
+                outcome: FfiConverterTypeImportOutcome.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportedBundle, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.bundleId, into: &buf)
+        FfiConverterTypeBundleKind.write(value.kind, into: &buf)
+        FfiConverterTypeImportOutcome.write(value.outcome, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportedBundle_lift(_ buf: RustBuffer) throws -> ImportedBundle {
+    return try FfiConverterTypeImportedBundle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportedBundle_lower(_ value: ImportedBundle) -> RustBuffer {
+    return FfiConverterTypeImportedBundle.lower(value)
 }
 
 
@@ -5595,6 +5879,79 @@ public func FfiConverterTypeBeneficiaryKind_lower(_ value: BeneficiaryKind) -> R
 
 
 
+public enum BundleKind: Equatable, Hashable {
+    
+    case outbound
+    case receipt
+    case inbound
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BundleKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleKind: FfiConverterRustBuffer {
+    typealias SwiftType = BundleKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .outbound
+        
+        case 2: return .receipt
+        
+        case 3: return .inbound
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BundleKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .outbound:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .receipt:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inbound:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleKind_lift(_ buf: RustBuffer) throws -> BundleKind {
+    return try FfiConverterTypeBundleKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleKind_lower(_ value: BundleKind) -> RustBuffer {
+    return FfiConverterTypeBundleKind.lower(value)
+}
+
+
+
+
 public enum BusinessSector: Equatable, Hashable {
     
     case foodBeverage
@@ -6324,6 +6681,13 @@ public enum Code: Equatable, Hashable {
     case payloadTooLarge
     case rateLimited
     case invalidCursor
+    case noServerKeys
+    case bundleMalformed
+    case bundleDamaged
+    case bundleBadSignature
+    case bundleWrongServer
+    case bundleOwn
+    case bundleStale
     case `internal`
     case other
 
@@ -6413,9 +6777,23 @@ public struct FfiConverterTypeCode: FfiConverterRustBuffer {
         
         case 33: return .invalidCursor
         
-        case 34: return .`internal`
+        case 34: return .noServerKeys
         
-        case 35: return .other
+        case 35: return .bundleMalformed
+        
+        case 36: return .bundleDamaged
+        
+        case 37: return .bundleBadSignature
+        
+        case 38: return .bundleWrongServer
+        
+        case 39: return .bundleOwn
+        
+        case 40: return .bundleStale
+        
+        case 41: return .`internal`
+        
+        case 42: return .other
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6557,12 +6935,40 @@ public struct FfiConverterTypeCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(33))
         
         
-        case .`internal`:
+        case .noServerKeys:
             writeInt(&buf, Int32(34))
         
         
-        case .other:
+        case .bundleMalformed:
             writeInt(&buf, Int32(35))
+        
+        
+        case .bundleDamaged:
+            writeInt(&buf, Int32(36))
+        
+        
+        case .bundleBadSignature:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .bundleWrongServer:
+            writeInt(&buf, Int32(38))
+        
+        
+        case .bundleOwn:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .bundleStale:
+            writeInt(&buf, Int32(40))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(41))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(42))
         
         }
     }
@@ -6853,6 +7259,93 @@ public func FfiConverterTypeDesmigError_lift(_ buf: RustBuffer) throws -> Desmig
 public func FfiConverterTypeDesmigError_lower(_ value: DesmigError) -> RustBuffer {
     return FfiConverterTypeDesmigError.lower(value)
 }
+
+
+
+public enum ImportOutcome: Equatable, Hashable {
+    
+    case toDeliver
+    case toHandOn
+    case acknowledged
+    case applied
+    case alreadyHad
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImportOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImportOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .toDeliver
+        
+        case 2: return .toHandOn
+        
+        case 3: return .acknowledged
+        
+        case 4: return .applied
+        
+        case 5: return .alreadyHad
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImportOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .toDeliver:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .toHandOn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .acknowledged:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .applied:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .alreadyHad:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportOutcome_lift(_ buf: RustBuffer) throws -> ImportOutcome {
+    return try FfiConverterTypeImportOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportOutcome_lower(_ value: ImportOutcome) -> RustBuffer {
+    return FfiConverterTypeImportOutcome.lower(value)
+}
+
 
 
 
@@ -8975,6 +9468,31 @@ fileprivate struct FfiConverterSequenceTypeBeneficiarySummary: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBundleEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [BundleEntry]
+
+    public static func write(_ value: [BundleEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBundleEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BundleEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BundleEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBundleEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBusiness: FfiConverterRustBuffer {
     typealias SwiftType = [Business]
 
@@ -10065,6 +10583,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_beneficiary_file() != 61687) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_desmig_checksum_method_fieldstore_bundle_file() != 51936) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_bundles() != 52019) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_desmig_checksum_method_fieldstore_cancel_sync() != 13132) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10083,6 +10607,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_desmig_checksum_method_fieldstore_device_id() != 57437) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_desmig_checksum_method_fieldstore_export_bundle() != 18621) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_desmig_checksum_method_fieldstore_facilitator_overview() != 39673) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10090,6 +10617,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_identity() != 13175) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_desmig_checksum_method_fieldstore_import_bundle() != 64050) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_desmig_checksum_method_fieldstore_last_sync() != 43992) {

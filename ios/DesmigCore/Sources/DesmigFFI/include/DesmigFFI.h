@@ -289,6 +289,16 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_amend_visit(uint64_t ptr, RustBuff
 RustBuffer uniffi_desmig_fn_method_fieldstore_beneficiary_file(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_BUNDLE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_BUNDLE_FILE
+RustBuffer uniffi_desmig_fn_method_fieldstore_bundle_file(uint64_t ptr, RustBuffer bundle_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_BUNDLES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_BUNDLES
+RustBuffer uniffi_desmig_fn_method_fieldstore_bundles(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_CANCEL_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_CANCEL_SYNC
 void uniffi_desmig_fn_method_fieldstore_cancel_sync(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -319,6 +329,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_conflicts(uint64_t ptr, int8_t inc
 RustBuffer uniffi_desmig_fn_method_fieldstore_device_id(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_EXPORT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_EXPORT_BUNDLE
+RustBuffer uniffi_desmig_fn_method_fieldstore_export_bundle(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
 RustBuffer uniffi_desmig_fn_method_fieldstore_facilitator_overview(uint64_t ptr, RustBuffer month, RustCallStatus *_Nonnull out_status
@@ -332,6 +347,11 @@ RustBuffer uniffi_desmig_fn_method_fieldstore_follow_ups_due(uint64_t ptr, uint3
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_IDENTITY
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_IDENTITY
 RustBuffer uniffi_desmig_fn_method_fieldstore_identity(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_IMPORT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_IMPORT_BUNDLE
+RustBuffer uniffi_desmig_fn_method_fieldstore_import_bundle(uint64_t ptr, RustBuffer file, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_FN_METHOD_FIELDSTORE_LAST_SYNC
@@ -935,6 +955,18 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_beneficiary_file(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_BUNDLE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_BUNDLE_FILE
+uint16_t uniffi_desmig_checksum_method_fieldstore_bundle_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_BUNDLES
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_BUNDLES
+uint16_t uniffi_desmig_checksum_method_fieldstore_bundles(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_CANCEL_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_CANCEL_SYNC
 uint16_t uniffi_desmig_checksum_method_fieldstore_cancel_sync(void
@@ -971,6 +1003,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_device_id(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_EXPORT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_EXPORT_BUNDLE
+uint16_t uniffi_desmig_checksum_method_fieldstore_export_bundle(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_FACILITATOR_OVERVIEW
 uint16_t uniffi_desmig_checksum_method_fieldstore_facilitator_overview(void
@@ -986,6 +1024,12 @@ uint16_t uniffi_desmig_checksum_method_fieldstore_follow_ups_due(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_IDENTITY
 #define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_IDENTITY
 uint16_t uniffi_desmig_checksum_method_fieldstore_identity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_IMPORT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_DESMIG_CHECKSUM_METHOD_FIELDSTORE_IMPORT_BUNDLE
+uint16_t uniffi_desmig_checksum_method_fieldstore_import_bundle(void
     
 );
 #endif

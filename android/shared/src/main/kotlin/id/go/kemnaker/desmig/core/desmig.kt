@@ -727,6 +727,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_beneficiary_file(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_bundle_file(
+    ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_bundles(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_cancel_sync(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_check_answers(
@@ -739,11 +743,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_device_id(
     ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_export_bundle(
+    ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_facilitator_overview(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_follow_ups_due(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_identity(
+    ): Int
+    external fun uniffi_desmig_checksum_method_fieldstore_import_bundle(
     ): Int
     external fun uniffi_desmig_checksum_method_fieldstore_last_sync(
     ): Int
@@ -850,6 +858,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_beneficiary_file(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_bundle_file(`ptr`: Long,`bundleId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_bundles(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_cancel_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_desmig_fn_method_fieldstore_check_answers(`ptr`: Long,`templateId`: RustBuffer.ByValue,`version`: Int,`answers`: RustBuffer.ByValue,`complete`: Byte,uniffi_out_err: UniffiRustCallStatus, 
@@ -862,11 +874,15 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_device_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_export_bundle(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_facilitator_overview(`ptr`: Long,`month`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_follow_ups_due(`ptr`: Long,`withinDays`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_identity(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_desmig_fn_method_fieldstore_import_bundle(`ptr`: Long,`file`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_desmig_fn_method_fieldstore_last_sync(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1132,6 +1148,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_beneficiary_file() and 0xFFFF) != 61687) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_bundle_file() and 0xFFFF) != 51936) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_bundles() and 0xFFFF) != 52019) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_cancel_sync() and 0xFFFF) != 13132) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1150,6 +1172,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_desmig_checksum_method_fieldstore_device_id() and 0xFFFF) != 57437) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_export_bundle() and 0xFFFF) != 18621) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_facilitator_overview() and 0xFFFF) != 39673) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1157,6 +1182,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_identity() and 0xFFFF) != 13175) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_desmig_checksum_method_fieldstore_import_bundle() and 0xFFFF) != 64050) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_desmig_checksum_method_fieldstore_last_sync() and 0xFFFF) != 43992) {
@@ -1807,6 +1835,16 @@ public interface FieldStoreInterface {
     fun `beneficiaryFile`(`id`: kotlin.String): BeneficiaryFile
     
     /**
+     * The file of a bundle this phone made or carries, to share (again).
+     */
+    fun `bundleFile`(`bundleId`: kotlin.String): kotlin.ByteArray
+    
+    /**
+     * Every bundle this phone made, carries or opened, newest first.
+     */
+    fun `bundles`(): List<BundleEntry>
+    
+    /**
      * Stops a running sync at its next batch or page; what was stored stays stored.
      */
     fun `cancelSync`()
@@ -1828,6 +1866,13 @@ public interface FieldStoreInterface {
     fun `deviceId`(): kotlin.String
     
     /**
+     * Store-and-forward: the pending changes (oldest first, at most 5000) as one file, sealed to
+     * the server and signed by this phone, to share with a phone or laptop that will reach
+     * coverage. The changes stay waiting until a receipt (or a direct sync) answers them.
+     */
+    fun `exportBundle`(): ExportedBundle
+    
+    /**
      * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
      */
     fun `facilitatorOverview`(`month`: kotlin.String): List<FacilitatorOverview>
@@ -1841,6 +1886,13 @@ public interface FieldStoreInterface {
      * Who is signed in on this device, if anyone.
      */
     fun `identity`(): Identity?
+    
+    /**
+     * Takes a bundle file given to this phone: another phone's changes (delivered at the next
+     * sync), the server's answer for another phone (to hand on), or this phone's own receipt or
+     * news (applied now). A damaged or foreign file is refused with its code; nothing changes.
+     */
+    fun `importBundle`(`file`: kotlin.ByteArray): ImportedBundle
     
     /**
      * The last sync's outcome, to show why the phone has (not) synced.
@@ -2145,6 +2197,41 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
 
     
     /**
+     * The file of a bundle this phone made or carries, to share (again).
+     */
+    @Throws(DesmigException::class)override fun `bundleFile`(`bundleId`: kotlin.String): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_bundle_file(
+        it,
+        
+        FfiConverterString.lower(`bundleId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every bundle this phone made, carries or opened, newest first.
+     */
+    @Throws(DesmigException::class)override fun `bundles`(): List<BundleEntry> {
+            return FfiConverterSequenceTypeBundleEntry.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_bundles(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Stops a running sync at its next batch or page; what was stored stays stored.
      */override fun `cancelSync`()
         = 
@@ -2246,6 +2333,25 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
 
     
     /**
+     * Store-and-forward: the pending changes (oldest first, at most 5000) as one file, sealed to
+     * the server and signed by this phone, to share with a phone or laptop that will reach
+     * coverage. The changes stay waiting until a receipt (or a direct sync) answers them.
+     */
+    @Throws(DesmigException::class)override fun `exportBundle`(): ExportedBundle {
+            return FfiConverterTypeExportedBundle.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_export_bundle(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * A supervisor's team view per facilitator for `month` (`YYYY-MM`).
      */
     @Throws(DesmigException::class)override fun `facilitatorOverview`(`month`: kotlin.String): List<FacilitatorOverview> {
@@ -2290,6 +2396,26 @@ open class FieldStore: Disposable, AutoCloseable, FieldStoreInterface
     UniffiLib.uniffi_desmig_fn_method_fieldstore_identity(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Takes a bundle file given to this phone: another phone's changes (delivered at the next
+     * sync), the server's answer for another phone (to hand on), or this phone's own receipt or
+     * news (applied now). A damaged or foreign file is refused with its code; nothing changes.
+     */
+    @Throws(DesmigException::class)override fun `importBundle`(`file`: kotlin.ByteArray): ImportedBundle {
+            return FfiConverterTypeImportedBundle.lift(
+    callWithHandle {
+    uniffiRustCallWithError(DesmigException) { _status ->
+    UniffiLib.uniffi_desmig_fn_method_fieldstore_import_bundle(
+        it,
+        
+        FfiConverterByteArray.lower(`file`),_status)
 }
     }
     )
@@ -3818,6 +3944,84 @@ public object FfiConverterTypeBeneficiarySummary: FfiConverterRustBuffer<Benefic
 
 
 
+data class BundleEntry (
+    var `bundleId`: kotlin.String
+    , 
+    var `role`: kotlin.String
+    , 
+    var `kind`: BundleKind
+    , 
+    var `peer`: kotlin.String
+    , 
+    var `count`: kotlin.ULong
+    , 
+    var `state`: kotlin.String
+    , 
+    var `note`: kotlin.String?
+    , 
+    var `createdAt`: kotlin.Long
+    , 
+    var `updatedAt`: kotlin.Long
+    , 
+    var `answers`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleEntry: FfiConverterRustBuffer<BundleEntry> {
+    override fun read(buf: ByteBuffer): BundleEntry {
+        return BundleEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeBundleKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BundleEntry) = (
+            FfiConverterString.allocationSize(value.`bundleId`) +
+            FfiConverterString.allocationSize(value.`role`) +
+            FfiConverterTypeBundleKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`peer`) +
+            FfiConverterULong.allocationSize(value.`count`) +
+            FfiConverterString.allocationSize(value.`state`) +
+            FfiConverterOptionalString.allocationSize(value.`note`) +
+            FfiConverterLong.allocationSize(value.`createdAt`) +
+            FfiConverterLong.allocationSize(value.`updatedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`answers`)
+    )
+
+    override fun write(value: BundleEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`bundleId`, buf)
+            FfiConverterString.write(value.`role`, buf)
+            FfiConverterTypeBundleKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`peer`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+            FfiConverterString.write(value.`state`, buf)
+            FfiConverterOptionalString.write(value.`note`, buf)
+            FfiConverterLong.write(value.`createdAt`, buf)
+            FfiConverterLong.write(value.`updatedAt`, buf)
+            FfiConverterOptionalString.write(value.`answers`, buf)
+    }
+}
+
+
+
 data class Business (
     /**
      * Empty for a new business.
@@ -4496,6 +4700,49 @@ public object FfiConverterTypeDueFollowUp: FfiConverterRustBuffer<DueFollowUp> {
 
 
 
+data class ExportedBundle (
+    var `bundleId`: kotlin.String
+    , 
+    var `count`: kotlin.ULong
+    , 
+    var `file`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportedBundle: FfiConverterRustBuffer<ExportedBundle> {
+    override fun read(buf: ByteBuffer): ExportedBundle {
+        return ExportedBundle(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExportedBundle) = (
+            FfiConverterString.allocationSize(value.`bundleId`) +
+            FfiConverterULong.allocationSize(value.`count`) +
+            FfiConverterByteArray.allocationSize(value.`file`)
+    )
+
+    override fun write(value: ExportedBundle, buf: ByteBuffer) {
+            FfiConverterString.write(value.`bundleId`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+            FfiConverterByteArray.write(value.`file`, buf)
+    }
+}
+
+
+
 data class FacilitatorOverview (
     var `userId`: kotlin.String
     , 
@@ -4771,6 +5018,54 @@ public object FfiConverterTypeIdentity: FfiConverterRustBuffer<Identity> {
             FfiConverterSequenceString.write(value.`villages`, buf)
             FfiConverterSequenceString.write(value.`districts`, buf)
             FfiConverterOptionalString.write(value.`beneficiaryId`, buf)
+    }
+}
+
+
+
+data class ImportedBundle (
+    var `bundleId`: kotlin.String
+    , 
+    var `kind`: BundleKind
+    , 
+    var `outcome`: ImportOutcome
+    , 
+    var `count`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportedBundle: FfiConverterRustBuffer<ImportedBundle> {
+    override fun read(buf: ByteBuffer): ImportedBundle {
+        return ImportedBundle(
+            FfiConverterString.read(buf),
+            FfiConverterTypeBundleKind.read(buf),
+            FfiConverterTypeImportOutcome.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportedBundle) = (
+            FfiConverterString.allocationSize(value.`bundleId`) +
+            FfiConverterTypeBundleKind.allocationSize(value.`kind`) +
+            FfiConverterTypeImportOutcome.allocationSize(value.`outcome`) +
+            FfiConverterULong.allocationSize(value.`count`)
+    )
+
+    override fun write(value: ImportedBundle, buf: ByteBuffer) {
+            FfiConverterString.write(value.`bundleId`, buf)
+            FfiConverterTypeBundleKind.write(value.`kind`, buf)
+            FfiConverterTypeImportOutcome.write(value.`outcome`, buf)
+            FfiConverterULong.write(value.`count`, buf)
     }
 }
 
@@ -6515,6 +6810,41 @@ public object FfiConverterTypeBeneficiaryKind: FfiConverterRustBuffer<Beneficiar
 
 
 
+enum class BundleKind {
+    
+    OUTBOUND,
+    RECEIPT,
+    INBOUND;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleKind: FfiConverterRustBuffer<BundleKind> {
+    override fun read(buf: ByteBuffer) = try {
+        BundleKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: BundleKind) = 4UL
+
+    override fun write(value: BundleKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
 enum class BusinessSector {
     
     FOOD_BEVERAGE,
@@ -7120,6 +7450,13 @@ enum class Code {
     PAYLOAD_TOO_LARGE,
     RATE_LIMITED,
     INVALID_CURSOR,
+    NO_SERVER_KEYS,
+    BUNDLE_MALFORMED,
+    BUNDLE_DAMAGED,
+    BUNDLE_BAD_SIGNATURE,
+    BUNDLE_WRONG_SERVER,
+    BUNDLE_OWN,
+    BUNDLE_STALE,
     INTERNAL,
     OTHER;
 
@@ -7476,6 +7813,43 @@ public object FfiConverterTypeDesmigError : FfiConverterRustBuffer<DesmigExcepti
     }
 
 }
+
+
+
+
+enum class ImportOutcome {
+    
+    TO_DELIVER,
+    TO_HAND_ON,
+    ACKNOWLEDGED,
+    APPLIED,
+    ALREADY_HAD;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportOutcome: FfiConverterRustBuffer<ImportOutcome> {
+    override fun read(buf: ByteBuffer) = try {
+        ImportOutcome.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImportOutcome) = 4UL
+
+    override fun write(value: ImportOutcome, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -8932,6 +9306,34 @@ public object FfiConverterSequenceTypeBeneficiarySummary: FfiConverterRustBuffer
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeBeneficiarySummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBundleEntry: FfiConverterRustBuffer<List<BundleEntry>> {
+    override fun read(buf: ByteBuffer): List<BundleEntry> {
+        val len = buf.getInt()
+        return List<BundleEntry>(len) {
+            FfiConverterTypeBundleEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BundleEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBundleEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BundleEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBundleEntry.write(it, buf)
         }
     }
 }
