@@ -121,7 +121,11 @@ pub fn codes(client: &Client, ops: Vec<Operation>) -> Vec<Option<String>> {
     resp.results.into_iter().map(|r| r.code).collect()
 }
 
-/// Milliseconds since 1970 on the server's clock (this machine's).
+/// Milliseconds since 1970 on the server's clock (this machine's), 50 ms on: a moment after
+/// anything a phone on this machine has stamped. A phone's clock is its own corrected by the
+/// server's time header, and on a loaded machine that estimate runs a few milliseconds ahead; an
+/// operation made by hand at the bare system time could then be older than the phone's last
+/// write to the same field (`stale_clock`).
 pub fn now() -> u64 {
-    desmig_core::date::now_unix_ms() as u64
+    desmig_core::date::now_unix_ms() as u64 + 50
 }
