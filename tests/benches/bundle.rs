@@ -28,7 +28,8 @@ fn main() {
     let sri = Device::login(&server.url, "sri");
     let template = dataset::template(Shape::Realistic);
     let mut rng = Rng::new(2026);
-    let names = ["Siti Aminah", "Sri Rahayu", "Dewi Lestari", "Nur Hidayah", "Rina Marlina", "Tuti Handayani", "Yanti Susanti", "Wati Kurniasih"];
+    let names =
+        ["Siti Aminah", "Sri Rahayu", "Dewi Lestari", "Nur Hidayah", "Rina Marlina", "Tuti Handayani", "Yanti Susanti", "Wati Kurniasih"];
     let people: Vec<_> = (0..VISITS / 5)
         .map(|i| sri.store.register_beneficiary(BeneficiaryInput::new(names[i % names.len()], Sex::Female, VILLAGE)).unwrap())
         .collect();
@@ -67,7 +68,13 @@ fn main() {
     budi.sync().unwrap();
     let delivered = t.elapsed();
     assert_eq!(server.storage.stats().unwrap().applied_ops - before, VISITS as u64);
-    let receipt = budi.store.bundles().unwrap().into_iter().find(|b| b.state == "to_hand_on" && b.kind == desmig_core::bundle::BundleKind::Receipt).unwrap();
+    let receipt = budi
+        .store
+        .bundles()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.state == "to_hand_on" && b.kind == desmig_core::bundle::BundleKind::Receipt)
+        .unwrap();
     let file = budi.store.bundle_file(&receipt.bundle_id).unwrap();
     let t = Instant::now();
     assert_eq!(sri.store.import_bundle(&file).unwrap().outcome, ImportOutcome::Acknowledged);

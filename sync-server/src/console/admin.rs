@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/console/admin/devices/revoke", post(revoke_device))
         .route("/console/admin/templates", post(publish_template))
         .route("/console/admin/regions", post(load_regions).layer(axum::extract::DefaultBodyLimit::max(8 << 20)))
+        .route("/console/admin/bundles", post(deliver_bundle).layer(axum::extract::DefaultBodyLimit::max(2 << 20)))
 }
 
 async fn admin(state: &AppState, headers: &HeaderMap) -> std::result::Result<Console, Response> {
@@ -146,6 +147,13 @@ async fn users_page(state: &AppState, c: &Console, notice: Option<(bool, String)
             p.hint { (regions) " " (t(lang, "regions_loaded")) }
             label { (t(lang, "regions_file")) input type="file" name="file" accept=".csv" required; }
             button type="submit" { (t(lang, "load")) }
+        }
+        h2 { (t(lang, "bundles")) }
+        form.card method="post" action="/console/admin/bundles" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(c.csrf);
+            p.hint { (t(lang, "bundle_hint")) }
+            label { (t(lang, "bundle_file")) input type="file" name="file" accept=".bundle" required; }
+            button type="submit" { (t(lang, "deliver")) }
         }
         h2 { (t(lang, "templates")) }
         form.card method="post" action="/console/admin/templates" {
@@ -350,4 +358,48 @@ async fn load_regions(State(state): State<AppState>, headers: HeaderMap, mut mul
         Err(e) => (false, problem(e)),
     };
     users_page(&state, &c, Some(notice)).await
+}
+
+/// A store-and-forward bundle someone brought to the office (a USB stick, a laptop), uploaded:
+/// delivered as a carrier's sync would (`crate::bundles::deliver`, every check and rule), and
+/// its receipt and news offered as files to take back to the phone.
+async fn deliver_bundle(State(state): State<AppState>, headers: HeaderMap, mut multipart: axum::extract::Multipart) -> Response {
+    let c = admin_only!(state, headers);
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let Ok(bytes) = field.bytes().await else { break };
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&bytes).to_string(),
+            "file" => file = bytes.to_vec(),
+            _ => {}
+        }
+    }
+    if let Err(e) = c.check_csrf(&csrf) {
+        return error_page(c.lang, e);
+    }
+    let storage = state.storage.clone();
+    let session = c.session.clone();
+    let answer = match blocking(move || crate::bundles::deliver(&*storage, &session, &file, now_unix_ms())).await {
+        Ok(a) => a,
+        Err(e) => return users_page(&state, &c, Some((false, problem(e)))).await,
+    };
+    let lang = c.lang;
+    let link = |b64: &str, name: &str, label: &str| {
+        html! { p { a.button download=(name) href=(format!("data:application/octet-stream;base64,{b64}")) { (label) } } }
+    };
+    let body = html! {
+        p.notice.ok #delivered {
+            (t(lang, "bundle_delivered")) " " code { (answer.origin) } ": "
+            (answer.applied) " " (t(lang, "applied")) ", " (answer.duplicates) " " (t(lang, "duplicates")) ", "
+            (answer.rejected) " " (t(lang, "rejected"))
+        }
+        p.hint { (t(lang, "bundle_answers_hint")) }
+        (link(&answer.receipt, &format!("desmig-receipt-{}.bundle", answer.bundle_id), t(lang, "download_receipt")))
+        @if let Some(inbound) = &answer.inbound {
+            (link(inbound, &format!("desmig-news-{}.bundle", answer.bundle_id), t(lang, "download_inbound")))
+        }
+        p { a href="/console/admin/users" { (t(lang, "administration")) } }
+    };
+    page(Some(&c), lang, t(lang, "bundles"), body)
 }

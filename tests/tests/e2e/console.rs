@@ -315,9 +315,56 @@ fn multipart(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, 
 }
 
 fn upload(b: &mut Browser, fields: &[(&str, &str)], name: &str, file: &[u8]) -> Page {
+    upload_to(b, "/console/import", fields, name, file)
+}
+
+fn upload_to(b: &mut Browser, path: &str, fields: &[(&str, &str)], name: &str, file: &[u8]) -> Page {
     let (content_type, body) = multipart(fields, name, file);
-    let req = b.http.post(format!("{}/console/import", b.url)).header("content-type", content_type).body(body);
+    let req = b.http.post(format!("{}{path}", b.url)).header("content-type", content_type).body(body);
     b.send(req)
+}
+
+#[test]
+fn an_administrator_delivers_a_bundle_brought_on_a_stick_and_gives_back_its_receipt() {
+    use base64::Engine as _;
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    server.add_user("admin", Role::Admin, &[], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    sri.store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    let out = sri.store.export_bundle().unwrap();
+
+    // A supervisor cannot use the administration's upload; an administrator needs the page's token.
+    let mut budi = Browser::new(&server);
+    budi.sign_in("budi");
+    let csrf = csrf_of(&budi.get("/console").body);
+    assert_eq!(upload_to(&mut budi, "/console/admin/bundles", &[("csrf", &csrf)], "d.bundle", &out.file).status, 403);
+    let mut admin = Browser::new(&server);
+    admin.sign_in("admin");
+    assert_eq!(upload_to(&mut admin, "/console/admin/bundles", &[("csrf", "")], "d.bundle", &out.file).status, 403);
+    assert_eq!(server.storage.stats().unwrap().records, 0);
+
+    let csrf = csrf_of(&admin.get("/console/admin/users").body);
+    // An altered file is refused with its reason, and nothing is applied.
+    let mut bent = out.file.clone();
+    let last = bent.len() - 1;
+    bent[last] ^= 0x01;
+    let p = upload_to(&mut admin, "/console/admin/bundles", &[("csrf", &csrf)], "d.bundle", &bent);
+    assert!(p.body.contains("bundle_damaged"), "{}", p.body);
+    assert_eq!(server.storage.stats().unwrap().records, 0);
+
+    let p = upload_to(&mut admin, "/console/admin/bundles", &[("csrf", &csrf)], "d.bundle", &out.file);
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(p.body.contains("id=\"delivered\"") && p.body.contains("1 diterapkan"), "{}", p.body);
+    assert_eq!(server.storage.stats().unwrap().records, 1);
+    // The receipt, downloaded from the page and carried back, clears the phone's outbox.
+    let prefix = "data:application/octet-stream;base64,";
+    let at = p.body.find(prefix).expect("a receipt to download") + prefix.len();
+    let b64 = &p.body[at..at + p.body[at..].find('"').unwrap()];
+    let receipt = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    assert_eq!(sri.store.import_bundle(&receipt).unwrap().outcome, desmig_core::carry::ImportOutcome::Acknowledged);
+    assert_eq!(sri.store.outbox_counts().unwrap().pending, 0);
 }
 
 #[test]
