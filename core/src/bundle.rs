@@ -72,6 +72,11 @@ pub struct Manifest {
     pub from: String,
     /// `server:<key id>`, or the receiving device's id.
     pub to: String,
+    /// The user signed in on the device that made (outbound) or receives (receipt, inbound) the
+    /// bundle: keys are registered per device and user, so another account signing in with a
+    /// device's id cannot take over that device's keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
     /// Operations (outbound), results (receipt) or changes (inbound) inside.
     pub count: u64,
     /// Unix ms, on the sender's clock.
@@ -294,6 +299,7 @@ mod tests {
             bundle_id: "b1".into(),
             from: from.into(),
             to: to.into(),
+            user: Some("u1".into()),
             count: 1,
             created: 1_765_000_000_000,
             answers: None,

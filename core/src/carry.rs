@@ -119,7 +119,7 @@ impl FieldStore {
     /// stay in the outbox until a receipt (or a direct sync) answers them. With nothing pending
     /// the bundle still asks the server for this phone's news (an inbound bundle).
     pub fn export_bundle(&self) -> Result<ExportedBundle> {
-        self.require_identity()?;
+        let who = self.require_identity()?;
         let server = self.server_keys()?;
         let keys = self.device_keys()?;
         let cursor = self.meta("pull_cursor")?.unwrap_or_default();
@@ -132,6 +132,7 @@ impl FieldStore {
                 bundle_id: uuid::Uuid::now_v7().to_string(),
                 from: self.device_id().to_string(),
                 to: bundle::server_address(&server.seal),
+                user: Some(who.user_id.clone()),
                 count: ops.len() as u64,
                 created: self.now_ms(),
                 answers: None,

@@ -81,9 +81,10 @@ pub fn deliver(storage: &dyn Storage, carrier: &Session, file: &[u8], now_ms: i6
     if storage.device_revoked(&origin)? {
         return Err(ServerError::forbidden("device_revoked", "this bundle comes from a revoked device; nothing was applied"));
     }
-    let (user, disabled, device_keys) = storage
-        .read_device_key(&origin)?
-        .ok_or_else(|| ServerError::forbidden("bundle_unknown_device", format!("device {origin} never registered its keys here")))?;
+    let user_id = manifest.user.clone().ok_or_else(|| ServerError::bad("bundle_malformed", "the bundle does not name its user"))?;
+    let (user, disabled, device_keys) = storage.read_device_key(&origin, &user_id)?.ok_or_else(|| {
+        ServerError::forbidden("bundle_unknown_device", format!("device {origin} never registered keys here for this user"))
+    })?;
     if disabled {
         return Err(ServerError::forbidden("account_disabled", "the account of this bundle's device is disabled"));
     }
@@ -110,6 +111,7 @@ pub fn deliver(storage: &dyn Storage, carrier: &Session, file: &[u8], now_ms: i6
             bundle_id: uuid::Uuid::now_v7().to_string(),
             from: keys.address(),
             to: origin.clone(),
+            user: Some(session.user.id.clone()),
             count,
             created: now_ms,
             answers: Some(manifest.bundle_id.clone()),

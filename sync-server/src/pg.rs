@@ -576,20 +576,20 @@ impl Storage for PostgresStorage {
     fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()> {
         self.client().execute(
             "INSERT INTO device_key (device_id, user_id, sign_public, seal_public, registered_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (device_id) DO UPDATE SET user_id = excluded.user_id, sign_public = excluded.sign_public,
+             ON CONFLICT (device_id, user_id) DO UPDATE SET sign_public = excluded.sign_public,
                                                    seal_public = excluded.seal_public, registered_at = excluded.registered_at",
             &[&device_id, &user_id, &keys.sign, &keys.seal, &now_ms],
         )?;
         Ok(())
     }
 
-    fn read_device_key(&self, device_id: &str) -> Result<Option<(User, bool, PublicKeys)>> {
+    fn read_device_key(&self, device_id: &str, user_id: &str) -> Result<Option<(User, bool, PublicKeys)>> {
         let columns = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
         let row = self.reader().query_opt(
             &format!(
-                "SELECT {columns}, u.disabled, k.sign_public, k.seal_public FROM device_key k JOIN app_user u ON u.id = k.user_id WHERE k.device_id = $1"
+                "SELECT {columns}, u.disabled, k.sign_public, k.seal_public FROM device_key k JOIN app_user u ON u.id = k.user_id WHERE k.device_id = $1 AND k.user_id = $2"
             ),
-            &[&device_id],
+            &[&device_id, &user_id],
         )?;
         row.map(|r| Ok((to_user(&r)?, r.get(8), PublicKeys { sign: r.get(9), seal: r.get(10) }))).transpose()
     }

@@ -402,19 +402,19 @@ impl Storage for SqliteStorage {
     fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()> {
         lock(&self.writer).execute(
             "INSERT INTO device_key (device_id, user_id, sign_public, seal_public, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (device_id) DO UPDATE SET user_id = excluded.user_id, sign_public = excluded.sign_public,
+             ON CONFLICT (device_id, user_id) DO UPDATE SET sign_public = excluded.sign_public,
                                                    seal_public = excluded.seal_public, registered_at = excluded.registered_at",
             params![device_id, user_id, keys.sign, keys.seal, now_ms],
         )?;
         Ok(())
     }
 
-    fn read_device_key(&self, device_id: &str) -> Result<Option<(User, bool, PublicKeys)>> {
+    fn read_device_key(&self, device_id: &str, user_id: &str) -> Result<Option<(User, bool, PublicKeys)>> {
         let c = self.reader();
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS}, u.disabled, k.sign_public, k.seal_public FROM device_key k JOIN app_user u ON u.id = k.user_id WHERE k.device_id = ?1"
+            "SELECT {USER_COLUMNS}, u.disabled, k.sign_public, k.seal_public FROM device_key k JOIN app_user u ON u.id = k.user_id WHERE k.device_id = ?1 AND k.user_id = ?2"
         ))?;
-        let mut rows = stmt.query([device_id])?;
+        let mut rows = stmt.query([device_id, user_id])?;
         let Some(r) = rows.next()? else { return Ok(None) };
         Ok(Some((to_user(r)?, r.get::<_, i64>(8)? != 0, PublicKeys { sign: r.get(9)?, seal: r.get(10)? })))
     }

@@ -112,10 +112,13 @@ pub trait Storage: Send + Sync + 'static {
     fn find_user(&self, username: &str) -> Result<Option<(User, String, bool)>>;
     fn device_revoked(&self, device_id: &str) -> Result<bool>;
     /// Binds a device's public keys (store-and-forward bundles) to it and the user who signed in
-    /// on it, replacing any earlier ones (a phone reset, or another user on it).
+    /// on it, replacing that user's earlier ones on it (a phone reset). Per device and user:
+    /// another account signing in with the same device id binds keys of its own, and cannot
+    /// replace these.
     fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()>;
-    /// A device's registered keys, with its user and whether that account is disabled.
-    fn read_device_key(&self, device_id: &str) -> Result<Option<(User, bool, PublicKeys)>>;
+    /// The keys `user_id` registered on a device, with the user and whether that account is
+    /// disabled.
+    fn read_device_key(&self, device_id: &str, user_id: &str) -> Result<Option<(User, bool, PublicKeys)>>;
     /// The value of a server-wide setting, stored first as `value` if it has none (every
     /// instance then reads the same).
     fn meta_or_insert(&self, key: &str, value: &str) -> Result<String>;

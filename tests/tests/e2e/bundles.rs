@@ -140,7 +140,7 @@ fn altered_foreign_revoked_and_misaddressed_bundles_are_refused_and_nothing_is_a
     let (status, body) = deliver(&carrier, &file);
     assert_eq!((status, error_code(&body).as_str()), (403, "bundle_bad_signature"));
     // Wati's own signed bundle carrying Sri's operations: they name another device and user.
-    let wati_says = Manifest { from: wati.store.device_id().into(), ..forged.clone() };
+    let wati_says = Manifest { from: wati.store.device_id().into(), user: Some(wati.store.identity().unwrap().user_id), ..forged.clone() };
     let file = bundle::seal(&wati_says, &payload, &wati.store.device_keys().unwrap(), &server_keys.seal).unwrap();
     let (status, body) = deliver(&carrier, &file);
     assert_eq!((status, error_code(&body).as_str()), (403, "forged_operation"));
@@ -169,6 +169,29 @@ fn altered_foreign_revoked_and_misaddressed_bundles_are_refused_and_nothing_is_a
     let (status, body) = carrier.post("/v1/bundles", br#"{"bundle": "***"}"#.to_vec(), "1", true);
     assert_eq!((status, error_code(&body).as_str()), (400, "bundle_malformed"));
     let (status, body) = deliver(&carrier, b"PK\x03\x04 a zip file");
+    assert_eq!((status, error_code(&body).as_str()), (400, "bundle_malformed"));
+
+    // Wati signs in claiming Sri's device id, with keys of her own: Sri's keys stay bound to Sri,
+    // and a bundle in Sri's name signed with Wati's keys is still refused.
+    let hijack = desmig_core::protocol::LoginRequest {
+        username: "wati".into(),
+        password: PASSWORD.into(),
+        device_id: sri.store.device_id().into(),
+        device_keys: Some(wati.store.device_keys().unwrap().public().clone()),
+    };
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/auth/login", server.url))
+        .header("x-desmig-protocol", "1")
+        .json(&hijack)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (status, body) =
+        deliver(&carrier, &bundle::seal(&forged, &payload, &wati.store.device_keys().unwrap(), &server_keys.seal).unwrap());
+    assert_eq!((status, error_code(&body).as_str()), (403, "bundle_bad_signature"));
+    let unnamed = Manifest { user: None, ..forged.clone() };
+    let (status, body) =
+        deliver(&carrier, &bundle::seal(&unnamed, &payload, &sri.store.device_keys().unwrap(), &server_keys.seal).unwrap());
     assert_eq!((status, error_code(&body).as_str()), (400, "bundle_malformed"));
 
     assert_eq!(server.storage.stats().unwrap(), before, "nothing was applied");
