@@ -3,7 +3,10 @@
 -- or opened itself (`received`).
 
 CREATE TABLE bundle (
-    bundle_id  TEXT PRIMARY KEY,
+    -- The file's SHA-256 (hex): a file is kept once, and a junk file that copies a real one's
+    -- clear manifest cannot stand in for it.
+    digest     TEXT PRIMARY KEY,
+    bundle_id  TEXT NOT NULL,
     role       TEXT NOT NULL CHECK (role IN ('sent', 'carried', 'received')),
     kind       TEXT NOT NULL CHECK (kind IN ('outbound', 'receipt', 'inbound')),
     -- Who it is from (received) or for (sent, carried): a device id or `server:<key id>`.
@@ -24,3 +27,4 @@ CREATE TABLE bundle (
     file       BLOB
 ) STRICT;
 CREATE INDEX bundle_role ON bundle (role, state);
+CREATE INDEX bundle_id ON bundle (bundle_id);

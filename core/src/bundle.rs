@@ -22,7 +22,7 @@
 use crate::error::{Error, Result};
 use crate::merge::Operation;
 use crate::protocol::OpResult;
-use ed25519_dalek::{Signer, Verifier};
+use ed25519_dalek::Signer;
 use hpke::{Deserializable, Kem as _, Serializable};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -164,6 +164,18 @@ pub fn fresh_seeds() -> Result<(String, String)> {
     Ok((hex(&a), hex(&b)))
 }
 
+impl PublicKeys {
+    /// Both keys are real keys: an Ed25519 point and a 32-byte X25519 key (what a login
+    /// registers; a malformed one is refused there, not when a bundle is answered).
+    pub fn check(&self) -> Result<()> {
+        ed25519_dalek::VerifyingKey::from_bytes(&unhex::<32>(&self.sign, "the signing key")?)
+            .map_err(|e| bad("invalid_key", format!("the signing key is not an Ed25519 key: {e}")))?;
+        <Kem as hpke::Kem>::PublicKey::from_bytes(&unhex::<32>(&self.seal, "the sealing key")?)
+            .map_err(|e| bad("invalid_key", format!("the sealing key is not an X25519 key: {e}")))?;
+        Ok(())
+    }
+}
+
 impl SecretKeys {
     pub fn from_seeds(sign_seed: &str, seal_seed: &str) -> Result<SecretKeys> {
         let sign = ed25519_dalek::SigningKey::from_bytes(&unhex::<32>(sign_seed, "signing seed")?);
@@ -197,6 +209,12 @@ fn gunzip(data: &[u8]) -> Result<Vec<u8>> {
 
 /// Seals `payload` (JSON) from `sender` to the holder of `recipient_seal` (hex): a bundle file.
 pub fn seal(manifest: &Manifest, payload: &[u8], sender: &SecretKeys, recipient_seal: &str) -> Result<Vec<u8>> {
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(bad(
+            "bundle_too_large",
+            format!("a bundle's content is at most {MAX_PAYLOAD_BYTES} bytes; this one is {}", payload.len()),
+        ));
+    }
     let manifest_json = serde_json::to_vec(manifest)?;
     let body = gzip(payload)?;
     let mut signed = Vec::with_capacity(SIGNED_CONTEXT.len() + manifest_json.len() + body.len());
@@ -278,7 +296,7 @@ pub fn open(file: &[u8], recipient: &SecretKeys, sender_sign: impl FnOnce(&Manif
     signed.extend_from_slice(manifest_json);
     signed.extend_from_slice(body);
     let signature = ed25519_dalek::Signature::from_bytes(signature.try_into().expect("64 bytes"));
-    key.verify(&signed, &signature)
+    key.verify_strict(&signed, &signature)
         .map_err(|_| bad("bundle_bad_signature", format!("the bundle is not signed by {}'s registered key", manifest.from)))?;
     Ok((manifest, gunzip(body)?))
 }

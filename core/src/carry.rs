@@ -74,6 +74,21 @@ pub struct BundleEntry {
     pub answers: Option<String>,
 }
 
+/// A file's SHA-256, hex: how the phone keeps a file once.
+fn digest(file: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(file).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn insert_carried(tx: &rusqlite::Transaction<'_>, m: &Manifest, file: &[u8], digest: &str, state: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO bundle (digest, bundle_id, role, kind, peer, count, state, created_at, updated_at, answers, file)
+         VALUES (?1, ?2, 'carried', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![digest, m.bundle_id, m.kind.as_str(), m.to, m.count as i64, state, m.created, now, m.answers, file],
+    )?;
+    Ok(())
+}
+
 fn kind_of(s: &str) -> BundleKind {
     match s {
         "receipt" => BundleKind::Receipt,
@@ -99,6 +114,15 @@ impl FieldStore {
             Ok(())
         })?;
         SecretKeys::from_seeds(&self.meta("device_sign_seed")?.unwrap_or(sign), &self.meta("device_seal_seed")?.unwrap_or(seal))
+    }
+
+    /// Forgets this device's bundle keys: the next use makes new ones (another user signs in
+    /// on the phone, so bundles for the previous one can no longer be opened or made here).
+    pub(crate) fn forget_device_keys(&self) -> Result<()> {
+        self.with_writer(|tx, _| {
+            tx.execute("DELETE FROM meta WHERE key IN ('device_sign_seed', 'device_seal_seed', 'keys_user')", [])?;
+            Ok(())
+        })
     }
 
     pub(crate) fn set_server_keys(&self, keys: &PublicKeys) -> Result<()> {
@@ -150,9 +174,17 @@ impl FieldStore {
             let now = self.now_ms();
             self.with_writer(|tx, _| {
                 tx.execute(
-                    "INSERT INTO bundle (bundle_id, role, kind, peer, count, state, created_at, updated_at, op_ids, file)
-                     VALUES (?1, 'sent', 'outbound', ?2, ?3, 'waiting', ?4, ?4, ?5, ?6)",
-                    params![manifest.bundle_id, manifest.to, manifest.count as i64, now, serde_json::to_string(&op_ids)?, file],
+                    "INSERT INTO bundle (digest, bundle_id, role, kind, peer, count, state, created_at, updated_at, op_ids, file)
+                     VALUES (?1, ?2, 'sent', 'outbound', ?3, ?4, 'waiting', ?5, ?5, ?6, ?7)",
+                    params![
+                        digest(&file),
+                        manifest.bundle_id,
+                        manifest.to,
+                        manifest.count as i64,
+                        now,
+                        serde_json::to_string(&op_ids)?,
+                        file
+                    ],
                 )?;
                 Ok(())
             })?;
@@ -174,17 +206,23 @@ impl FieldStore {
         if m.kind == BundleKind::Outbound && m.from == me {
             return Err(Error::refused("bundle_own", "this phone made this bundle: give it to a phone that will reach coverage"));
         }
+        // The same file again changes nothing; one the server refused may be tried again.
+        let digest = digest(file);
         let known: Option<String> =
-            self.read(|c| Ok(c.query_row("SELECT role FROM bundle WHERE bundle_id = ?1", [&m.bundle_id], |r| r.get(0)).optional()?))?;
-        if known.is_some() {
-            return Ok(imported(ImportOutcome::AlreadyHad));
+            self.read(|c| Ok(c.query_row("SELECT state FROM bundle WHERE digest = ?1", [&digest], |r| r.get(0)).optional()?))?;
+        match known.as_deref() {
+            Some("refused") => {
+                self.with_writer(|tx, _| Ok(tx.execute("DELETE FROM bundle WHERE digest = ?1", [&digest]).map(|_| ())?))?
+            }
+            Some(_) => return Ok(imported(ImportOutcome::AlreadyHad)),
+            None => {}
         }
         match m.kind {
             BundleKind::Outbound => {
                 if m.to != server_address {
                     return Err(Error::refused("bundle_wrong_server", format!("this bundle is for {}, not this phone's server", m.to)));
                 }
-                self.keep_carried(&m, file, "to_deliver")?;
+                self.keep_carried(&m, file, &digest, "to_deliver")?;
                 Ok(imported(ImportOutcome::ToDeliver))
             }
             BundleKind::Receipt | BundleKind::Inbound if m.to != me => {
@@ -194,7 +232,7 @@ impl FieldStore {
                         format!("this bundle comes from {}, not this phone's server", m.from),
                     ));
                 }
-                self.keep_carried(&m, file, "to_hand_on")?;
+                self.keep_carried(&m, file, &digest, "to_hand_on")?;
                 Ok(imported(ImportOutcome::ToHandOn))
             }
             BundleKind::Receipt | BundleKind::Inbound => {
@@ -204,37 +242,49 @@ impl FieldStore {
                         format!("this bundle comes from {}, not this phone's server", m.from),
                     ));
                 }
+                // Sealed to this device for the user signed in on it now, not a previous one.
+                let who = self.require_identity()?;
+                if m.user.as_deref() != Some(who.user_id.as_str()) {
+                    return Err(Error::refused("bundle_wrong_user", "this bundle is for another user of this phone"));
+                }
                 let keys = self.device_keys()?;
                 let (m, payload) = bundle::open(file, &keys, |_| Ok(server.sign.clone()))?;
-                let outcome =
-                    if m.kind == BundleKind::Receipt { self.apply_receipt(&m, &payload)? } else { self.apply_inbound(&m, &payload)? };
+                if m.user.as_deref() != Some(who.user_id.as_str()) {
+                    return Err(Error::refused("bundle_wrong_user", "this bundle is for another user of this phone"));
+                }
+                let outcome = if m.kind == BundleKind::Receipt {
+                    self.apply_receipt(&m, &payload, &digest)?
+                } else {
+                    self.apply_inbound(&m, &payload, &digest)?
+                };
                 Ok(ImportedBundle { bundle_id: m.bundle_id, kind: m.kind, outcome, count: m.count })
             }
         }
     }
 
-    fn keep_carried(&self, m: &Manifest, file: &[u8], state: &str) -> Result<()> {
+    fn keep_carried(&self, m: &Manifest, file: &[u8], digest: &str, state: &str) -> Result<()> {
         let now = self.now_ms();
-        self.with_writer(|tx, _| {
-            tx.execute(
-                "INSERT OR IGNORE INTO bundle (bundle_id, role, kind, peer, count, state, created_at, updated_at, answers, file)
-                 VALUES (?1, 'carried', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![m.bundle_id, m.kind.as_str(), m.to, m.count as i64, state, m.created, now, m.answers, file],
-            )?;
-            Ok(())
-        })
+        self.with_writer(|tx, _| insert_carried(tx, m, file, digest, state, now))
     }
 
-    fn mark_received(tx: &rusqlite::Transaction<'_>, m: &Manifest, now: i64) -> Result<()> {
+    fn mark_received(tx: &rusqlite::Transaction<'_>, m: &Manifest, digest: &str, now: i64) -> Result<()> {
         tx.execute(
-            "INSERT OR IGNORE INTO bundle (bundle_id, role, kind, peer, count, state, created_at, updated_at, answers)
-             VALUES (?1, 'received', ?2, ?3, ?4, 'applied', ?5, ?6, ?7)",
-            params![m.bundle_id, m.kind.as_str(), m.from, m.count as i64, m.created, now, m.answers],
+            "INSERT OR IGNORE INTO bundle (digest, bundle_id, role, kind, peer, count, state, created_at, updated_at, answers)
+             VALUES (?1, ?2, 'received', ?3, ?4, ?5, 'applied', ?6, ?7, ?8)",
+            params![digest, m.bundle_id, m.kind.as_str(), m.from, m.count as i64, m.created, now, m.answers],
         )?;
         Ok(())
     }
 
-    fn apply_receipt(&self, m: &Manifest, payload: &[u8]) -> Result<ImportOutcome> {
+    /// Whether this phone already applied the (authenticated) bundle `bundle_id`.
+    fn received(&self, bundle_id: &str) -> Result<bool> {
+        self.read(|c| Ok(c.prepare_cached("SELECT 1 FROM bundle WHERE bundle_id = ?1 AND role = 'received'")?.exists([bundle_id])?))
+    }
+
+    fn apply_receipt(&self, m: &Manifest, payload: &[u8], digest: &str) -> Result<ImportOutcome> {
+        if self.received(&m.bundle_id)? {
+            return Ok(ImportOutcome::AlreadyHad);
+        }
         let receipt: ReceiptPayload = serde_json::from_slice(payload)?;
         let now = self.now_ms();
         self.with_writer(|tx, _| {
@@ -245,12 +295,15 @@ impl FieldStore {
                     params![answered, now],
                 )?;
             }
-            Self::mark_received(tx, m, now)
+            Self::mark_received(tx, m, digest, now)
         })?;
         Ok(ImportOutcome::Acknowledged)
     }
 
-    fn apply_inbound(&self, m: &Manifest, payload: &[u8]) -> Result<ImportOutcome> {
+    fn apply_inbound(&self, m: &Manifest, payload: &[u8], digest: &str) -> Result<ImportOutcome> {
+        if self.received(&m.bundle_id)? {
+            return Ok(ImportOutcome::AlreadyHad);
+        }
         let inbound: InboundPayload = serde_json::from_slice(payload)?;
         let mine = self.meta("pull_cursor")?.unwrap_or_default();
         if inbound.from_cursor != mine {
@@ -269,7 +322,7 @@ impl FieldStore {
             self.apply_page(&page)?;
         }
         let now = self.now_ms();
-        self.with_writer(|tx, _| Self::mark_received(tx, m, now))?;
+        self.with_writer(|tx, _| Self::mark_received(tx, m, digest, now))?;
         Ok(ImportOutcome::Applied)
     }
 
@@ -301,9 +354,14 @@ impl FieldStore {
     /// The file of a bundle this phone made or carries, to share (again).
     pub fn bundle_file(&self, bundle_id: &str) -> Result<Vec<u8>> {
         self.read(|c| {
-            c.query_row("SELECT file FROM bundle WHERE bundle_id = ?1 AND file IS NOT NULL", [bundle_id], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| Error::not_found("bundle", bundle_id))
+            // A refused copy (a junk file copying the real one's manifest) only if nothing better.
+            c.query_row(
+                "SELECT file FROM bundle WHERE bundle_id = ?1 AND file IS NOT NULL ORDER BY state = 'refused', updated_at DESC LIMIT 1",
+                [bundle_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("bundle", bundle_id))
         })
     }
 
@@ -313,13 +371,13 @@ impl FieldStore {
     pub(crate) fn deliver_carried(&self, http: &Http<'_>) -> Result<u64> {
         let waiting: Vec<(String, Vec<u8>)> = self.read(|c| {
             let mut stmt =
-                c.prepare("SELECT bundle_id, file FROM bundle WHERE role = 'carried' AND state = 'to_deliver' ORDER BY created_at")?;
+                c.prepare("SELECT digest, file FROM bundle WHERE role = 'carried' AND state = 'to_deliver' ORDER BY created_at")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })?;
         let engine = base64::engine::general_purpose::STANDARD;
         let mut delivered = 0;
-        for (bundle_id, file) in waiting {
+        for (held, file) in waiting {
             if http.cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
@@ -330,8 +388,8 @@ impl FieldStore {
                     let now = self.now_ms();
                     self.with_writer(|tx, _| {
                         tx.execute(
-                            "UPDATE bundle SET state = 'refused', note = ?2, updated_at = ?3 WHERE bundle_id = ?1",
-                            params![bundle_id, format!("{code}: {message}"), now],
+                            "UPDATE bundle SET state = 'refused', note = ?2, updated_at = ?3 WHERE digest = ?1",
+                            params![held, format!("{code}: {message}"), now],
                         )?;
                         Ok(())
                     })?;
@@ -348,13 +406,10 @@ impl FieldStore {
             let manifests = answers.iter().map(|a| bundle::read_manifest(a)).collect::<Result<Vec<_>>>()?;
             self.with_writer(|tx, _| {
                 for (m, file) in manifests.iter().zip(&answers) {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO bundle (bundle_id, role, kind, peer, count, state, created_at, updated_at, answers, file)
-                         VALUES (?1, 'carried', ?2, ?3, ?4, 'to_hand_on', ?5, ?6, ?7, ?8)",
-                        params![m.bundle_id, m.kind.as_str(), m.to, m.count as i64, m.created, now, m.answers, file],
-                    )?;
+                    insert_carried(tx, m, file, &digest(file), "to_hand_on", now)?;
                 }
-                tx.execute("UPDATE bundle SET state = 'delivered', updated_at = ?2 WHERE bundle_id = ?1", params![bundle_id, now])?;
+                // Delivered: the file is no longer needed here.
+                tx.execute("UPDATE bundle SET state = 'delivered', file = NULL, updated_at = ?2 WHERE digest = ?1", params![held, now])?;
                 Ok(())
             })?;
             delivered += 1;

@@ -158,6 +158,8 @@ impl Code {
             "internal_error" | "server_error" => Code::Internal,
             "bundle_unsupported" | "bundle_not_outbound" => Code::BundleMalformed,
             "bundle_unknown_device" => Code::BundleBadSignature,
+            // Sealed for another user of this phone: to this user it does not open.
+            "bundle_wrong_user" => Code::BundleDamaged,
             "bundle_too_large" => Code::PayloadTooLarge,
             "not_a_carrier" => Code::OutOfScope,
             other => serde_json::from_value(Value::String(other.to_string())).unwrap_or(Code::Other),

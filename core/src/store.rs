@@ -359,7 +359,7 @@ impl FieldStore {
             tx.execute("DELETE FROM conflict", [])?;
             tx.execute("DELETE FROM bundle", [])?;
             tx.execute(
-                "DELETE FROM meta WHERE key IN ('identity', 'pull_cursor', 'team', 'team_tag', 'device_sign_seed', 'device_seal_seed')",
+                "DELETE FROM meta WHERE key IN ('identity', 'pull_cursor', 'team', 'team_tag', 'device_sign_seed', 'device_seal_seed', 'keys_user')",
                 [],
             )?;
             tx.commit()?;

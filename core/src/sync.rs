@@ -424,10 +424,17 @@ impl FieldStore {
         let settings = SyncSettings { max_attempts: 2, ..SyncSettings::new(server_url, "") };
         let cancel = CancelToken::new();
         let http = Http::new(self, &settings, &cancel)?;
-        let device_keys = Some(self.device_keys()?.public().clone());
-        let req = LoginRequest { username: username.into(), password: password.into(), device_id: self.device_id().into(), device_keys };
-        let bytes = http.call(reqwest::Method::POST, "/v1/auth/login", Some(&serde_json::to_vec(&req)?), false)?;
-        let resp: LoginResponse = http.json(&bytes)?;
+        let login = |keys: &crate::bundle::PublicKeys| -> Result<LoginResponse> {
+            let req = LoginRequest {
+                username: username.into(),
+                password: password.into(),
+                device_id: self.device_id().into(),
+                device_keys: Some(keys.clone()),
+            };
+            let bytes = http.call(reqwest::Method::POST, "/v1/auth/login", Some(&serde_json::to_vec(&req)?), false)?;
+            http.json(&bytes)
+        };
+        let mut resp = login(self.device_keys()?.public())?;
         if let Some(previous) = self.identity().filter(|p| p.user_id != resp.identity.user_id) {
             let pending = self.outbox_counts()?.pending;
             if pending > 0 {
@@ -437,6 +444,18 @@ impl FieldStore {
                 ));
             }
         }
+        // The bundle keys were another user's: this user gets keys of their own, registered by a
+        // second login, so that nothing sealed for or signed by a previous user of this phone
+        // works for this one (the server forgets the previous user's keys for this device).
+        let user = resp.identity.user_id.clone();
+        match self.meta("keys_user")? {
+            Some(owner) if owner != user => {
+                self.forget_device_keys()?;
+                resp = login(self.device_keys()?.public())?;
+            }
+            _ => {}
+        }
+        self.with_writer(|tx, _| meta_set(tx, "keys_user", &user))?;
         self.set_identity(Some(resp.identity.clone()))?;
         if let Some(keys) = &resp.server_keys {
             self.set_server_keys(keys)?;

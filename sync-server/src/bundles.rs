@@ -15,8 +15,8 @@ use serde_json::value::RawValue;
 
 /// Operations applied per transaction (a push's batch limit).
 const CHUNK: usize = 500;
-/// An inbound bundle holds pull pages up to about this many bytes of JSON (the file limit is
-/// 2 MiB compressed).
+/// An inbound bundle holds pull pages up to this many bytes of JSON, below the 8 MiB a bundle's
+/// content may inflate to (the sealed file must also stay under 1.5 MiB: fewer pages if not).
 const INBOUND_BYTES: usize = 6 << 20;
 const INBOUND_PAGE: u32 = 1000;
 
@@ -41,14 +41,10 @@ impl ServerKeys {
     }
 }
 
-/// Keys a phone registers must be 32-byte keys in hex.
+/// Keys a phone registers must be real keys: an Ed25519 key and an X25519 key, in hex.
 pub fn check_public_keys(keys: &PublicKeys) -> Result<()> {
-    let ok = |k: &str| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit());
-    if ok(&keys.sign) && ok(&keys.seal) {
-        Ok(())
-    } else {
-        Err(ServerError::bad("invalid_device_keys", "device keys are two 32-byte public keys in hex"))
-    }
+    keys.check()
+        .map_err(|e| ServerError::bad("invalid_device_keys", format!("device keys are an Ed25519 and an X25519 public key in hex: {e}")))
 }
 
 fn refused(e: desmig_core::Error) -> ServerError {
@@ -97,6 +93,10 @@ pub fn deliver(storage: &dyn Storage, carrier: &Session, file: &[u8], now_ms: i6
     // As the device itself: every operation must name it and its user (`forged_operation`
     // otherwise), and passes the planner's rules as a push would.
     let session = Session { user, device_id: origin.clone() };
+    // Every operation is checked before any is applied: a forged one refuses the whole bundle.
+    for chunk in payload.ops.chunks(CHUNK) {
+        crate::batch::check_batch(&session, chunk)?;
+    }
     let mut results = Vec::with_capacity(payload.ops.len());
     for chunk in payload.ops.chunks(CHUNK) {
         results.extend(storage.push(&session, chunk, now_ms)?);
@@ -119,9 +119,23 @@ pub fn deliver(storage: &dyn Storage, carrier: &Session, file: &[u8], now_ms: i6
         bundle::seal(&m, payload, &keys.0, &device_keys.seal).map_err(refused)
     };
     let receipt = answer(BundleKind::Receipt, results.len() as u64, &serde_json::to_vec(&ReceiptPayload { results })?)?;
-    let inbound = inbound_for(storage, &session, &payload.cursor)?
-        .map(|(changes, payload)| answer(BundleKind::Inbound, changes, &payload))
-        .transpose()?;
+    // The operations are applied: whatever happens to the news, the receipt goes back. News too
+    // big for one file comes with fewer pages (the rest at the phone's next sync or bundle).
+    let mut inbound = None;
+    let mut budget = INBOUND_BYTES;
+    while budget >= 64 << 10 {
+        match inbound_for(storage, &session, &payload.cursor, budget) {
+            Ok(Some((changes, news))) => match answer(BundleKind::Inbound, changes, &news) {
+                Ok(file) => {
+                    inbound = Some(file);
+                    break;
+                }
+                Err(ServerError::TooLarge(_)) => budget /= 2,
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
     let engine = base64::engine::general_purpose::STANDARD;
     use base64::Engine as _;
     Ok(DeliverResponse {
@@ -138,7 +152,7 @@ pub fn deliver(storage: &dyn Storage, carrier: &Session, file: &[u8], now_ms: i6
 /// The origin's feed after `cursor` as pull pages (its scope, its rules), up to
 /// [`INBOUND_BYTES`]; `None` when there is nothing new or the cursor is not one this server
 /// issued (the phone then catches up at its next direct sync).
-fn inbound_for(storage: &dyn Storage, session: &Session, cursor: &str) -> Result<Option<(u64, Vec<u8>)>> {
+fn inbound_for(storage: &dyn Storage, session: &Session, cursor: &str, budget: usize) -> Result<Option<(u64, Vec<u8>)>> {
     let mut pages: Vec<Box<RawValue>> = Vec::new();
     let mut changes = 0u64;
     let mut bytes = 0usize;
@@ -159,11 +173,16 @@ fn inbound_for(storage: &dyn Storage, session: &Session, cursor: &str) -> Result
         if head.changes.is_empty() && pages.is_empty() && at == head.next_cursor {
             return Ok(None);
         }
+        // A page that would cross the budget waits for the next bundle (the first one always
+        // goes: a page is at most a few MB).
+        if !pages.is_empty() && bytes + page.len() > budget {
+            break;
+        }
         changes += head.changes.len() as u64;
         bytes += page.len();
         pages.push(RawValue::from_string(String::from_utf8(page).map_err(|e| ServerError::Internal(e.to_string()))?)?);
         at = head.next_cursor;
-        if !head.has_more || bytes >= INBOUND_BYTES {
+        if !head.has_more || bytes >= budget {
             break;
         }
     }

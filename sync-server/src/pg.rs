@@ -322,6 +322,13 @@ impl FeedSource for Source<'_, '_> {
 }
 
 /// Ends every session of a user.
+/// A user's bundle keys, on every device: a new password or a disabled account ends their
+/// sessions, and so their bundles too (the phone registers keys again at its next login).
+fn forget_user_keys(tx: &mut Transaction<'_>, username: &str) -> Result<()> {
+    tx.execute("DELETE FROM device_key WHERE user_id IN (SELECT id FROM app_user WHERE username = $1)", &[&username])?;
+    Ok(())
+}
+
 fn revoke_user_tokens(tx: &mut Transaction<'_>, username: &str, now_ms: i64) -> Result<()> {
     tx.execute(
         "UPDATE device_token SET revoked_at = $2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = $1)",
@@ -574,12 +581,15 @@ impl Storage for PostgresStorage {
     }
 
     fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()> {
-        self.client().execute(
+        let mut c = self.client();
+        let mut tx = c.transaction()?;
+        tx.execute(
             "INSERT INTO device_key (device_id, user_id, sign_public, seal_public, registered_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (device_id, user_id) DO UPDATE SET sign_public = excluded.sign_public,
                                                    seal_public = excluded.seal_public, registered_at = excluded.registered_at",
             &[&device_id, &user_id, &keys.sign, &keys.seal, &now_ms],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -595,6 +605,9 @@ impl Storage for PostgresStorage {
     }
 
     fn meta_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        if let Some(row) = self.reader().query_opt("SELECT value FROM meta WHERE key = $1", &[&key])? {
+            return Ok(row.get(0));
+        }
         let mut c = self.client();
         c.execute("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", &[&key, &value])?;
         Ok(c.query_one("SELECT value FROM meta WHERE key = $1", &[&key])?.get(0))
@@ -660,6 +673,7 @@ impl Storage for PostgresStorage {
         let mut tx = c.transaction()?;
         let n = tx.execute("UPDATE app_user SET password_hash = $2 WHERE username = $1", &[&username, &password_hash])?;
         revoke_user_tokens(&mut tx, username, now_ms)?;
+        forget_user_keys(&mut tx, username)?;
         tx.commit()?;
         Ok(n == 1)
     }
@@ -670,6 +684,7 @@ impl Storage for PostgresStorage {
         let n = tx.execute("UPDATE app_user SET disabled = $2 WHERE username = $1", &[&username, &disabled])?;
         if disabled {
             revoke_user_tokens(&mut tx, username, now_ms)?;
+            forget_user_keys(&mut tx, username)?;
         }
         tx.commit()?;
         Ok(n == 1)
@@ -806,6 +821,7 @@ impl Storage for PostgresStorage {
         tx.execute("INSERT INTO revoked_device (device_id, revoked_at) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&device_id, &now_ms])?;
         let n =
             tx.execute("UPDATE device_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", &[&device_id, &now_ms])?;
+        tx.execute("DELETE FROM device_key WHERE device_id = $1", &[&device_id])?;
         tx.commit()?;
         Ok(n)
     }

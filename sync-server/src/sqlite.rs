@@ -283,6 +283,13 @@ impl FeedSource for Source<'_> {
 }
 
 /// Ends every session of a user.
+/// A user's bundle keys, on every device: a new password or a disabled account ends their
+/// sessions, and so their bundles too (the phone registers keys again at its next login).
+fn forget_user_keys(tx: &Connection, username: &str) -> Result<()> {
+    tx.execute("DELETE FROM device_key WHERE user_id IN (SELECT id FROM app_user WHERE username = ?1)", [username])?;
+    Ok(())
+}
+
 fn revoke_user_tokens(tx: &Connection, username: &str, now_ms: i64) -> Result<()> {
     tx.execute(
         "UPDATE device_token SET revoked_at = ?2 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM app_user WHERE username = ?1)",
@@ -400,12 +407,15 @@ impl Storage for SqliteStorage {
     }
 
     fn write_device_key(&self, device_id: &str, user_id: &str, keys: &PublicKeys, now_ms: i64) -> Result<()> {
-        lock(&self.writer).execute(
+        let mut w = lock(&self.writer);
+        let tx = w.transaction()?;
+        tx.execute(
             "INSERT INTO device_key (device_id, user_id, sign_public, seal_public, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (device_id, user_id) DO UPDATE SET sign_public = excluded.sign_public,
                                                    seal_public = excluded.seal_public, registered_at = excluded.registered_at",
             params![device_id, user_id, keys.sign, keys.seal, now_ms],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -420,6 +430,9 @@ impl Storage for SqliteStorage {
     }
 
     fn meta_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        if let Some(v) = meta_get(&self.reader(), key)? {
+            return Ok(v);
+        }
         let w = lock(&self.writer);
         w.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING", params![key, value])?;
         Ok(w.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
@@ -481,6 +494,7 @@ impl Storage for SqliteStorage {
         let tx = w.transaction()?;
         let n = tx.execute("UPDATE app_user SET password_hash = ?2 WHERE username = ?1", params![username, password_hash])?;
         revoke_user_tokens(&tx, username, now_ms)?;
+        forget_user_keys(&tx, username)?;
         tx.commit()?;
         Ok(n == 1)
     }
@@ -491,6 +505,7 @@ impl Storage for SqliteStorage {
         let n = tx.execute("UPDATE app_user SET disabled = ?2 WHERE username = ?1", params![username, i64::from(disabled)])?;
         if disabled {
             revoke_user_tokens(&tx, username, now_ms)?;
+            forget_user_keys(&tx, username)?;
         }
         tx.commit()?;
         Ok(n == 1)
@@ -663,6 +678,7 @@ impl Storage for SqliteStorage {
         tx.execute("INSERT OR IGNORE INTO revoked_device (device_id, revoked_at) VALUES (?1, ?2)", params![device_id, now_ms])?;
         let n =
             tx.execute("UPDATE device_token SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL", params![device_id, now_ms])?;
+        tx.execute("DELETE FROM device_key WHERE device_id = ?1", [device_id])?;
         tx.commit()?;
         Ok(n as u64)
     }

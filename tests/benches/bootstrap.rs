@@ -275,7 +275,10 @@ fn main() {
     let key = desmig_core::cipher::DbKey::from_bytes(&[9; 32]).unwrap();
     let phone = FieldStore::open_encrypted(&phone_path, &key).unwrap();
     let login = phone.login(&proxy.url, "koordinator", "rahasia-desa").unwrap();
-    let settings = SyncSettings::new(&proxy.url, &login.token);
+    let mut settings = SyncSettings::new(&proxy.url, &login.token);
+    if let Some(max) = std::env::var("DESMIG_BENCH_PAGE_MAX").ok().and_then(|m| m.parse().ok()) {
+        settings.pull_page_max = max;
+    }
     proxy.reset_counters();
     reset_peak_rss();
     let rss_before = peak_rss_mb();

@@ -320,3 +320,29 @@ extension VisitStatus {
     }
     var label: String { L10n.string("visit_" + code) }
 }
+
+extension BundleKind {
+    var code: String {
+        switch self {
+        case .outbound: return "outbound"
+        case .receipt: return "receipt"
+        case .inbound: return "inbound"
+        }
+    }
+
+    /// What a bundle of this kind holds, counted: changes, a receipt for changes, the server's
+    /// news (the Android app's `bundles_kind_*`).
+    func countText(_ count: UInt64) -> String { L10n.format("bundles_kind_" + code, [String(count)]) }
+}
+
+extension ImportOutcome {
+    var code: String {
+        switch self {
+        case .toDeliver: return "to_deliver"
+        case .toHandOn: return "to_hand_on"
+        case .acknowledged: return "acknowledged"
+        case .applied: return "applied"
+        case .alreadyHad: return "already_had"
+        }
+    }
+}

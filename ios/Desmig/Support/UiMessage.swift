@@ -90,6 +90,14 @@ func uiMessage(for code: Code, raw: String) -> UiMessage {
     case .unsupportedProtocol, .protocolRequired: return UiMessage("code_update_app")
     case .payloadTooLarge: return UiMessage("code_payload_too_large")
     case .rateLimited, .`internal`, .invalidCursor: return UiMessage("code_try_later")
+    // Store-and-forward: a bundle could not be made (never signed in online) or a file was refused.
+    case .noServerKeys: return UiMessage("code_no_server_keys")
+    case .bundleMalformed: return UiMessage("code_bundle_malformed")
+    case .bundleDamaged: return UiMessage("code_bundle_damaged")
+    case .bundleBadSignature: return UiMessage("code_bundle_bad_signature")
+    case .bundleWrongServer: return UiMessage("code_bundle_wrong_server")
+    case .bundleOwn: return UiMessage("code_bundle_own")
+    case .bundleStale: return UiMessage("code_bundle_stale")
     case .other: return UiMessage("code_other", [raw])
     }
 }
@@ -102,4 +110,21 @@ func uiMessage(forCode code: String) -> UiMessage {
 extension RejectedChange {
     /// Why the server refused this change, in words (the core typed its code as `reason`).
     var reasonMessage: UiMessage { uiMessage(for: reason, raw: code) }
+}
+
+/// The core's typed code of an error (as the core's `Error::code` names it): a refusal's
+/// (`bundle_damaged`, `no_server_keys`, …), a sync's, the store key's. Nil for an error that
+/// is not the core's.
+func typedCode(of error: Error) -> Code? {
+    guard let error = error as? DesmigError else { return nil }
+    switch error {
+    case .NotAllowed(let code, _), .Sync(let code, _), .StoreKey(let code, _): return codeOf(code: code)
+    case .Network: return .network
+    case .Cancelled: return .cancelled
+    case .LoginRequired: return .loginRequired
+    case .Storage: return .storage
+    case .NotFound: return .notFound
+    case .Validation: return .invalid
+    case .Conflict: return .stateConflict
+    }
 }

@@ -2,7 +2,8 @@ import SwiftUI
 import DesmigCore
 
 /// What waits to be sent, what the server refused, a sync with its progress, and how the last
-/// one ended, in words; the account, to log in again or sign out.
+/// one ended, in words; the bundles to carry changes without signal; the account, to log in
+/// again or sign out.
 struct SyncView: View {
     @EnvironmentObject private var session: SessionViewModel
     @EnvironmentObject private var sync: SyncViewModel
@@ -35,6 +36,18 @@ struct SyncView: View {
                 if sync.state.needsLogin {
                     Button("sync_login_again") { loggingIn = true }
                 }
+            }
+
+            // Without signal: the changes as a file for a phone that will reach coverage, and
+            // the files others give this phone (store-and-forward bundles).
+            Section {
+                NavigationLink {
+                    BundlesView(store: session.session.store)
+                } label: {
+                    Label("bundles_open", systemImage: "shippingbox")
+                }
+            } footer: {
+                Text("bundles_open_hint")
             }
 
             if let last = sync.state.last {

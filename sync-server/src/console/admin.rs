@@ -152,7 +152,7 @@ async fn users_page(state: &AppState, c: &Console, notice: Option<(bool, String)
         form.card method="post" action="/console/admin/bundles" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(c.csrf);
             p.hint { (t(lang, "bundle_hint")) }
-            label { (t(lang, "bundle_file")) input type="file" name="file" accept=".bundle" required; }
+            label { (t(lang, "bundle_file")) input type="file" name="file" accept=".desmig" required; }
             button type="submit" { (t(lang, "deliver")) }
         }
         h2 { (t(lang, "templates")) }
@@ -385,6 +385,8 @@ async fn deliver_bundle(State(state): State<AppState>, headers: HeaderMap, mut m
         Err(e) => return users_page(&state, &c, Some((false, problem(e)))).await,
     };
     let lang = c.lang;
+    // The bundle id comes from the phone: only id characters go into a file name.
+    let safe = |id: &str| id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(64).collect::<String>();
     let link = |b64: &str, name: &str, label: &str| {
         html! { p { a.button download=(name) href=(format!("data:application/octet-stream;base64,{b64}")) { (label) } } }
     };
@@ -395,9 +397,9 @@ async fn deliver_bundle(State(state): State<AppState>, headers: HeaderMap, mut m
             (answer.rejected) " " (t(lang, "rejected"))
         }
         p.hint { (t(lang, "bundle_answers_hint")) }
-        (link(&answer.receipt, &format!("desmig-receipt-{}.bundle", answer.bundle_id), t(lang, "download_receipt")))
+        (link(&answer.receipt, &format!("desmig-receipt-{}.desmig", safe(&answer.bundle_id)), t(lang, "download_receipt")))
         @if let Some(inbound) = &answer.inbound {
-            (link(inbound, &format!("desmig-news-{}.bundle", answer.bundle_id), t(lang, "download_inbound")))
+            (link(inbound, &format!("desmig-news-{}.desmig", safe(&answer.bundle_id)), t(lang, "download_inbound")))
         }
         p { a href="/console/admin/users" { (t(lang, "administration")) } }
     };

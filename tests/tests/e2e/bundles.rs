@@ -237,3 +237,47 @@ fn a_bundle_delivered_twice_or_beside_a_direct_sync_applies_once() {
         assert_eq!(sri.store.import_bundle(&b64(inbound)).unwrap_err().code(), "bundle_stale");
     }
 }
+
+#[test]
+fn a_new_password_a_new_user_on_the_phone_and_a_junk_copy_cannot_misuse_a_bundle() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    let mut sri = Device::login(&server.url, "sri");
+    let (_budi, carrier) = raw_client(&server, "budi");
+
+    // A junk file that copies a real bundle's clear manifest does not stand in for it.
+    sri.store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    let out = sri.store.export_bundle().unwrap();
+    let mut junk = out.file.clone();
+    let last = junk.len() - 1;
+    junk[last] ^= 0x01;
+    let budi = Device::login(&server.url, "budi");
+    assert_eq!(budi.store.import_bundle(&junk).unwrap().outcome, ImportOutcome::ToDeliver);
+    assert_eq!(budi.store.import_bundle(&out.file).unwrap().outcome, ImportOutcome::ToDeliver, "the real file is kept too");
+    budi.sync().unwrap();
+    let states: Vec<_> = budi.store.bundles().unwrap().into_iter().filter(|b| b.bundle_id == out.bundle_id).map(|b| b.state).collect();
+    assert!(states.contains(&"refused".to_string()) && states.contains(&"delivered".to_string()), "{states:?}");
+    assert_eq!(server.storage.stats().unwrap().records, 1);
+
+    // A new password ends Sri's sessions, and her bundles with them until she signs in again.
+    sri.store.register_beneficiary(BeneficiaryInput::new("Rina Marlina", Sex::Female, VILLAGE)).unwrap();
+    let before_reset = sri.store.export_bundle().unwrap();
+    server.storage.set_password("sri", "kata-sandi-baru-2026").unwrap();
+    let (status, body) = deliver(&carrier, &before_reset.file);
+    assert_eq!((status, error_code(&body).as_str()), (403, "bundle_unknown_device"));
+    assert_eq!(server.storage.stats().unwrap().records, 1, "nothing applied");
+    sri.settings.token = sri.store.login(&server.url, "sri", "kata-sandi-baru-2026").unwrap().token;
+    assert_eq!(answer(&carrier, &before_reset.file).applied, 1, "her keys are registered again at her login");
+
+    // Wati signs in on Sri's phone (Sri's changes are all sent): the phone makes keys of its own
+    // for Wati, and Sri's answers can no longer be opened there.
+    sri.sync().unwrap();
+    let for_sri = answer(&carrier, &sri.store.export_bundle().unwrap().file);
+    sri.store.login(&server.url, "wati", PASSWORD).unwrap();
+    assert_eq!(sri.store.import_bundle(&b64(&for_sri.receipt)).unwrap_err().code(), "bundle_wrong_user");
+    let wati_out = sri.store.export_bundle().unwrap();
+    assert_eq!(bundle::read_manifest(&wati_out.file).unwrap().user, Some(sri.store.identity().unwrap().user_id));
+    assert_eq!(answer(&carrier, &wati_out.file).rejected, 0);
+}

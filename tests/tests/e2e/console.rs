@@ -339,10 +339,10 @@ fn an_administrator_delivers_a_bundle_brought_on_a_stick_and_gives_back_its_rece
     let mut budi = Browser::new(&server);
     budi.sign_in("budi");
     let csrf = csrf_of(&budi.get("/console").body);
-    assert_eq!(upload_to(&mut budi, "/console/admin/bundles", &[("csrf", &csrf)], "d.bundle", &out.file).status, 403);
+    assert_eq!(upload_to(&mut budi, "/console/admin/bundles", &[("csrf", &csrf)], "d.desmig", &out.file).status, 403);
     let mut admin = Browser::new(&server);
     admin.sign_in("admin");
-    assert_eq!(upload_to(&mut admin, "/console/admin/bundles", &[("csrf", "")], "d.bundle", &out.file).status, 403);
+    assert_eq!(upload_to(&mut admin, "/console/admin/bundles", &[("csrf", "")], "d.desmig", &out.file).status, 403);
     assert_eq!(server.storage.stats().unwrap().records, 0);
 
     let csrf = csrf_of(&admin.get("/console/admin/users").body);
@@ -350,11 +350,11 @@ fn an_administrator_delivers_a_bundle_brought_on_a_stick_and_gives_back_its_rece
     let mut bent = out.file.clone();
     let last = bent.len() - 1;
     bent[last] ^= 0x01;
-    let p = upload_to(&mut admin, "/console/admin/bundles", &[("csrf", &csrf)], "d.bundle", &bent);
+    let p = upload_to(&mut admin, "/console/admin/bundles", &[("csrf", &csrf)], "d.desmig", &bent);
     assert!(p.body.contains("bundle_damaged"), "{}", p.body);
     assert_eq!(server.storage.stats().unwrap().records, 0);
 
-    let p = upload_to(&mut admin, "/console/admin/bundles", &[("csrf", &csrf)], "d.bundle", &out.file);
+    let p = upload_to(&mut admin, "/console/admin/bundles", &[("csrf", &csrf)], "d.desmig", &out.file);
     assert_eq!(p.status, 200, "{}", p.body);
     assert!(p.body.contains("id=\"delivered\"") && p.body.contains("1 diterapkan"), "{}", p.body);
     assert_eq!(server.storage.stats().unwrap().records, 1);

@@ -9,6 +9,10 @@ import androidx.compose.ui.unit.Density
 import androidx.compose.runtime.Composable
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileScreen
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListScreen
+import id.go.kemnaker.desmig.app.ui.screens.BundlesScreen
+import id.go.kemnaker.desmig.core.BundleEntry
+import id.go.kemnaker.desmig.core.BundleKind
+import id.go.kemnaker.desmig.state.BundlesState
 import id.go.kemnaker.desmig.app.ui.screens.StoreUnavailableScreen
 import id.go.kemnaker.desmig.core.BeneficiaryFile
 import id.go.kemnaker.desmig.core.Business
@@ -274,11 +278,42 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     // The warung edited from its card: everything but its status (which moves on the card).
     val warungEdit = RecordFormState(warung.copy(monthlyRevenue = 6_000_000, workers = 2u, salesChannels = listOf(SalesChannel.SHOP, SalesChannel.SOCIAL_MEDIA)), editing = true)
+    // Sending without signal: the facilitator's own bundles (one answered by a receipt), and a
+    // supervisor's phone carrying for others (the server's answers to hand on, one refused file).
+    val sriPhone = "0190f3a2c4d57e8f9a0b1c2d3e4f5a6b"
+    val server = "server:7c1e9a"
+    val myBundles = BundlesState(
+        bundles = listOf(
+            BundleEntry("b-2", "sent", BundleKind.OUTBOUND, server, 12uL, "waiting", null, 1_795_990_000_000, 1_795_990_000_000, null),
+            BundleEntry("r-1", "received", BundleKind.RECEIPT, server, 30uL, "applied", null, 1_795_950_000_000, 1_795_960_000_000, "b-1"),
+            BundleEntry("b-1", "sent", BundleKind.OUTBOUND, server, 30uL, "acknowledged", null, 1_795_900_000_000, 1_795_960_000_000, null),
+        ),
+        pending = 12,
+        phoneCode = id.go.kemnaker.desmig.state.phoneCode(sriPhone),
+        notice = UiMessage("bundle_exported", listOf("12")),
+    )
+    val carrying = BundlesState(
+        bundles = listOf(
+            BundleEntry("r-9", "carried", BundleKind.RECEIPT, sriPhone, 30uL, "to_hand_on", null, 1_795_960_000_000, 1_795_960_000_000, "b-9"),
+            BundleEntry("i-9", "carried", BundleKind.INBOUND, sriPhone, 212uL, "to_hand_on", null, 1_795_960_000_000, 1_795_960_000_000, "b-9"),
+            BundleEntry("b-8", "carried", BundleKind.OUTBOUND, server, 4uL, "to_deliver", null, 1_795_955_000_000, 1_795_955_000_000, null),
+            BundleEntry("b-9", "carried", BundleKind.OUTBOUND, server, 30uL, "delivered", null, 1_795_950_000_000, 1_795_960_000_000, null),
+            BundleEntry(
+                "b-7", "carried", BundleKind.OUTBOUND, server, 9uL, "refused",
+                "bundle_damaged: the bundle was altered, damaged, or sealed for someone else: it does not open", 1_795_940_000_000, 1_795_960_000_000, null,
+            ),
+        ),
+        phoneCode = "9D41C7",
+    )
     return listOf(
         "login" to { LoginScreen(LoginState("sri", "", false, UiMessage("login_wrong_credentials"), Home.LOGIN), "https://sync.desmigratif.id", {}, {}, {}) },
         "beneficiaries" to { BeneficiaryListScreen(BeneficiaryListState(villages, villages[0], "", people, null, null), "", {}, {}, {}, {}, {}, {}, {}, {}) },
         "visit_form" to { VisitFormScreen(visit, SnackbarHostState(), { _, _ -> }, {}, { _, _ -> }, {}, {}, {}) },
-        "sync" to { SyncScreen(sync, 5f / 12f, false, refused, {}, {}, {}, {}) },
+        "sync" to { SyncScreen(sync, 5f / 12f, false, refused, {}, {}, {}, {}, onBundles = {}) },
+        "bundles" to { BundlesScreen(myBundles, {}, {}, {}, {}) },
+        "bundles_carrier" to { BundlesScreen(carrying, {}, {}, {}, {}) },
+        // The server refused a carried file: the reason in words, the server's detail under it.
+        "bundles_carrier_refused" to { BundlesScreen(carrying.copy(bundles = carrying.bundles.filter { it.state in setOf("refused", "delivered") }), {}, {}, {}, {}) },
         "supervisor" to { SupervisorScreen(overview, 0, {}, {}, { _, _ -> }, {}, {}, {}) },
         "supervisor_conflicts" to { SupervisorScreen(conflicts, 2, {}, {}, { _, _ -> }, {}, {}, {}) },
         "worker_status" to { WorkerStatusScreen(worker, {}, {}) },

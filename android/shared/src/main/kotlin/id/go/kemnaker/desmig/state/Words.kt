@@ -4,9 +4,12 @@
 // matches a code's spelling. Plain Kotlin: tested on the desktop JVM.
 package id.go.kemnaker.desmig.state
 
+import id.go.kemnaker.desmig.core.BundleEntry
 import id.go.kemnaker.desmig.core.Code
 import id.go.kemnaker.desmig.core.Conflict
 import id.go.kemnaker.desmig.core.DesmigException
+import id.go.kemnaker.desmig.core.ImportOutcome
+import id.go.kemnaker.desmig.core.ImportedBundle
 import id.go.kemnaker.desmig.core.RejectedChange
 import id.go.kemnaker.desmig.core.Shown
 import id.go.kemnaker.desmig.core.Text
@@ -67,6 +70,14 @@ fun codeMessage(code: Code, raw: String): UiMessage = when (code) {
     Code.UNSUPPORTED_PROTOCOL, Code.PROTOCOL_REQUIRED -> UiMessage("code_update_app")
     Code.PAYLOAD_TOO_LARGE -> UiMessage("code_payload_too_large")
     Code.RATE_LIMITED, Code.INTERNAL, Code.INVALID_CURSOR -> UiMessage("code_try_later")
+    // Store-and-forward: a bundle could not be made (never signed in online) or a file was refused.
+    Code.NO_SERVER_KEYS -> UiMessage("code_no_server_keys")
+    Code.BUNDLE_MALFORMED -> UiMessage("code_bundle_malformed")
+    Code.BUNDLE_DAMAGED -> UiMessage("code_bundle_damaged")
+    Code.BUNDLE_BAD_SIGNATURE -> UiMessage("code_bundle_bad_signature")
+    Code.BUNDLE_WRONG_SERVER -> UiMessage("code_bundle_wrong_server")
+    Code.BUNDLE_OWN -> UiMessage("code_bundle_own")
+    Code.BUNDLE_STALE -> UiMessage("code_bundle_stale")
     Code.OTHER -> UiMessage("code_other", listOf(raw))
 }
 
@@ -75,6 +86,19 @@ fun codeMessage(code: String): UiMessage = codeMessage(codeOf(code), code)
 
 /** Why the server refused a change, in words (the core typed its code as [RejectedChange.reason]). */
 val RejectedChange.reasonMessage: UiMessage get() = codeMessage(reason, code)
+
+/** What importing a bundle file did, one message per outcome; the count is the bundle's changes or answers. */
+val ImportedBundle.outcomeMessage: UiMessage
+    get() = when (outcome) {
+        ImportOutcome.TO_DELIVER -> UiMessage("bundle_imported_to_deliver", listOf(count.toString()))
+        ImportOutcome.TO_HAND_ON -> UiMessage("bundle_imported_to_hand_on")
+        ImportOutcome.ACKNOWLEDGED -> UiMessage("bundle_imported_acknowledged", listOf(count.toString()))
+        ImportOutcome.APPLIED -> UiMessage("bundle_imported_applied", listOf(count.toString()))
+        ImportOutcome.ALREADY_HAD -> UiMessage("bundle_imported_already_had")
+    }
+
+/** Why the server refused a carried bundle, by the code the core noted (`bundle_damaged: …`); null when it was not refused. */
+val BundleEntry.refusal: UiMessage? get() = note?.let { codeMessage(it.substringBefore(':').trim()) }
 
 /**
  * What the UI shows for a value: a string key of the app (with what to show when the app has no

@@ -1,8 +1,12 @@
 package id.go.kemnaker.desmig.state
 
+import id.go.kemnaker.desmig.core.BundleEntry
+import id.go.kemnaker.desmig.core.BundleKind
 import id.go.kemnaker.desmig.core.Code
 import id.go.kemnaker.desmig.core.Conflict
 import id.go.kemnaker.desmig.core.DesmigException
+import id.go.kemnaker.desmig.core.ImportOutcome
+import id.go.kemnaker.desmig.core.ImportedBundle
 import id.go.kemnaker.desmig.core.RejectedChange
 import id.go.kemnaker.desmig.core.Shown
 import id.go.kemnaker.desmig.core.Text
@@ -45,6 +49,27 @@ class WordsTest {
         assertEquals("code_read_only", DesmigException.NotAllowed("read_only", "a worker only reads").toUiMessage().key)
         assertEquals(UiMessage("error_not_allowed", listOf("the reason")), DesmigException.NotAllowed("something_new", "the reason").toUiMessage())
         assertEquals("code_login_throttled", DesmigException.Sync("login_throttled", "wait").toUiMessage().key)
+    }
+
+    @Test
+    fun `a bundle's refusal and an import's outcome each have their words`() {
+        // The core refuses a file with its typed code (as a sync refusal); the server's own codes map to the same cases.
+        assertEquals(UiMessage("code_bundle_damaged"), DesmigException.Sync("bundle_damaged", "does not open").toUiMessage())
+        assertEquals(UiMessage("code_no_server_keys"), DesmigException.NotAllowed("no_server_keys", "sign in once").toUiMessage())
+        assertEquals("code_bundle_bad_signature", codeMessage("bundle_unknown_device").key)
+        assertEquals("code_bundle_malformed", codeMessage("bundle_unsupported").key)
+        assertEquals("code_payload_too_large", codeMessage("bundle_too_large").key)
+        val imported = { outcome: ImportOutcome -> ImportedBundle("b1", BundleKind.RECEIPT, outcome, 3uL).outcomeMessage }
+        assertEquals(UiMessage("bundle_imported_to_deliver", listOf("3")), imported(ImportOutcome.TO_DELIVER))
+        assertEquals(UiMessage("bundle_imported_acknowledged", listOf("3")), imported(ImportOutcome.ACKNOWLEDGED))
+        assertEquals(UiMessage("bundle_imported_already_had"), imported(ImportOutcome.ALREADY_HAD))
+        // A carried bundle the server refused: the code the core noted, in words; no note, no refusal.
+        val carried = BundleEntry("b1", "carried", BundleKind.OUTBOUND, "server:k1", 3uL, "refused", "bundle_stale: moved on", 0, 0, null)
+        assertEquals(UiMessage("code_bundle_stale"), carried.refusal)
+        assertEquals(BundleGroup.REFUSED, carried.group)
+        assertEquals(null, carried.peerPhone, "the server is no phone")
+        assertEquals(null, carried.copy(state = "to_deliver", note = null).refusal)
+        assertEquals("A1B2C3", BundleEntry("b2", "carried", BundleKind.RECEIPT, "0190aaaaaaaaaaaa0000000000a1b2c3", 1uL, "to_hand_on", null, 0, 0, "b1").peerPhone)
     }
 
     @Test

@@ -119,6 +119,21 @@ fun ErrorBanner(message: UiMessage?, modifier: Modifier = Modifier) {
     }
 }
 
+/** What an action did (not an error), in a quieter card. */
+@Composable
+fun NoticeBanner(message: UiMessage?, modifier: Modifier = Modifier) {
+    if (message == null) return
+    Card(
+        modifier = modifier.fillMaxWidth(),
+        colors = CardDefaults.cardColors(
+            containerColor = MaterialTheme.colorScheme.secondaryContainer,
+            contentColor = MaterialTheme.colorScheme.onSecondaryContainer,
+        ),
+    ) {
+        Text(message.text(), modifier = Modifier.padding(16.dp), style = MaterialTheme.typography.bodyMedium)
+    }
+}
+
 @Composable
 fun SectionTitle(text: String, modifier: Modifier = Modifier) {
     Text(

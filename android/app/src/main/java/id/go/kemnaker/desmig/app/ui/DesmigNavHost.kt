@@ -23,6 +23,7 @@ import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.core.CapitalSource
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileRoute
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListRoute
+import id.go.kemnaker.desmig.app.ui.screens.BundlesRoute
 import id.go.kemnaker.desmig.app.ui.screens.BusinessFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.CapitalFormRoute
 import id.go.kemnaker.desmig.app.ui.screens.LoginRoute
@@ -59,6 +60,7 @@ object Routes {
     const val WORKER = "worker"
     const val SUPERVISOR = "supervisor"
     const val SYNC = "sync"
+    const val BUNDLES = "bundles"
     const val BENEFICIARY = "beneficiary/{id}"
     const val REGISTER = "register?village={village}&edit={edit}&familyOf={familyOf}"
     const val NEW_VISIT = "visit/new/{beneficiary}/{template}"
@@ -112,7 +114,8 @@ private val optionalString = { name: String ->
 
 /**
  * Navigation by role: the session's [Home] (decided by the core's identity) is the first screen;
- * login leads to the role's home; the sync screen is reachable from every role's screens.
+ * login leads to the role's home; the sync screen is reachable from every role's screens, and
+ * from it the bundle files screen (sending without signal).
  */
 @Composable
 fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHostController = rememberNavController()) {
@@ -289,7 +292,12 @@ fun DesmigNavHost(session: AppSession, sync: SyncControls, navController: NavHos
                 sync = sync,
                 onBack = back,
                 onLogin = { navController.navigate(Routes.LOGIN) { launchSingleTop = true } },
+                onBundles = { navController.navigate(Routes.BUNDLES) { launchSingleTop = true } },
             )
+        }
+        // Sending without signal (bundle files), from the sync screen.
+        composable(Routes.BUNDLES) {
+            BundlesRoute(session = session, sync = sync, onBack = back)
         }
     }
 

@@ -8,6 +8,7 @@ import androidx.compose.ui.platform.LocalConfiguration
 import androidx.compose.ui.res.stringResource
 import id.go.kemnaker.desmig.R
 import id.go.kemnaker.desmig.core.Bank
+import id.go.kemnaker.desmig.core.BundleKind
 import id.go.kemnaker.desmig.core.BeneficiaryKind
 import id.go.kemnaker.desmig.core.BusinessSector
 import id.go.kemnaker.desmig.core.BusinessStatus
@@ -29,6 +30,7 @@ import id.go.kemnaker.desmig.core.TrainingKind
 import id.go.kemnaker.desmig.core.TrainingMode
 import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.core.VisitStatus
+import id.go.kemnaker.desmig.state.BundleGroup
 import id.go.kemnaker.desmig.state.UiMessage
 import id.go.kemnaker.desmig.state.Words
 import id.go.kemnaker.desmig.state.countryText
@@ -78,7 +80,23 @@ fun messageRes(key: String): Int? = when (key) {
     "code_update_app" -> R.string.code_update_app
     "code_payload_too_large" -> R.string.code_payload_too_large
     "code_try_later" -> R.string.code_try_later
+    "code_no_server_keys" -> R.string.code_no_server_keys
+    "code_bundle_malformed" -> R.string.code_bundle_malformed
+    "code_bundle_damaged" -> R.string.code_bundle_damaged
+    "code_bundle_bad_signature" -> R.string.code_bundle_bad_signature
+    "code_bundle_wrong_server" -> R.string.code_bundle_wrong_server
+    "code_bundle_own" -> R.string.code_bundle_own
+    "code_bundle_stale" -> R.string.code_bundle_stale
     "code_other" -> R.string.code_other
+    // What exporting or importing a bundle file did (state/BundlesModel.kt, Words.kt outcomeMessage).
+    "bundle_exported" -> R.string.bundle_exported
+    "bundle_exported_empty" -> R.string.bundle_exported_empty
+    "bundle_imported_to_deliver" -> R.string.bundle_imported_to_deliver
+    "bundle_imported_to_hand_on" -> R.string.bundle_imported_to_hand_on
+    "bundle_imported_acknowledged" -> R.string.bundle_imported_acknowledged
+    "bundle_imported_applied" -> R.string.bundle_imported_applied
+    "bundle_imported_already_had" -> R.string.bundle_imported_already_had
+    "bundle_unreadable" -> R.string.bundle_unreadable
     // The kinds of records (a conflict's, a refused change's), by the core's entity names.
     "entity_beneficiary" -> R.string.entity_beneficiary
     "entity_prakerja" -> R.string.entity_prakerja
@@ -394,6 +412,26 @@ fun syncPhaseRes(phase: SyncPhase): Int = when (phase) {
     SyncPhase.PUSHING -> R.string.sync_phase_pushing
     SyncPhase.PULLING -> R.string.sync_phase_pulling
     SyncPhase.DONE -> R.string.sync_phase_done
+}
+
+/** The heading of a group of bundle files on the bundle screen. */
+@StringRes
+fun bundleGroupRes(group: BundleGroup): Int = when (group) {
+    BundleGroup.WAITING -> R.string.bundles_group_waiting
+    BundleGroup.ACKNOWLEDGED -> R.string.bundles_group_acknowledged
+    BundleGroup.TO_DELIVER -> R.string.bundles_group_to_deliver
+    BundleGroup.TO_HAND_ON -> R.string.bundles_group_to_hand_on
+    BundleGroup.DELIVERED -> R.string.bundles_group_delivered
+    BundleGroup.REFUSED -> R.string.bundles_group_refused
+    BundleGroup.RECEIVED -> R.string.bundles_group_received
+}
+
+/** What a bundle file holds, with its count (changes, answers, updates). */
+@StringRes
+fun bundleKindRes(kind: BundleKind): Int = when (kind) {
+    BundleKind.OUTBOUND -> R.string.bundles_kind_outbound
+    BundleKind.RECEIPT -> R.string.bundles_kind_receipt
+    BundleKind.INBOUND -> R.string.bundles_kind_inbound
 }
 
 @StringRes

@@ -49,7 +49,7 @@ import id.go.kemnaker.desmig.state.reasonMessage
  * background worker (WorkManager), so it goes on when the user leaves this screen.
  */
 @Composable
-fun SyncRoute(session: AppSession, sync: SyncControls, onBack: () -> Unit, onLogin: () -> Unit) {
+fun SyncRoute(session: AppSession, sync: SyncControls, onBack: () -> Unit, onLogin: () -> Unit, onBundles: () -> Unit) {
     val model = sync.model
     val state by model.observe()
     val waiting by sync.waitingForNetwork.collectAsState(initial = false)
@@ -65,6 +65,7 @@ fun SyncRoute(session: AppSession, sync: SyncControls, onBack: () -> Unit, onLog
         onCancel = { actions.io(sync.cancel) },
         onLogin = onLogin,
         onBack = onBack,
+        onBundles = onBundles,
     )
 }
 
@@ -78,6 +79,8 @@ fun SyncScreen(
     onCancel: () -> Unit,
     onLogin: () -> Unit,
     onBack: () -> Unit,
+    /** Sending without signal: the bundle files screen. */
+    onBundles: (() -> Unit)? = null,
 ) {
     Scaffold(topBar = { DesmigTopBar(title = stringResource(R.string.sync_title), onBack = onBack) }) { padding ->
         LazyColumn(
@@ -100,6 +103,11 @@ fun SyncScreen(
                     OutlinedButton(onClick = onCancel, enabled = state.running || waitingForNetwork, modifier = Modifier.weight(1f)) {
                         Text(stringResource(R.string.action_cancel))
                     }
+                }
+            }
+            if (onBundles != null) {
+                item {
+                    OutlinedButton(onClick = onBundles, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.bundles_open)) }
                 }
             }
             val progress = state.progress
@@ -130,7 +138,7 @@ fun SyncScreen(
 }
 
 @Composable
-private fun CountCard(label: String, count: Long, modifier: Modifier = Modifier) {
+internal fun CountCard(label: String, count: Long, modifier: Modifier = Modifier) {
     Card(modifier) {
         Column(Modifier.padding(16.dp)) {
             Text(count.toString(), style = MaterialTheme.typography.headlineMedium)
