@@ -281,3 +281,25 @@ fn a_new_password_a_new_user_on_the_phone_and_a_junk_copy_cannot_misuse_a_bundle
     assert_eq!(bundle::read_manifest(&wati_out.file).unwrap().user, Some(sri.store.identity().unwrap().user_id));
     assert_eq!(answer(&carrier, &wati_out.file).rejected, 0);
 }
+
+#[test]
+fn operations_the_server_refuses_stay_on_the_phone_with_their_reason_after_the_receipt() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE, VILLAGE_2], &[], None);
+    server.add_user("budi", Role::Supervisor, &[], &["32.12"], None);
+    let sri = Device::login(&server.url, "sri");
+    let (_budi, carrier) = raw_client(&server, "budi");
+    sri.store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
+    sri.store.register_beneficiary(BeneficiaryInput::new("Rina Marlina", Sex::Female, VILLAGE_2)).unwrap();
+    let out = sri.store.export_bundle().unwrap();
+    // While the file travels, the second village is given to another facilitator.
+    server.storage.assign("sri", &[VILLAGE.into()], &[]).unwrap();
+    let a = answer(&carrier, &out.file);
+    assert_eq!((a.applied, a.rejected), (1, 1));
+    let r = sri.store.import_bundle(&b64(&a.receipt)).unwrap();
+    assert_eq!(r.outcome, ImportOutcome::Acknowledged);
+    let counts = sri.store.outbox_counts().unwrap();
+    assert_eq!((counts.pending, counts.rejected), (0, 1), "the refused one stays, visibly");
+    let refused = sri.store.rejected_operations().unwrap();
+    assert_eq!(refused[0].reject_code.as_deref(), Some("out_of_scope"));
+}
