@@ -228,8 +228,13 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 (Some(cert), Some(key)) => Some(edge::tls_config(&cert, &key).map_err(|m| ServerError::bad("invalid_tls", m))?),
                 _ => None,
             };
+            // Storage calls block (PostgreSQL's client runs its own runtime): before the server's.
+            let has_admin = storage.read_users()?.iter().any(|u| u.user.role == Role::Admin && !u.disabled);
             let runtime = tokio::runtime::Runtime::new().map_err(|e| ServerError::Internal(e.to_string()))?;
-            runtime.block_on(async move {
+            // The last handle on the storage is dropped after the runtime, outside it: closing
+            // PostgreSQL's blocking client inside the runtime would panic.
+            let keep = storage.clone();
+            let served = runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .map_err(|e| ServerError::bad("cannot_listen", format!("cannot listen on {listen}: {e}")))?;
@@ -237,7 +242,7 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                 let scheme = if tls.is_some() { "https" } else { "http" };
                 println!("desmig sync server listening on {scheme}://{addr} (database {url})");
                 eprintln!("district console: {scheme}://{addr}/console");
-                if !storage.read_users()?.iter().any(|u| u.user.role == Role::Admin && !u.disabled) {
+                if !has_admin {
                     eprintln!(
                         "no administrator yet: create the first one with\n  desmig-sync-server --database '{url}' user add --role admin --username admin --name 'Admin' --password '…'"
                     );
@@ -276,7 +281,10 @@ fn run(cli: Cli) -> Result<(), ServerError> {
                     println!("shutting down: finishing requests in flight");
                 };
                 desmig_sync_server::serve(listener, storage, config, shutdown).await.map_err(|e| ServerError::Internal(e.to_string()))
-            })
+            });
+            drop(runtime);
+            drop(keep);
+            served
         }
         Command::User { command } => match command {
             UserCommand::Add { username, password, name, role, villages, districts, beneficiary, phone } => {

@@ -161,6 +161,33 @@ fn serve(db: &str, shell_prefix: &str, args: &str) -> (Running, String) {
     (child, url)
 }
 
+/// `serve` on PostgreSQL (when the tests have one: DESMIG_TEST_POSTGRES_URL), in a database of
+/// its own: it starts, answers, and stops. (Its startup once called the blocking PostgreSQL
+/// client inside the server's async runtime and panicked.)
+#[test]
+fn the_server_serves_on_postgresql() {
+    let Ok(admin_url) = std::env::var("DESMIG_TEST_POSTGRES_URL") else {
+        assert!(std::env::var("DESMIG_REQUIRE_POSTGRES").is_err(), "DESMIG_REQUIRE_POSTGRES is set but DESMIG_TEST_POSTGRES_URL is not");
+        eprintln!("PostgreSQL not configured: serve on PostgreSQL not tested here");
+        return;
+    };
+    let name = format!("desmig_cli_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let db = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    {
+        let (mut server, url) = serve(&db, "", "");
+        assert_eq!(reqwest::blocking::get(format!("{url}/healthz")).unwrap().status().as_u16(), 200);
+        let page = reqwest::blocking::get(format!("{url}/console/login")).unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        let killed = Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap();
+        assert!(killed.success());
+        assert!(server.wait().unwrap().success());
+    }
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+}
+
 #[test]
 fn sigterm_stops_the_server_gracefully() {
     let dir = tempfile::tempdir().unwrap();

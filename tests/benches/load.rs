@@ -1,5 +1,6 @@
-//! Load benchmark: 200 simulated phones, each pushing batches of visits and pulling its village's
-//! feed, against the real server binary — one instance and two behind a balancer, on SQLite and
+//! Load benchmark: 200 simulated phones, each pushing batches of visits shaped like real ones
+//! (`desmig_e2e::dataset`: KUR readiness, 28 answers and notes; `DESMIG_BENCH_SHAPE=small` for
+//! the earlier small ones) and pulling its village's feed, against the real server binary — one instance and two behind a balancer, on SQLite and
 //! (when DESMIG_TEST_POSTGRES_URL is set) PostgreSQL. Prints operations applied per second,
 //! push and pull latency (p50, p99), errors (must be 0) and each instance's peak memory. Not a
 //! test: nothing asserts a time. Run with `scripts/bench.sh`.
@@ -12,6 +13,7 @@ use desmig_core::model::*;
 use desmig_core::protocol::{LoginRequest, LoginResponse, OpStatus, PushRequest, PushResponse};
 use desmig_core::region::RegionCatalog;
 use desmig_core::scope::Role;
+use desmig_e2e::dataset::{self, Shape};
 use desmig_e2e::TestDatabase;
 use desmig_sync_server::storage::NewUser;
 use flate2::write::GzEncoder;
@@ -112,8 +114,9 @@ fn run(bin: &str, store: &str, instances: usize, pace: Pace) {
     let http = reqwest::blocking::Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(60)).build().unwrap();
 
     // Log every phone in and prepare its requests before the clock starts.
-    let template = desmig_core::checklist::builtin_templates().unwrap().into_iter().find(|t| t.id == "business_monitoring").unwrap();
-    let answers = template.sample_answers();
+    let shape = Shape::from_env();
+    let template = dataset::template(shape);
+    let mut rng = dataset::Rng::new(2026);
     let mut phones = Vec::new();
     for i in 0..DEVICES {
         let device = format!("bench{i}");
@@ -156,15 +159,14 @@ fn run(bin: &str, store: &str, instances: usize, pace: Pace) {
         for round in 0..ROUNDS {
             let mut ops = Vec::new();
             if round == 0 {
-                let b = serde_json::json!({"kind": "returning_worker", "full_name": format!("Warga {}", ["Siti", "Sri", "Nur"][i % 3]), "sex": "female",
-                    "village_code": village, "consent_given_at": 1, "consent_method": "signed_form", "registered_by": user, "registered_at": 1, "dependants": 0, "skills": []});
-                ops.push(op(EntityKind::Beneficiary, &beneficiary, b, hlc()));
+                let mut b = dataset::beneficiary(&mut rng, shape, i, &village, &user);
+                b.id = beneficiary.clone();
+                ops.push(op(EntityKind::Beneficiary, &beneficiary, serde_json::to_value(&b).unwrap(), hlc()));
             }
             while ops.len() < batch {
-                let id = uuid::Uuid::now_v7().to_string();
-                let v = serde_json::json!({"beneficiary_id": beneficiary, "facilitator_id": user, "template_id": template.id, "template_version": template.version,
-                    "started_at": 1_760_000_000_000i64, "ended_at": 1_760_000_600_000i64, "answers": answers, "status": "completed", "completeness": 100});
-                ops.push(op(EntityKind::Visit, &id, v, hlc()));
+                let v = dataset::visit(&mut rng, shape, &template, &beneficiary, &user, 1_760_000_000_000 + ops.len() as i64 * 60_000);
+                let id = v.id.clone();
+                ops.push(op(EntityKind::Visit, &id, serde_json::to_value(&v).unwrap(), hlc()));
             }
             bodies.push(gzip(&serde_json::to_vec(&PushRequest { ops }).unwrap()));
         }
