@@ -369,9 +369,9 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
         for r in plan.records.iter().filter(|r| r.existed == existed) {
             cols[0].push(r.kind.table().into());
             cols[1].push(r.id.clone());
-            cols[2].push(serde_json::to_string(&r.state.fields)?);
+            cols[2].push(r.json().0.to_string());
             cols[3].push(r.state.created.encode());
-            cols[4].push(serde_json::to_string(&r.state.clocks)?);
+            cols[4].push(r.json().1.to_string());
             cols[5].push(r.beneficiary_id.clone());
             cols[6].push(r.village.clone());
         }
@@ -410,15 +410,15 @@ fn write_plan(tx: &mut Transaction<'_>, plan: &Plan, now_ms: i64) -> Result<()> 
     }
     if !plan.applied.is_empty() {
         let mut cols: [Vec<String>; 8] = Default::default();
-        for (op, hash) in &plan.applied {
-            cols[0].push(op.op_id.clone());
-            cols[1].push(op.device_id.clone());
-            cols[2].push(op.user_id.clone());
-            cols[3].push(op.entity.table().into());
-            cols[4].push(op.entity_id.clone());
-            cols[5].push(hash.clone());
-            cols[6].push(op.hlc.encode());
-            cols[7].push(serde_json::to_string(&op.fields)?);
+        for a in &plan.applied {
+            cols[0].push(a.op_id.clone());
+            cols[1].push(a.device_id.clone());
+            cols[2].push(a.user_id.clone());
+            cols[3].push(a.entity.table().into());
+            cols[4].push(a.entity_id.clone());
+            cols[5].push(a.hash.clone());
+            cols[6].push(a.hlc.clone());
+            cols[7].push(a.fields.clone());
         }
         tx.execute(
             "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, content_hash, hlc, fields, applied_at)

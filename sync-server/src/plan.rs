@@ -47,6 +47,33 @@ pub struct RecordWrite {
     pub state: Versioned,
     pub beneficiary_id: String,
     pub village: String,
+    /// The fields' and clocks' JSON, made once for the record's row and its feed row.
+    json: std::cell::OnceCell<(String, String)>,
+}
+
+impl RecordWrite {
+    /// The fields' JSON and the clocks' JSON, as stored and as the feed sends them.
+    pub fn json(&self) -> (&str, &str) {
+        // A map of JSON values always serialises.
+        let (fields, clocks) = self.json.get_or_init(|| {
+            (serde_json::to_string(&self.state.fields).unwrap_or_default(), serde_json::to_string(&self.state.clocks).unwrap_or_default())
+        });
+        (fields, clocks)
+    }
+}
+
+/// An operation applied now, as the audit trail keeps it (its fields as JSON), with its content
+/// hash for idempotency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedWrite {
+    pub op_id: String,
+    pub device_id: String,
+    pub user_id: String,
+    pub entity: EntityKind,
+    pub entity_id: String,
+    pub hlc: String,
+    pub hash: String,
+    pub fields: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +110,7 @@ pub struct Plan {
     /// left is told to forget it.
     pub moved: Vec<Moved>,
     /// Operations applied now, with their content hash, for idempotency.
-    pub applied: Vec<(Operation, String)>,
+    pub applied: Vec<AppliedWrite>,
 }
 
 /// What the rules read while a batch is planned: the files read for it, and NIKs as the rules
@@ -138,7 +165,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     let mut keys: Vec<Key> = ops.iter().map(|o| (o.entity, o.entity_id.clone())).collect();
     keys.sort();
     keys.dedup();
-    let mut states = source.records(&keys)?;
+    let states = source.records(&keys)?;
     let existed: HashSet<Key> = states.keys().cloned().collect();
     // Every beneficiary the batch may touch: its own records, and those its children name.
     let mut beneficiaries: Vec<String> = Vec::new();
@@ -182,7 +209,8 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
             continue;
         }
         let key = (op.entity, op.entity_id.clone());
-        let current = states.get(&key);
+        // What the batch wrote to this record so far, else what was stored.
+        let current = record_index.get(&key).map(|&i| &plan.records[i].state).or_else(|| states.get(&key));
         if !erased.is_empty() && file_named(op, current).is_some_and(|b| erased.contains(b)) {
             plan.results.push(rejected(op, "erased", "this person's data was erased at their request; the change is dropped"));
             continue;
@@ -236,21 +264,30 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
                 kind: op.entity,
                 id: op.entity_id.clone(),
                 existed: existed.contains(&key),
-                state: decision.state.clone(),
+                state: decision.state,
                 beneficiary_id: decision.beneficiary_id,
                 village: decision.village_code,
+                json: std::cell::OnceCell::new(),
             };
             match record_index.get(&key) {
                 Some(&i) => plan.records[i] = write,
                 None => {
-                    record_index.insert(key.clone(), plan.records.len());
+                    record_index.insert(key, plan.records.len());
                     plan.records.push(write);
                 }
             }
-            states.insert(key, decision.state);
         }
         seen_now.insert(op.op_id.clone(), hash.clone());
-        plan.applied.push((op.clone(), hash));
+        plan.applied.push(AppliedWrite {
+            op_id: op.op_id.clone(),
+            device_id: op.device_id.clone(),
+            user_id: op.user_id.clone(),
+            entity: op.entity,
+            entity_id: op.entity_id.clone(),
+            hlc: op.hlc.encode(),
+            hash,
+            fields: serde_json::to_string(&op.fields)?,
+        });
         plan.results.push(applied(op, OpStatus::Applied));
     }
     Ok(plan)

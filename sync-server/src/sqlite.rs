@@ -306,15 +306,8 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
              beneficiary_id = excluded.beneficiary_id, village_code = excluded.village_code",
     )?;
     for r in &plan.records {
-        save.execute(params![
-            r.kind.table(),
-            r.id,
-            serde_json::to_string(&r.state.fields)?,
-            r.state.created.encode(),
-            serde_json::to_string(&r.state.clocks)?,
-            r.beneficiary_id,
-            r.village
-        ])?;
+        let (fields, clocks) = r.json();
+        save.execute(params![r.kind.table(), r.id, fields, r.state.created.encode(), clocks, r.beneficiary_id, r.village])?;
     }
     for m in &plan.moved {
         tx.prepare_cached("UPDATE record SET village_code = ?2 WHERE beneficiary_id = ?1")?
@@ -331,19 +324,8 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
         "INSERT INTO applied_op (op_id, device_id, user_id, entity, entity_id, applied_at, content_hash, hlc, fields)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    for (op, hash) in &plan.applied {
-        let fields = serde_json::to_string(&op.fields)?;
-        applied.execute(params![
-            op.op_id,
-            op.device_id,
-            op.user_id,
-            op.entity.table(),
-            op.entity_id,
-            now_ms,
-            hash,
-            op.hlc.encode(),
-            fields
-        ])?;
+    for a in &plan.applied {
+        applied.execute(params![a.op_id, a.device_id, a.user_id, a.entity.table(), a.entity_id, now_ms, a.hash, a.hlc, a.fields])?;
     }
     // SQLite has one writer at a time: rows become visible in sequence order.
     let mut feed = tx.prepare_cached(

@@ -827,13 +827,8 @@ pub fn feed_entries(plan: &crate::plan::Plan, source: &mut dyn FeedSource) -> Re
         });
     }
     for r in &plan.records {
-        let body = record_change_json(
-            r.kind,
-            &r.id,
-            &serde_json::to_string(&r.state.fields)?,
-            &r.state.created,
-            &serde_json::to_string(&r.state.clocks)?,
-        )?;
+        let (fields, clocks) = r.json();
+        let body = record_change_json(r.kind, &r.id, fields, &r.state.created, clocks)?;
         entries.push(FeedEntry {
             kind: "record",
             entity: r.kind.table().into(),
