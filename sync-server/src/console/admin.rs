@@ -330,10 +330,8 @@ async fn publish_template(State(state): State<AppState>, headers: HeaderMap, For
     users_page(&state, &c, Some(notice)).await
 }
 
-/// A new region list (`code,name` CSV, parents first), uploaded: every line's problem listed,
-/// nothing replaced unless the whole file is right.
-async fn load_regions(State(state): State<AppState>, headers: HeaderMap, mut multipart: axum::extract::Multipart) -> Response {
-    let c = admin_only!(state, headers);
+/// The file of an uploaded form (`file`), once its CSRF token (`csrf`) is checked.
+async fn uploaded(c: &Console, mut multipart: axum::extract::Multipart) -> std::result::Result<Vec<u8>, Response> {
     let (mut csrf, mut file) = (String::new(), Vec::new());
     while let Ok(Some(field)) = multipart.next_field().await {
         let name = field.name().unwrap_or_default().to_string();
@@ -344,9 +342,18 @@ async fn load_regions(State(state): State<AppState>, headers: HeaderMap, mut mul
             _ => {}
         }
     }
-    if let Err(e) = c.check_csrf(&csrf) {
-        return error_page(c.lang, e);
-    }
+    c.check_csrf(&csrf).map_err(|e| error_page(c.lang, e))?;
+    Ok(file)
+}
+
+/// A new region list (`code,name` CSV, parents first), uploaded: every line's problem listed,
+/// nothing replaced unless the whole file is right.
+async fn load_regions(State(state): State<AppState>, headers: HeaderMap, multipart: axum::extract::Multipart) -> Response {
+    let c = admin_only!(state, headers);
+    let file = match uploaded(&c, multipart).await {
+        Ok(file) => file,
+        Err(page) => return page,
+    };
     let storage = state.storage.clone();
     let done = blocking(move || {
         let csv = String::from_utf8(file).map_err(|_| ServerError::bad("unreadable_file", "the region list must be UTF-8 text"))?;
@@ -363,21 +370,12 @@ async fn load_regions(State(state): State<AppState>, headers: HeaderMap, mut mul
 /// A store-and-forward bundle someone brought to the office (a USB stick, a laptop), uploaded:
 /// delivered as a carrier's sync would (`crate::bundles::deliver`, every check and rule), and
 /// its receipt and news offered as files to take back to the phone.
-async fn deliver_bundle(State(state): State<AppState>, headers: HeaderMap, mut multipart: axum::extract::Multipart) -> Response {
+async fn deliver_bundle(State(state): State<AppState>, headers: HeaderMap, multipart: axum::extract::Multipart) -> Response {
     let c = admin_only!(state, headers);
-    let (mut csrf, mut file) = (String::new(), Vec::new());
-    while let Ok(Some(field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_string();
-        let Ok(bytes) = field.bytes().await else { break };
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).to_string(),
-            "file" => file = bytes.to_vec(),
-            _ => {}
-        }
-    }
-    if let Err(e) = c.check_csrf(&csrf) {
-        return error_page(c.lang, e);
-    }
+    let file = match uploaded(&c, multipart).await {
+        Ok(file) => file,
+        Err(page) => return page,
+    };
     let storage = state.storage.clone();
     let session = c.session.clone();
     let answer = match blocking(move || crate::bundles::deliver(&*storage, &session, &file, now_unix_ms())).await {
