@@ -5,7 +5,7 @@
 
 use crate::DesmigError;
 use desmig_core::bundle::BundleKind;
-use desmig_core::carry::{BundleEntry, ExportedBundle, ImportOutcome, ImportedBundle};
+use desmig_core::carry::{BundleEntry, BundleGroup, ExportedBundle, ImportOutcome, ImportedBundle};
 use desmig_core::checklist::{ChoiceOption, ItemKind, Text};
 use desmig_core::date::{Date, Month};
 use desmig_core::field::BeneficiaryInput;
@@ -53,6 +53,17 @@ pub struct ImportedBundle {
     pub count: u64,
 }
 
+#[uniffi::remote(Enum)]
+pub enum BundleGroup {
+    Waiting,
+    Acknowledged,
+    ToHandOn,
+    ToDeliver,
+    Refused,
+    Delivered,
+    Received,
+}
+
 #[uniffi::remote(Record)]
 pub struct BundleEntry {
     pub bundle_id: String,
@@ -61,6 +72,8 @@ pub struct BundleEntry {
     pub peer: String,
     pub count: u64,
     pub state: String,
+    pub group: BundleGroup,
+    pub shareable: bool,
     pub note: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,

@@ -54,6 +54,42 @@ pub struct ImportedBundle {
     pub count: u64,
 }
 
+/// Where a bundle stands, in the order the apps list them: this phone's own, what it carries
+/// for others (what needs the user first), what it opened. Decided here, from the stored role
+/// and state, so that the two apps cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BundleGroup {
+    /// Made here; no receipt yet (share it again if the first copy was lost).
+    Waiting,
+    /// Made here; its receipt (or a direct sync) answered it.
+    Acknowledged,
+    /// The server's answer for another phone: give it to that phone.
+    ToHandOn,
+    /// Another phone's changes: delivered at this phone's next sync.
+    ToDeliver,
+    /// Carried and refused by the server (the reason is `note`).
+    Refused,
+    /// Carried and delivered.
+    Delivered,
+    /// The server's answer for this phone, applied here.
+    Received,
+}
+
+impl BundleGroup {
+    fn of(role: &str, state: &str) -> BundleGroup {
+        match (role, state) {
+            ("sent", "acknowledged") => BundleGroup::Acknowledged,
+            ("sent", _) => BundleGroup::Waiting,
+            ("carried", "to_hand_on") => BundleGroup::ToHandOn,
+            ("carried", "refused") => BundleGroup::Refused,
+            ("carried", "delivered") => BundleGroup::Delivered,
+            ("carried", _) => BundleGroup::ToDeliver,
+            _ => BundleGroup::Received,
+        }
+    }
+}
+
 /// One bundle as the phone lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleEntry {
@@ -67,6 +103,11 @@ pub struct BundleEntry {
     /// sent: `waiting`, `acknowledged`; carried: `to_deliver`, `delivered`, `refused`,
     /// `to_hand_on`; received: `applied`.
     pub state: String,
+    /// Where it stands, for the list.
+    pub group: BundleGroup,
+    /// Its file is here and still worth sharing: made here and not answered, or carried and on
+    /// its way (to the server, or back to its phone).
+    pub shareable: bool,
     /// Why the server refused a carried bundle.
     pub note: Option<String>,
     pub created_at: i64,
@@ -334,13 +375,17 @@ impl FieldStore {
                   ORDER BY updated_at DESC, bundle_id DESC LIMIT 1000",
             )?;
             let rows = stmt.query_map([], |r| {
+                let (role, state): (String, String) = (r.get(1)?, r.get(5)?);
+                let group = BundleGroup::of(&role, &state);
                 Ok(BundleEntry {
                     bundle_id: r.get(0)?,
-                    role: r.get(1)?,
+                    role,
                     kind: kind_of(&r.get::<_, String>(2)?),
                     peer: r.get(3)?,
                     count: r.get::<_, i64>(4)? as u64,
-                    state: r.get(5)?,
+                    state,
+                    group,
+                    shareable: matches!(group, BundleGroup::Waiting | BundleGroup::ToDeliver | BundleGroup::ToHandOn),
                     note: r.get(6)?,
                     created_at: r.get(7)?,
                     updated_at: r.get(8)?,

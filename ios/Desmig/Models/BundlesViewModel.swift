@@ -2,8 +2,8 @@ import Foundation
 import DesmigCore
 
 /// The bundles this phone made, carries or opened (`FieldStore.bundles`, newest first), in the
-/// groups the screen shows (the Android app's `BundleGroup`, in its order). Which group is the
-/// core's `role` and `state`; a bundle in a state this app does not know is not listed.
+/// groups the screen shows, in the order of the core's `BundleGroup` (the core decides a bundle's
+/// group from its role and state).
 struct BundleGroups: Equatable {
     /// Made here (sent), waiting until the server's receipt comes back.
     var waiting: [BundleEntry] = []
@@ -24,15 +24,15 @@ struct BundleGroups: Equatable {
 
     init(_ entries: [BundleEntry]) {
         for entry in entries {
-            switch (entry.role, entry.state) {
-            case ("sent", "waiting"): waiting.append(entry)
-            case ("sent", "acknowledged"): acknowledged.append(entry)
-            case ("carried", "to_deliver"): toDeliver.append(entry)
-            case ("carried", "to_hand_on"): toHandOn.append(entry)
-            case ("carried", "delivered"): delivered.append(entry)
-            case ("carried", "refused"): refused.append(entry)
-            case ("received", _): received.append(entry)
-            default: break
+            // The core decides where a bundle stands.
+            switch entry.group {
+            case .waiting: waiting.append(entry)
+            case .acknowledged: acknowledged.append(entry)
+            case .toDeliver: toDeliver.append(entry)
+            case .toHandOn: toHandOn.append(entry)
+            case .delivered: delivered.append(entry)
+            case .refused: refused.append(entry)
+            case .received: received.append(entry)
             }
         }
     }
@@ -236,12 +236,7 @@ extension BundleEntry {
 
     /// The bundle's file can be shared again: made here and not yet answered, or carried and
     /// still on its way (to the server, or back to its phone).
-    var canShareAgain: Bool {
-        switch (role, state) {
-        case ("sent", "waiting"), ("carried", "to_deliver"), ("carried", "to_hand_on"): return true
-        default: return false
-        }
-    }
+    var canShareAgain: Bool { shareable }
 }
 
 /// A file picked for import that could not be read, before the core saw it.

@@ -79,6 +79,10 @@ fn a_phone_never_online_again_delivers_500_visits_through_a_carrier_and_gets_its
     assert_eq!(state_of(&out.bundle_id).as_deref(), Some("delivered"));
     let for_sri: Vec<_> = carried.iter().filter(|b| b.peer == sri.store.device_id() && b.state == "to_hand_on").collect();
     assert_eq!(for_sri.len(), 2, "a receipt and an inbound bundle to take back: {carried:?}");
+    // The core says where each stands, for both apps' lists, and which files are worth sharing.
+    let delivered = carried.iter().find(|b| b.bundle_id == out.bundle_id).unwrap();
+    assert_eq!((delivered.group, delivered.shareable), (desmig_core::carry::BundleGroup::Delivered, false));
+    assert!(for_sri.iter().all(|b| b.group == desmig_core::carry::BundleGroup::ToHandOn && b.shareable));
 
     // Back in the village, Sri takes the receipt: her outbox empties as a push's answer would.
     let receipt = for_sri.iter().find(|b| b.kind == BundleKind::Receipt).unwrap();
@@ -88,6 +92,7 @@ fn a_phone_never_online_again_delivers_500_visits_through_a_carrier_and_gets_its
     assert_eq!(sri.store.outbox_counts().unwrap().pending, 0);
     let sent = sri.store.bundles().unwrap().into_iter().find(|b| b.bundle_id == out.bundle_id).unwrap();
     assert_eq!(sent.state, "acknowledged");
+    assert_eq!((sent.group, sent.shareable), (desmig_core::carry::BundleGroup::Acknowledged, false));
     // And the village's news: Wati's registration reaches her offline phone.
     assert!(sri.store.search_beneficiaries("Ratna", 10).unwrap().is_empty());
     let inbound = for_sri.iter().find(|b| b.kind == BundleKind::Inbound).unwrap();

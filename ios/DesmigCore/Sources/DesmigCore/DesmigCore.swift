@@ -2453,6 +2453,8 @@ public struct BundleEntry: Equatable, Hashable {
     public var peer: String
     public var count: UInt64
     public var state: String
+    public var group: BundleGroup
+    public var shareable: Bool
     public var note: String?
     public var createdAt: Int64
     public var updatedAt: Int64
@@ -2460,13 +2462,15 @@ public struct BundleEntry: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(bundleId: String, role: String, kind: BundleKind, peer: String, count: UInt64, state: String, note: String?, createdAt: Int64, updatedAt: Int64, answers: String?) {
+    public init(bundleId: String, role: String, kind: BundleKind, peer: String, count: UInt64, state: String, group: BundleGroup, shareable: Bool, note: String?, createdAt: Int64, updatedAt: Int64, answers: String?) {
         self.bundleId = bundleId
         self.role = role
         self.kind = kind
         self.peer = peer
         self.count = count
         self.state = state
+        self.group = group
+        self.shareable = shareable
         self.note = note
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -2495,6 +2499,8 @@ public struct FfiConverterTypeBundleEntry: FfiConverterRustBuffer {
                 peer: FfiConverterString.read(from: &buf), 
                 count: FfiConverterUInt64.read(from: &buf), 
                 state: FfiConverterString.read(from: &buf), 
+                group: FfiConverterTypeBundleGroup.read(from: &buf), 
+                shareable: FfiConverterBool.read(from: &buf), 
                 note: FfiConverterOptionString.read(from: &buf), 
                 createdAt: FfiConverterInt64.read(from: &buf), 
                 updatedAt: FfiConverterInt64.read(from: &buf), 
@@ -2509,6 +2515,8 @@ public struct FfiConverterTypeBundleEntry: FfiConverterRustBuffer {
         FfiConverterString.write(value.peer, into: &buf)
         FfiConverterUInt64.write(value.count, into: &buf)
         FfiConverterString.write(value.state, into: &buf)
+        FfiConverterTypeBundleGroup.write(value.group, into: &buf)
+        FfiConverterBool.write(value.shareable, into: &buf)
         FfiConverterOptionString.write(value.note, into: &buf)
         FfiConverterInt64.write(value.createdAt, into: &buf)
         FfiConverterInt64.write(value.updatedAt, into: &buf)
@@ -5874,6 +5882,107 @@ public func FfiConverterTypeBeneficiaryKind_lift(_ buf: RustBuffer) throws -> Be
 #endif
 public func FfiConverterTypeBeneficiaryKind_lower(_ value: BeneficiaryKind) -> RustBuffer {
     return FfiConverterTypeBeneficiaryKind.lower(value)
+}
+
+
+
+
+public enum BundleGroup: Equatable, Hashable {
+    
+    case waiting
+    case acknowledged
+    case toHandOn
+    case toDeliver
+    case refused
+    case delivered
+    case received
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BundleGroup: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBundleGroup: FfiConverterRustBuffer {
+    typealias SwiftType = BundleGroup
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BundleGroup {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .waiting
+        
+        case 2: return .acknowledged
+        
+        case 3: return .toHandOn
+        
+        case 4: return .toDeliver
+        
+        case 5: return .refused
+        
+        case 6: return .delivered
+        
+        case 7: return .received
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BundleGroup, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .waiting:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .acknowledged:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .toHandOn:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .toDeliver:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .refused:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .delivered:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .received:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleGroup_lift(_ buf: RustBuffer) throws -> BundleGroup {
+    return try FfiConverterTypeBundleGroup.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBundleGroup_lower(_ value: BundleGroup) -> RustBuffer {
+    return FfiConverterTypeBundleGroup.lower(value)
 }
 
 

@@ -11,6 +11,7 @@ import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryFileScreen
 import id.go.kemnaker.desmig.app.ui.screens.BeneficiaryListScreen
 import id.go.kemnaker.desmig.app.ui.screens.BundlesScreen
 import id.go.kemnaker.desmig.core.BundleEntry
+import id.go.kemnaker.desmig.core.BundleGroup
 import id.go.kemnaker.desmig.core.BundleKind
 import id.go.kemnaker.desmig.state.BundlesState
 import id.go.kemnaker.desmig.app.ui.screens.StoreUnavailableScreen
@@ -284,9 +285,9 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     val server = "server:7c1e9a"
     val myBundles = BundlesState(
         bundles = listOf(
-            BundleEntry("b-2", "sent", BundleKind.OUTBOUND, server, 12uL, "waiting", null, 1_795_990_000_000, 1_795_990_000_000, null),
-            BundleEntry("r-1", "received", BundleKind.RECEIPT, server, 30uL, "applied", null, 1_795_950_000_000, 1_795_960_000_000, "b-1"),
-            BundleEntry("b-1", "sent", BundleKind.OUTBOUND, server, 30uL, "acknowledged", null, 1_795_900_000_000, 1_795_960_000_000, null),
+            BundleEntry("b-2", "sent", BundleKind.OUTBOUND, server, 12uL, "waiting", BundleGroup.WAITING, true, null, 1_795_990_000_000, 1_795_990_000_000, null),
+            BundleEntry("r-1", "received", BundleKind.RECEIPT, server, 30uL, "applied", BundleGroup.RECEIVED, false, null, 1_795_950_000_000, 1_795_960_000_000, "b-1"),
+            BundleEntry("b-1", "sent", BundleKind.OUTBOUND, server, 30uL, "acknowledged", BundleGroup.ACKNOWLEDGED, false, null, 1_795_900_000_000, 1_795_960_000_000, null),
         ),
         pending = 12,
         phoneCode = id.go.kemnaker.desmig.state.phoneCode(sriPhone),
@@ -294,12 +295,14 @@ private fun screens(store: FieldStore): List<Pair<String, @Composable () -> Unit
     )
     val carrying = BundlesState(
         bundles = listOf(
-            BundleEntry("r-9", "carried", BundleKind.RECEIPT, sriPhone, 30uL, "to_hand_on", null, 1_795_960_000_000, 1_795_960_000_000, "b-9"),
-            BundleEntry("i-9", "carried", BundleKind.INBOUND, sriPhone, 212uL, "to_hand_on", null, 1_795_960_000_000, 1_795_960_000_000, "b-9"),
-            BundleEntry("b-8", "carried", BundleKind.OUTBOUND, server, 4uL, "to_deliver", null, 1_795_955_000_000, 1_795_955_000_000, null),
-            BundleEntry("b-9", "carried", BundleKind.OUTBOUND, server, 30uL, "delivered", null, 1_795_950_000_000, 1_795_960_000_000, null),
+            BundleEntry("r-9", "carried", BundleKind.RECEIPT, sriPhone, 30uL, "to_hand_on", BundleGroup.TO_HAND_ON, true, null, 1_795_960_000_000, 1_795_960_000_000, "b-9"),
+            BundleEntry("i-9", "carried", BundleKind.INBOUND, sriPhone, 212uL, "to_hand_on", BundleGroup.TO_HAND_ON, true, null, 1_795_960_000_000, 1_795_960_000_000, "b-9"),
+            BundleEntry("b-8", "carried", BundleKind.OUTBOUND, server, 4uL, "to_deliver", BundleGroup.TO_DELIVER, true, null, 1_795_955_000_000, 1_795_955_000_000, null),
+            BundleEntry("b-9", "carried", BundleKind.OUTBOUND, server, 30uL, "delivered", BundleGroup.DELIVERED, false, null, 1_795_950_000_000, 1_795_960_000_000, null),
             BundleEntry(
                 "b-7", "carried", BundleKind.OUTBOUND, server, 9uL, "refused",
+                BundleGroup.REFUSED,
+                false,
                 "bundle_damaged: the bundle was altered, damaged, or sealed for someone else: it does not open", 1_795_940_000_000, 1_795_960_000_000, null,
             ),
         ),

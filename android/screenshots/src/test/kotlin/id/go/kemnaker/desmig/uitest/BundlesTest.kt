@@ -15,7 +15,7 @@ import id.go.kemnaker.desmig.app.ui.theme.DesmigTheme
 import id.go.kemnaker.desmig.core.BundleKind
 import id.go.kemnaker.desmig.core.ImportOutcome
 import id.go.kemnaker.desmig.state.BundleFile
-import id.go.kemnaker.desmig.state.BundleGroup
+import id.go.kemnaker.desmig.core.BundleGroup
 import id.go.kemnaker.desmig.state.BundlesModel
 import id.go.kemnaker.desmig.state.SyncModel
 import id.go.kemnaker.desmig.state.UiMessage

@@ -3957,6 +3957,10 @@ data class BundleEntry (
     , 
     var `state`: kotlin.String
     , 
+    var `group`: BundleGroup
+    , 
+    var `shareable`: kotlin.Boolean
+    , 
     var `note`: kotlin.String?
     , 
     var `createdAt`: kotlin.Long
@@ -3986,6 +3990,8 @@ public object FfiConverterTypeBundleEntry: FfiConverterRustBuffer<BundleEntry> {
             FfiConverterString.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterTypeBundleGroup.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
@@ -4000,6 +4006,8 @@ public object FfiConverterTypeBundleEntry: FfiConverterRustBuffer<BundleEntry> {
             FfiConverterString.allocationSize(value.`peer`) +
             FfiConverterULong.allocationSize(value.`count`) +
             FfiConverterString.allocationSize(value.`state`) +
+            FfiConverterTypeBundleGroup.allocationSize(value.`group`) +
+            FfiConverterBoolean.allocationSize(value.`shareable`) +
             FfiConverterOptionalString.allocationSize(value.`note`) +
             FfiConverterLong.allocationSize(value.`createdAt`) +
             FfiConverterLong.allocationSize(value.`updatedAt`) +
@@ -4013,6 +4021,8 @@ public object FfiConverterTypeBundleEntry: FfiConverterRustBuffer<BundleEntry> {
             FfiConverterString.write(value.`peer`, buf)
             FfiConverterULong.write(value.`count`, buf)
             FfiConverterString.write(value.`state`, buf)
+            FfiConverterTypeBundleGroup.write(value.`group`, buf)
+            FfiConverterBoolean.write(value.`shareable`, buf)
             FfiConverterOptionalString.write(value.`note`, buf)
             FfiConverterLong.write(value.`createdAt`, buf)
             FfiConverterLong.write(value.`updatedAt`, buf)
@@ -6801,6 +6811,45 @@ public object FfiConverterTypeBeneficiaryKind: FfiConverterRustBuffer<Beneficiar
     override fun allocationSize(value: BeneficiaryKind) = 4UL
 
     override fun write(value: BeneficiaryKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+
+enum class BundleGroup {
+    
+    WAITING,
+    ACKNOWLEDGED,
+    TO_HAND_ON,
+    TO_DELIVER,
+    REFUSED,
+    DELIVERED,
+    RECEIVED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBundleGroup: FfiConverterRustBuffer<BundleGroup> {
+    override fun read(buf: ByteBuffer) = try {
+        BundleGroup.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: BundleGroup) = 4UL
+
+    override fun write(value: BundleGroup, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }

@@ -1,55 +1,14 @@
 package id.go.kemnaker.desmig.state
 
 import id.go.kemnaker.desmig.core.BundleEntry
+import id.go.kemnaker.desmig.core.BundleGroup
 import id.go.kemnaker.desmig.core.FieldStore
 import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.io.InputStream
 
-/**
- * Where a bundle stands, in the order the screen lists them: this phone's own bundles, then what
- * it carries for other phones (what needs the user first), then what it opened. The core's role
- * and state decide the group.
- */
-enum class BundleGroup {
-    /** Made here; no receipt yet (share it again if the first copy was lost). */
-    WAITING,
-    /** Made here; the server's receipt came back: its changes arrived. */
-    ACKNOWLEDGED,
-    /** The server's answer for another phone (its receipt, its news): give it to that phone. */
-    TO_HAND_ON,
-    /** Another phone's changes, carried: sent to the server at this phone's next sync. */
-    TO_DELIVER,
-    /** Carried, and refused by the server: its reason is [BundleEntry.refusal]. */
-    REFUSED,
-    /** Carried and delivered to the server. */
-    DELIVERED,
-    /** The server's answers for this phone, opened here. */
-    RECEIVED,
-}
-
-/** The group of a bundle by the core's role and state; null for one this app does not know. */
-val BundleEntry.group: BundleGroup?
-    get() = when (role) {
-        "sent" -> when (state) {
-            "waiting" -> BundleGroup.WAITING
-            "acknowledged" -> BundleGroup.ACKNOWLEDGED
-            else -> null
-        }
-        "carried" -> when (state) {
-            "to_deliver" -> BundleGroup.TO_DELIVER
-            "to_hand_on" -> BundleGroup.TO_HAND_ON
-            "delivered" -> BundleGroup.DELIVERED
-            "refused" -> BundleGroup.REFUSED
-            else -> null
-        }
-        "received" -> BundleGroup.RECEIVED
-        else -> null
-    }
-
-/** A bundle whose file is worth sharing (again): one still on its way. */
-val BundleEntry.shareable: Boolean
-    get() = group == BundleGroup.WAITING || group == BundleGroup.TO_DELIVER || group == BundleGroup.TO_HAND_ON
+// Where a bundle stands (`BundleEntry.group`, in the order the screen lists them) and whether
+// its file is worth sharing again (`BundleEntry.shareable`) are decided by the core.
 
 /**
  * The phone a bundle is for (carried) or from, as a person can check it against that phone's

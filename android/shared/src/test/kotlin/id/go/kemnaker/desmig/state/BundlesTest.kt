@@ -1,5 +1,6 @@
 package id.go.kemnaker.desmig.state
 
+import id.go.kemnaker.desmig.core.BundleGroup
 import id.go.kemnaker.desmig.core.BundleKind
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll

@@ -1,6 +1,7 @@
 package id.go.kemnaker.desmig.state
 
 import id.go.kemnaker.desmig.core.BundleEntry
+import id.go.kemnaker.desmig.core.BundleGroup
 import id.go.kemnaker.desmig.core.BundleKind
 import id.go.kemnaker.desmig.core.Code
 import id.go.kemnaker.desmig.core.Conflict
@@ -64,12 +65,12 @@ class WordsTest {
         assertEquals(UiMessage("bundle_imported_acknowledged", listOf("3")), imported(ImportOutcome.ACKNOWLEDGED))
         assertEquals(UiMessage("bundle_imported_already_had"), imported(ImportOutcome.ALREADY_HAD))
         // A carried bundle the server refused: the code the core noted, in words; no note, no refusal.
-        val carried = BundleEntry("b1", "carried", BundleKind.OUTBOUND, "server:k1", 3uL, "refused", "bundle_stale: moved on", 0, 0, null)
+        val carried = BundleEntry("b1", "carried", BundleKind.OUTBOUND, "server:k1", 3uL, "refused", BundleGroup.REFUSED, false, "bundle_stale: moved on", 0, 0, null)
         assertEquals(UiMessage("code_bundle_stale"), carried.refusal)
         assertEquals(BundleGroup.REFUSED, carried.group)
         assertEquals(null, carried.peerPhone, "the server is no phone")
         assertEquals(null, carried.copy(state = "to_deliver", note = null).refusal)
-        assertEquals("A1B2C3", BundleEntry("b2", "carried", BundleKind.RECEIPT, "0190aaaaaaaaaaaa0000000000a1b2c3", 1uL, "to_hand_on", null, 0, 0, "b1").peerPhone)
+        assertEquals("A1B2C3", BundleEntry("b2", "carried", BundleKind.RECEIPT, "0190aaaaaaaaaaaa0000000000a1b2c3", 1uL, "to_hand_on", BundleGroup.TO_HAND_ON, true, null, 0, 0, "b1").peerPhone)
     }
 
     @Test

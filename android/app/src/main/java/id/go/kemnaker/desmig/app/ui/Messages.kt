@@ -30,7 +30,7 @@ import id.go.kemnaker.desmig.core.TrainingKind
 import id.go.kemnaker.desmig.core.TrainingMode
 import id.go.kemnaker.desmig.core.TrainingStatus
 import id.go.kemnaker.desmig.core.VisitStatus
-import id.go.kemnaker.desmig.state.BundleGroup
+import id.go.kemnaker.desmig.core.BundleGroup
 import id.go.kemnaker.desmig.state.UiMessage
 import id.go.kemnaker.desmig.state.Words
 import id.go.kemnaker.desmig.state.countryText

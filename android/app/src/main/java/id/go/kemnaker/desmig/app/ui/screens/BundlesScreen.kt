@@ -51,7 +51,6 @@ import id.go.kemnaker.desmig.state.BundlesModel
 import id.go.kemnaker.desmig.state.BundlesState
 import id.go.kemnaker.desmig.state.peerPhone
 import id.go.kemnaker.desmig.state.refusal
-import id.go.kemnaker.desmig.state.shareable
 
 /**
  * Sending without signal: export goes to the share sheet, import comes from the document picker
