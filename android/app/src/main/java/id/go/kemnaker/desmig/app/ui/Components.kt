@@ -42,6 +42,7 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.style.TextOverflow
@@ -106,30 +107,18 @@ fun LoadingBox(modifier: Modifier = Modifier) {
 
 /** What went wrong and what to do, in a card that stands out. */
 @Composable
-fun ErrorBanner(message: UiMessage?, modifier: Modifier = Modifier) {
-    if (message == null) return
-    Card(
-        modifier = modifier.fillMaxWidth(),
-        colors = CardDefaults.cardColors(
-            containerColor = MaterialTheme.colorScheme.errorContainer,
-            contentColor = MaterialTheme.colorScheme.onErrorContainer,
-        ),
-    ) {
-        Text(message.text(), modifier = Modifier.padding(16.dp), style = MaterialTheme.typography.bodyMedium)
-    }
-}
+fun ErrorBanner(message: UiMessage?, modifier: Modifier = Modifier) =
+    MessageCard(message, MaterialTheme.colorScheme.errorContainer, MaterialTheme.colorScheme.onErrorContainer, modifier)
 
 /** What an action did (not an error), in a quieter card. */
 @Composable
-fun NoticeBanner(message: UiMessage?, modifier: Modifier = Modifier) {
+fun NoticeBanner(message: UiMessage?, modifier: Modifier = Modifier) =
+    MessageCard(message, MaterialTheme.colorScheme.secondaryContainer, MaterialTheme.colorScheme.onSecondaryContainer, modifier)
+
+@Composable
+private fun MessageCard(message: UiMessage?, container: Color, content: Color, modifier: Modifier) {
     if (message == null) return
-    Card(
-        modifier = modifier.fillMaxWidth(),
-        colors = CardDefaults.cardColors(
-            containerColor = MaterialTheme.colorScheme.secondaryContainer,
-            contentColor = MaterialTheme.colorScheme.onSecondaryContainer,
-        ),
-    ) {
+    Card(modifier = modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = container, contentColor = content)) {
         Text(message.text(), modifier = Modifier.padding(16.dp), style = MaterialTheme.typography.bodyMedium)
     }
 }
