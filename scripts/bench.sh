@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: each prints its figures with a baseline measured in the same run and the
 # ratio (nothing asserts a time). In one run:
-#   - the store: the phone's local writes and reads (desmig-core bench `store`);
+#   - the store: the phone's local writes and reads, records shaped like real ones (bench `store`);
 #   - the bootstrap of a district (20,000 beneficiaries, 100,000 visits shaped like real ones)
 #     through the real client and release server: records/s against a raw SQLite insert of the
 #     same rows, bytes on the wire against gzip/zstd of the bare records, the phone's database
@@ -25,7 +25,7 @@ if [ -z "${DESMIG_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb
 fi
 
 echo "== store"
-cargo bench --locked -p desmig-core --bench store
+cargo bench --locked -p desmig-e2e --bench store
 
 echo "== bootstrap, 1x"
 log1="$(mktemp)"; trap 'rm -f "$log1"' EXIT

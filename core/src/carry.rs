@@ -360,7 +360,7 @@ impl FieldStore {
                 self.set_identity(Some(identity.clone()))?;
                 self.evict_out_of_scope()?;
             }
-            self.apply_page(&page)?;
+            self.apply_page(&crate::sync::ReadyPage::new(page))?;
         }
         let now = self.now_ms();
         self.with_writer(|tx, _| Self::mark_received(tx, m, digest, now))?;

@@ -1093,8 +1093,23 @@ pub fn to_fields<T: Entity>(e: &T) -> Result<Map<String, Value>> {
 /// Rebuilds a record from its id and field map; a type error is a validation error on that field.
 pub fn from_fields<T: Entity>(id: &str, fields: &Map<String, Value>) -> Result<T> {
     let mut m = fields.clone();
-    m.insert("id".into(), Value::String(id.to_string()));
-    serde_path_to_error::deserialize(Value::Object(m)).map_err(|e| {
+    from_fields_in(id, &mut m)
+}
+
+/// [`from_fields`] without copying the map: the record is read from `fields` in place, which is
+/// left as it was.
+pub fn from_fields_in<T: Entity>(id: &str, fields: &mut Map<String, Value>) -> Result<T> {
+    let previous = fields.insert("id".into(), Value::String(id.to_string()));
+    let object = Value::Object(std::mem::take(fields));
+    let read = serde_path_to_error::deserialize(&object);
+    if let Value::Object(mut m) = object {
+        match previous {
+            Some(v) => m.insert("id".into(), v),
+            None => m.remove("id"),
+        };
+        *fields = m;
+    }
+    read.map_err(|e| {
         let path = e.path().to_string();
         let field = path.split(['.', '[']).next().filter(|f| !f.is_empty() && *f != "?").unwrap_or("record").to_string();
         let msg = e.into_inner().to_string();

@@ -169,12 +169,12 @@ fn decide_typed<T: Entity>(
     if current.is_none() && op.fields.values().any(|c| c.base.is_some()) {
         return Err(Error::not_found(T::KIND.table(), id));
     }
-    let merged = merge(current, op);
+    let mut merged = merge(current, op);
     if !op.resolves.is_empty() && op.fields.keys().any(|f| !merged.changed.contains(f)) {
         // A resolution takes effect, or is refused: never marked done while the value stays.
         return Err(Error::refused("resolution_outdated", "the value changed after this conflict was seen; resolve it again"));
     }
-    let mut record: T = from_fields(id, &merged.state.fields)?;
+    let mut record: T = from_fields_in(id, &mut merged.state.fields)?;
     let old: Option<T> = current.map(|c| from_fields(id, &c.fields)).transpose()?;
     let valid = record.validate(ctx);
     let fields = to_fields(&record)?;
@@ -280,9 +280,15 @@ fn typecheck<T: Entity>(fields_json: &str) -> Result<String> {
     Ok(record.beneficiary_id().to_string())
 }
 
-/// Stores a pulled record that this phone does not have yet, straight from its wire JSON: it
-/// must read as its kind, and is kept exactly as the server holds it.
-pub fn insert_pulled(conn: &Connection, kind: EntityKind, id: &str, fields_json: &str, created: &Hlc, clocks_json: &str) -> Result<()> {
+/// A pulled record made ready to store, before the store's transaction (while the previous page
+/// is written): it reads as its kind, and `doc` is its row, exactly as the server holds it.
+#[derive(Debug)]
+pub struct PulledRow {
+    pub doc: String,
+}
+
+/// Checks that a pulled record reads as its kind and makes its row's document.
+pub fn prepare_pulled(kind: EntityKind, id: &str, fields_json: &str) -> Result<PulledRow> {
     match kind {
         EntityKind::Beneficiary => typecheck::<Beneficiary>(fields_json),
         EntityKind::Prakerja => typecheck::<Prakerja>(fields_json),
@@ -298,9 +304,14 @@ pub fn insert_pulled(conn: &Connection, kind: EntityKind, id: &str, fields_json:
     let body = trimmed.strip_prefix('{').ok_or_else(|| Error::Corrupt(format!("{} {id} is not an object", kind.table())))?;
     let id_json = serde_json::to_string(id)?;
     let doc = if body.trim_start().starts_with('}') { format!("{{\"id\":{id_json}}}") } else { format!("{{\"id\":{id_json},{body}") };
-    let sql = format!("INSERT INTO {} (id, doc, created, clocks) VALUES (?1, ?2, ?3, ?4)", kind.table());
-    conn.prepare_cached(&sql)?.execute(params![id, doc, created.encode(), clocks_json])?;
-    Ok(())
+    Ok(PulledRow { doc })
+}
+
+/// Stores a pulled record unless this phone has it already; returns whether it was stored (if
+/// not, the caller merges it into the stored one).
+pub fn insert_pulled(conn: &Connection, kind: EntityKind, id: &str, row: &PulledRow, created: &Hlc, clocks_json: &str) -> Result<bool> {
+    let sql = format!("INSERT INTO {} (id, doc, created, clocks) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING", kind.table());
+    Ok(conn.prepare_cached(&sql)?.execute(params![id, row.doc, created.encode(), clocks_json])? == 1)
 }
 
 pub fn exists(conn: &Connection, kind: EntityKind, id: &str) -> Result<bool> {

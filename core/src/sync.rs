@@ -109,6 +109,40 @@ pub struct SyncProgress {
     pub bytes_received: u64,
 }
 
+/// A pulled page with each record in it made ready to store (`rows[i]` for `page.changes[i]`):
+/// checked to read as its kind, its row's document made and its last clock read. This happens on
+/// the thread that downloads the page, so the store's transaction only writes.
+pub(crate) struct ReadyPage {
+    pub(crate) page: PullPage,
+    rows: Vec<Option<ReadyRow>>,
+}
+
+struct ReadyRow {
+    row: records::PulledRow,
+    last: crate::hlc::Hlc,
+}
+
+impl ReadyPage {
+    pub(crate) fn new(page: PullPage) -> ReadyPage {
+        let rows = page
+            .changes
+            .iter()
+            .map(|c| {
+                let kind = EntityKind::parse(c.entity.as_deref()?)?;
+                // Not ready (it does not read): the store's transaction says why.
+                (c.kind == "record").then(|| Self::prepare(kind, c.id.as_deref()?, c.state.as_ref()?).ok()).flatten()
+            })
+            .collect();
+        ReadyPage { page, rows }
+    }
+
+    fn prepare(kind: EntityKind, id: &str, state: &RawState) -> Result<ReadyRow> {
+        let row = records::prepare_pulled(kind, id, state.fields.get())?;
+        let last = if state.clocks_json() == "{}" { state.created.clone() } else { state.parse()?.last_changed().clone() };
+        Ok(ReadyRow { row, last })
+    }
+}
+
 /// Receives progress while a sync runs (on the syncing thread).
 pub trait SyncListener: Send + Sync {
     fn on_progress(&self, progress: &SyncProgress);
@@ -609,14 +643,16 @@ impl FieldStore {
         let team_tag = self.meta("team_tag")?.filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())).unwrap_or_default();
         let team_tag = team_tag.as_str();
         // A page asked for `limit` changes; how long it took to arrive sizes the next one.
-        let fetch = move |cursor: String, limit: u32| -> Result<(PullPage, f64)> {
+        let fetch = move |cursor: String, limit: u32| -> Result<(ReadyPage, f64)> {
             if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
                 return Err(Error::Corrupt(format!("cursor `{cursor}` is not valid")));
             }
             let started = std::time::Instant::now();
             let path = format!("/v1/sync/pull?cursor={cursor}&limit={limit}&team={team_tag}");
             let bytes = http.call(reqwest::Method::GET, &path, None, true)?;
-            Ok((http.json(&bytes)?, started.elapsed().as_secs_f64()))
+            let page: PullPage = http.json(&bytes)?;
+            let secs = started.elapsed().as_secs_f64();
+            Ok((ReadyPage::new(page), secs))
         };
         let mut limit = settings.pull_page.max(1);
         // While one page is stored, the next is already on its way: the network and the
@@ -627,7 +663,7 @@ impl FieldStore {
             let mut restartable = !first.is_empty();
             let mut next = Some(scope.spawn(move || fetch(first, limit)));
             while let Some(pending) = next.take() {
-                let (page, secs) = match pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
+                let (ready, secs) = match pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
                     // A cursor the server no longer knows (it was restored from an older backup)
                     // starts the feed over: every record arrives again and merges unchanged.
                     Err(Error::Server { code, .. }) if code == "invalid_cursor" && restartable => {
@@ -642,6 +678,7 @@ impl FieldStore {
                 if http.cancel.is_cancelled() {
                     return Err(Error::Cancelled);
                 }
+                let page = &ready.page;
                 if page.has_more {
                     let cursor = page.next_cursor.clone();
                     limit = next_pull_page(settings, limit, page.changes.len(), secs);
@@ -656,7 +693,7 @@ impl FieldStore {
                 if page.reference_version > local_ref {
                     self.pull_reference(http)?;
                 }
-                self.apply_page(&page)?;
+                self.apply_page(&ready)?;
                 report.pulled += page.changes.len() as u64;
                 if let Some(l) = listener {
                     let (sent, received, _) = http.counters();
@@ -690,28 +727,44 @@ impl FieldStore {
     }
 
     /// Applies one pulled page and its cursor in one transaction.
-    pub(crate) fn apply_page(&self, page: &PullPage) -> Result<()> {
+    pub(crate) fn apply_page(&self, ready: &ReadyPage) -> Result<()> {
+        let page = &ready.page;
         let ctx = self.reference();
         let now = self.now_ms();
         let corrupt = |what: &str| Error::Corrupt(format!("the server sent a change without {what}"));
         self.with_writer(|tx, clock| {
-            for change in &page.changes {
+            for (change, prepared) in page.changes.iter().zip(&ready.rows) {
                 match change.kind.as_str() {
                     "record" => {
                         let entity = change.entity.as_deref().ok_or_else(|| corrupt("entity"))?;
                         // A kind of record a newer server knows and this app does not: skipped.
                         let Some(kind) = EntityKind::parse(entity) else { continue };
                         let (kind, id, state) = (kind, change.id.as_deref().ok_or_else(|| corrupt("id"))?, change.state.as_ref().ok_or_else(|| corrupt("state"))?);
-                        let stored = if records::exists(tx, kind, id)? {
-                            let state = state.parse()?;
-                            let last = state.last_changed().clone();
-                            records::apply(tx, &ctx, kind, id, Incoming::State(&state), now).map(|_| last)
-                        } else {
-                            let clocks = state.clocks_json();
-                            let last = if clocks == "{}" { state.created.clone() } else { state.parse()?.last_changed().clone() };
-                            records::insert_pulled(tx, kind, id, state.fields.get(), &state.created, clocks).map(|()| last)
+                        // A record new to this phone is stored as it came (made ready while the
+                        // previous page was written); one it has is merged into what it holds.
+                        let inserted = match prepared {
+                            Some(p) => records::insert_pulled(tx, kind, id, &p.row, &state.created, state.clocks_json())
+                                .map_err(|e| Error::Corrupt(format!("pulled {} {id} cannot be stored: {e}", kind.table())))?
+                                .then(|| p.last.clone()),
+                            None => None,
                         };
-                        let last = stored.map_err(|e| Error::Corrupt(format!("pulled {} {id} cannot be stored: {e}", kind.table())))?;
+                        let last = match inserted {
+                            Some(last) => last,
+                            None => {
+                                let stored = if records::exists(tx, kind, id)? {
+                                    state.parse().map_err(Error::from).and_then(|state| {
+                                        let last = state.last_changed().clone();
+                                        records::apply(tx, &ctx, kind, id, Incoming::State(&state), now).map(|_| last)
+                                    })
+                                } else {
+                                    // Only a record that cannot be read gets here (it was not made ready).
+                                    ReadyPage::prepare(kind, id, state).and_then(|p| {
+                                        records::insert_pulled(tx, kind, id, &p.row, &state.created, state.clocks_json()).map(|_| p.last)
+                                    })
+                                };
+                                stored.map_err(|e| Error::Corrupt(format!("pulled {} {id} cannot be stored: {e}", kind.table())))?
+                            }
+                        };
                         clock.observe(&last, now.max(0) as u64);
                     }
                     "conflict" => {

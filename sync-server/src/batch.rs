@@ -17,9 +17,42 @@ pub const MAX_RESOLVES_PER_OP: usize = 16;
 /// (SHA-256 of its canonical JSON: fields are kept in key order). The same operation id with
 /// another hash is another change under a reused id.
 pub fn content_hash(op: &Operation) -> Result<String> {
+    content_hash_of(op, &serde_json::to_string(&op.fields)?)
+}
+
+/// [`content_hash`] of `op` whose fields' JSON is already made (`fields_json`, as
+/// `serde_json::to_string(&op.fields)` makes it): the same bytes are hashed without serialising
+/// the fields again.
+pub fn content_hash_of(op: &Operation, fields_json: &str) -> Result<String> {
     use sha2::{Digest, Sha256};
-    let bytes = serde_json::to_vec(op)?;
-    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    use std::fmt::Write;
+    // Operation's JSON, field by field in its declared order (what serde_json writes for it).
+    let mut h = Sha256::new();
+    let text = |v: &str| serde_json::to_string(v);
+    h.update(b"{\"op_id\":");
+    h.update(text(&op.op_id)?);
+    h.update(b",\"device_id\":");
+    h.update(text(&op.device_id)?);
+    h.update(b",\"user_id\":");
+    h.update(text(&op.user_id)?);
+    h.update(b",\"entity\":");
+    h.update(serde_json::to_string(&op.entity)?);
+    h.update(b",\"entity_id\":");
+    h.update(text(&op.entity_id)?);
+    h.update(b",\"hlc\":");
+    h.update(text(&op.hlc.encode())?);
+    h.update(b",\"fields\":");
+    h.update(fields_json);
+    if !op.resolves.is_empty() {
+        h.update(b",\"resolves\":");
+        h.update(serde_json::to_string(&op.resolves)?);
+    }
+    h.update(b"}");
+    let mut hex = String::with_capacity(64);
+    for b in h.finalize() {
+        let _ = write!(hex, "{b:02x}");
+    }
+    Ok(hex)
 }
 
 /// A batch is refused whole when it is not the caller's to send: an operation made on another
@@ -76,4 +109,40 @@ pub fn rejection(op: &Operation, e: desmig_core::Error) -> Result<OpResult> {
         E::Json(m) => rejected(op, "invalid", m.to_string()),
         other => return Err(ServerError::Internal(other.to_string())),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use desmig_core::hlc::Hlc;
+    use desmig_core::merge::FieldChange;
+    use desmig_core::model::EntityKind;
+
+    /// Hashes stored before must still match the same operation sent again: the hash of the
+    /// composed bytes is the hash of the operation's JSON.
+    #[test]
+    fn an_operations_hash_is_the_hash_of_its_json() {
+        use sha2::{Digest, Sha256};
+        let clock = |millis| Hlc { millis, counter: 3, node: "dev-1".into() };
+        let mut op = Operation {
+            op_id: "0193a7a2-0000-7000-8000-000000000001".into(),
+            device_id: "dev-1".into(),
+            user_id: "u\"1".into(),
+            entity: EntityKind::CapitalApplication,
+            entity_id: "0193a7a2-0000-7000-8000-000000000002".into(),
+            hlc: clock(1_760_000_000_000),
+            fields: [
+                ("amount".to_string(), FieldChange { value: serde_json::json!(5_000_000), base: Some(clock(1_759_000_000_000)) }),
+                ("notes".to_string(), FieldChange { value: serde_json::json!("Usaha \"warung\"\nbaru é"), base: None }),
+            ]
+            .into_iter()
+            .collect(),
+            resolves: vec![],
+        };
+        for resolves in [vec![], vec!["c1".to_string(), "c2".to_string()]] {
+            op.resolves = resolves;
+            let of_json: String = Sha256::digest(serde_json::to_vec(&op).unwrap()).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(content_hash(&op).unwrap(), of_json);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! token's user — and returns the writes to make. A rejected operation contributes no write.
 //! Each storage then persists the plan in the same transaction.
 
-use crate::batch::{applied, content_hash, rejected, rejection};
+use crate::batch::{applied, content_hash_of, rejected, rejection};
 use crate::error::Result;
 use crate::storage::Session;
 use desmig_core::merge::{Conflict, Operation, Versioned};
@@ -197,7 +197,8 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
     for op in ops {
         // An operation id names one content by one author: the same again is a retry; other
         // content under a known id is refused, never acknowledged.
-        let hash = content_hash(op)?;
+        let fields_json = serde_json::to_string(&op.fields)?;
+        let hash = content_hash_of(op, &fields_json)?;
         let before = known.get(&op.op_id).cloned().or_else(|| seen_now.get(&op.op_id).map(|h| Some(h.clone())));
         if let Some(before) = before {
             match before {
@@ -286,7 +287,7 @@ pub fn plan(session: &Session, ops: &[Operation], ctx: &Reference, source: &mut 
             entity_id: op.entity_id.clone(),
             hlc: op.hlc.encode(),
             hash,
-            fields: serde_json::to_string(&op.fields)?,
+            fields: fields_json,
         });
         plan.results.push(applied(op, OpStatus::Applied));
     }

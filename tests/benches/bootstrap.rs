@@ -110,8 +110,9 @@ fn fields(v: serde_json::Value) -> std::collections::BTreeMap<String, FieldChang
     m.into_iter().map(|(k, v)| (k, FieldChange { value: v, base: None })).collect()
 }
 
-/// Seeds the server through its push path; returns the record count and the records' bare JSON.
-fn seed(path: &std::path::Path, beneficiaries: usize) -> (usize, Vec<Vec<u8>>) {
+/// Seeds the server through its push path; returns the record count, the records' bare JSON and
+/// the time spent in the push path alone (not in making the records).
+fn seed(path: &std::path::Path, beneficiaries: usize) -> (usize, Vec<Vec<u8>>, Duration) {
     let storage = SqliteStorage::open(path).expect("server db");
     let now = desmig_core::date::now_unix_ms();
     storage
@@ -168,8 +169,11 @@ fn seed(path: &std::path::Path, beneficiaries: usize) -> (usize, Vec<Vec<u8>>) {
     let mut ops = Vec::with_capacity(2000);
     let mut total = 0;
     let mut bare = Vec::new();
-    let flush = |ops: &mut Vec<Operation>| {
+    let mut pushing = Duration::ZERO;
+    let mut flush = |ops: &mut Vec<Operation>| {
+        let started = Instant::now();
         let results = storage.push(&session, ops, now).unwrap();
+        pushing += started.elapsed();
         assert!(
             results.iter().all(|r| r.status == desmig_core::protocol::OpStatus::Applied),
             "{:?}",
@@ -213,7 +217,7 @@ fn seed(path: &std::path::Path, beneficiaries: usize) -> (usize, Vec<Vec<u8>>) {
         }
     }
     flush(&mut ops);
-    (total, bare)
+    (total, bare, pushing)
 }
 
 /// A database's size on disk with its write-ahead log, in MB.
@@ -249,16 +253,17 @@ fn main() {
     let scale: usize = std::env::var("DESMIG_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
     let beneficiaries = BENEFICIARIES * scale;
     let t = Instant::now();
-    let (total, bare) = seed(&db, beneficiaries);
+    let (total, bare, pushing) = seed(&db, beneficiaries);
     let seeded = t.elapsed();
     let bare_bytes: usize = bare.iter().map(Vec::len).sum();
     println!(
-        "seeded the server with {total} {:?} records ({beneficiaries} beneficiaries, {} visits; bare JSON {:.0} B/record) in {:.1} s through its push path: {:.0} ops/s",
+        "seeded the server with {total} {:?} records ({beneficiaries} beneficiaries, {} visits; bare JSON {:.0} B/record) in {:.1} s, {:.1} s of it in its push path (in process, SQLite, batches of ~1,900): ingest {:.0} ops/s | target ≥ 20,000 ops/s",
         Shape::from_env(),
         beneficiaries * VISITS_PER_BENEFICIARY,
         bare_bytes as f64 / total as f64,
         seeded.as_secs_f64(),
-        total as f64 / seeded.as_secs_f64()
+        pushing.as_secs_f64(),
+        total as f64 / pushing.as_secs_f64()
     );
     let server_db_mb = file_mb(&db);
 
@@ -375,7 +380,7 @@ fn main() {
 /// its bytes take at that bandwidth (what no protocol can beat).
 fn slow_link(bin: &str, dir: &std::path::Path) {
     let db = dir.join("slow.db");
-    let (total, _) = seed(&db, 2_000);
+    let (total, _, _) = seed(&db, 2_000);
     let (mut server, url) = start_server(bin, &db);
     let link = Link { bytes_per_sec: 2_000_000 / 8, rtt: Duration::from_millis(150) };
     let proxy = FaultProxy::shaped(&url, link);

@@ -1,42 +1,23 @@
 //! Local store benchmark: prints medians and, as a baseline measured in the same run, the same
-//! rows written or read with raw prepared SQLite statements. Not a test: nothing here asserts a
-//! time. Run with `cargo bench -p desmig-core --bench store`.
+//! rows written or read with raw prepared SQLite statements. Records are shaped like real ones
+//! (`desmig_e2e::dataset`: visits of the KUR-readiness checklist with 28 answers and notes,
+//! returning workers with a full registration); `DESMIG_BENCH_SHAPE=small` gives the earlier
+//! small records. Not a test: nothing here asserts a time. Run with
+//! `cargo bench -p desmig-e2e --bench store` (or `scripts/bench.sh`).
 //!
 //! Targets on the project's 2-core machine: record a visit ≤ 1 ms median, name search over
 //! 10,000 beneficiaries ≤ 5 ms, open a store of 50,000 beneficiaries and 200,000 visits ≤ 50 ms.
 
 use desmig_core::checklist::Template;
 use desmig_core::field::BeneficiaryInput;
-use desmig_core::model::*;
 use desmig_core::scope::{Identity, Role};
 use desmig_core::FieldStore;
+use desmig_e2e::dataset::{self, Rng, Shape};
 use rusqlite::{params, Connection};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
 const VILLAGE: &str = "32.12.01.2007";
-const FIRST: &[&str] = &[
-    "Siti", "Sri", "Nur", "Dewi", "Ani", "Rina", "Wati", "Budi", "Agus", "Eko", "Tuti", "Yanti", "Sutinah", "Warsini", "Kartini", "Ratna",
-    "Lestari", "Endang", "Suharti", "Maryam",
-];
-const LAST: &[&str] = &[
-    "Aminah",
-    "Rahayu",
-    "Wulandari",
-    "Susanti",
-    "Handayani",
-    "Purnama",
-    "Setiawati",
-    "Kurniasih",
-    "Hidayat",
-    "Santoso",
-    "Saputra",
-    "Maulana",
-    "Fitriani",
-    "Anggraini",
-    "",
-];
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -62,51 +43,36 @@ fn facilitator() -> Identity {
     }
 }
 
-fn name(i: usize) -> String {
-    let mut x = i.wrapping_mul(2_654_435_761) ^ (i >> 3);
-    let f = FIRST[x % FIRST.len()];
-    x /= FIRST.len();
-    let l = LAST[x % LAST.len()];
-    if l.is_empty() {
-        f.to_string()
-    } else {
-        format!("{f} {l}")
-    }
+/// The visits' checklist and a visit's answers and notes, shaped as `DESMIG_BENCH_SHAPE` says.
+fn visit_content(store: &FieldStore, rng: &mut Rng) -> (std::sync::Arc<Template>, Map<String, Value>, String) {
+    let shape = Shape::from_env();
+    let t = store.template(&dataset::template(shape).id, None).unwrap();
+    let answers = dataset::answers(rng, shape, &t);
+    let notes = if shape == Shape::Realistic { dataset::sentence(rng, 25, 25) } else { "Kunjungan rutin".into() };
+    (t, answers, notes)
 }
 
-/// A checklist of 30 items of every kind, like a long monitoring form.
-fn thirty_item_template() -> String {
-    let kinds = ["yes_no", "single_choice", "multi_choice", "integer", "rupiah", "text", "date"];
-    let items: Vec<_> = (0..30)
-        .map(|i| {
-            let kind = kinds[i % kinds.len()];
-            let mut item = json!({"id": format!("q{i:02}"), "kind": kind, "label": {"id": format!("Pertanyaan {i}"), "en": format!("Question {i}")}, "required": true});
-            if kind.ends_with("choice") {
-                item["options"] = json!([{"value": "a", "label": {"id": "A", "en": "A"}}, {"value": "b", "label": {"id": "B", "en": "B"}}, {"value": "c", "label": {"id": "C", "en": "C"}}]);
-            }
-            item
-        })
-        .collect();
-    json!({"id": "bench_monitoring", "version": 1, "title": {"id": "Uji", "en": "Bench"}, "description": {"id": "Uji", "en": "Bench"}, "items": items}).to_string()
+/// The name of the `i`th person of the dataset.
+fn name(rng: &mut Rng, i: usize) -> String {
+    dataset::beneficiary(rng, Shape::Realistic, i, VILLAGE, "f").full_name
 }
 
 fn bench_record_visit(dir: &std::path::Path) {
     let store = FieldStore::open(dir.join("visits.db")).unwrap();
     store.set_identity(Some(facilitator())).unwrap();
-    let t: std::sync::Arc<Template> = store.add_template(&thirty_item_template()).unwrap();
-    let b = store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
-    let answers = t.sample_answers();
+    let (t, answers, notes) = visit_content(&store, &mut Rng::new(1));
+    let b = store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", desmig_core::model::Sex::Female, VILLAGE)).unwrap();
     for _ in 0..50 {
-        store.record_visit(&b.id, &t.id, answers.clone(), None, vec![]).unwrap();
+        store.record_visit(&b.id, &t.id, answers.clone(), Some(notes.clone()), vec![]).unwrap();
     }
     let n = 1000;
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let start = Instant::now();
-        store.record_visit(&b.id, &t.id, answers.clone(), Some("Kunjungan rutin".into()), vec![]).unwrap();
+        store.record_visit(&b.id, &t.id, answers.clone(), Some(notes.clone()), vec![]).unwrap();
         times.push(start.elapsed());
     }
-    let doc = serde_json::to_string(&json!({"answers": answers, "notes": "Kunjungan rutin"})).unwrap();
+    let doc = serde_json::to_string(&json!({"answers": answers, "notes": notes})).unwrap();
 
     // Baseline: the same two rows (the visit and its outbox operation) with raw prepared
     // statements, one transaction each, same pragmas.
@@ -127,7 +93,8 @@ fn bench_record_visit(dir: &std::path::Path) {
     }
     let (m, b) = (median(times.clone()), median(base));
     println!(
-        "record a visit (30 answers, own transaction, with outbox): median {:.3} ms, p95 {:.3} ms | raw insert baseline {:.3} ms | ratio {:.1}x | target ≤ 1 ms",
+        "record a visit ({} answers and notes, own transaction, with outbox): median {:.3} ms, p95 {:.3} ms | raw insert baseline {:.3} ms | ratio {:.1}x | target ≤ 1 ms",
+        answers.len(),
         ms(m),
         ms(p95(times)),
         ms(b),
@@ -139,13 +106,15 @@ fn bench_search(dir: &std::path::Path) {
     let store = FieldStore::open(dir.join("search.db")).unwrap();
     store.set_identity(Some(facilitator())).unwrap();
     let n = 10_000;
+    let names: Vec<String> = (0..n).map(|i| name(&mut Rng::new(i as u64), i)).collect();
     let start = Instant::now();
-    for i in 0..n {
-        store.register_beneficiary(BeneficiaryInput::new(&name(i), if i % 3 == 0 { Sex::Male } else { Sex::Female }, VILLAGE)).unwrap();
+    for (i, full_name) in names.iter().enumerate() {
+        let sex = if i % 3 == 0 { desmig_core::model::Sex::Male } else { desmig_core::model::Sex::Female };
+        store.register_beneficiary(BeneficiaryInput::new(full_name, sex, VILLAGE)).unwrap();
     }
     let reg = start.elapsed();
     println!("register {n} beneficiaries one transaction each: {:.0} per second", n as f64 / reg.as_secs_f64());
-    let prefixes: Vec<String> = (0..300).map(|i| name(i * 7).chars().take(2 + i % 3).collect::<String>().to_lowercase()).collect();
+    let prefixes: Vec<String> = (0..300).map(|i| names[i * 7].chars().take(2 + i % 3).collect::<String>().to_lowercase()).collect();
     let mut times = Vec::new();
     let mut hits = 0;
     for p in &prefixes {
@@ -158,8 +127,8 @@ fn bench_search(dir: &std::path::Path) {
     // search index does).
     let raw = Connection::open(dir.join("raw-search.db")).unwrap();
     raw.execute_batch("CREATE TABLE b (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL); BEGIN;").unwrap();
-    for i in 0..n {
-        raw.execute("INSERT INTO b (full_name) VALUES (?1)", [name(i)]).unwrap();
+    for full_name in &names {
+        raw.execute("INSERT INTO b (full_name) VALUES (?1)", [full_name]).unwrap();
     }
     raw.execute_batch("COMMIT;").unwrap();
     let mut base = Vec::new();
@@ -185,63 +154,24 @@ fn bench_open(dir: &std::path::Path) {
     {
         let store = FieldStore::open(&path).unwrap();
         store.set_identity(Some(facilitator())).unwrap();
-        let t = store.template("business_monitoring", None).unwrap();
-        let answers = t.sample_answers();
+        let shape = Shape::from_env();
+        let t = store.template(&dataset::template(shape).id, None).unwrap();
         drop(store);
-        // Bulk-load realistic rows (the documents the store itself writes) in one transaction.
+        // Bulk-load rows shaped like real ones (the documents the store itself writes) in one
+        // transaction.
         let mut conn = Connection::open(&path).unwrap();
         let tx = conn.transaction().unwrap();
         let start = Instant::now();
         let clock = "0193a7a20000-0000-bench";
+        let mut rng = Rng::new(3);
         for i in 0..50_000usize {
-            let id = uuid::Uuid::now_v7().to_string();
-            let b = Beneficiary {
-                id: id.clone(),
-                kind: BeneficiaryKind::ReturningWorker,
-                family_of: None,
-                nik: None,
-                full_name: name(i),
-                sex: Sex::Female,
-                birth_date: None,
-                phone: None,
-                village_code: VILLAGE.into(),
-                address: None,
-                last_country: Some("MY".into()),
-                job_sector_abroad: Some(JobSector::DomesticWork),
-                years_abroad: Some(4),
-                return_month: None,
-                savings_band: None,
-                skills: vec![],
-                networks: None,
-                dependants: 2,
-                consent_given_at: 1,
-                consent_method: ConsentMethod::SignedForm,
-                consent_withdrawn_at: None,
-                registered_by: "f".into(),
-                registered_at: 1,
-            };
+            let b = dataset::beneficiary(&mut rng, shape, i, VILLAGE, "f");
             tx.prepare_cached("INSERT INTO beneficiary (id, doc, created) VALUES (?1, ?2, ?3)")
                 .unwrap()
-                .execute(params![id, serde_json::to_string(&b).unwrap(), clock])
+                .execute(params![b.id, serde_json::to_string(&b).unwrap(), clock])
                 .unwrap();
             for k in 0..4 {
-                let v = Visit {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    beneficiary_id: id.clone(),
-                    facilitator_id: "f".into(),
-                    template_id: t.id.clone(),
-                    template_version: t.version,
-                    started_at: 1_760_000_000_000 + (i * 4 + k) as i64 * 60_000,
-                    ended_at: Some(1_760_000_000_000 + (i * 4 + k) as i64 * 60_000 + 1_800_000),
-                    location: None,
-                    answers: answers.clone(),
-                    notes: None,
-                    status: VisitStatus::Completed,
-                    completeness: 100,
-                    amends: None,
-                    verified_by: None,
-                    verified_at: None,
-                };
+                let v = dataset::visit(&mut rng, shape, &t, &b.id, "f", 1_760_000_000_000 + (i * 4 + k) as i64 * 60_000);
                 tx.prepare_cached("INSERT INTO visit (id, doc, created) VALUES (?1, ?2, ?3)")
                     .unwrap()
                     .execute(params![v.id, serde_json::to_string(&v).unwrap(), clock])
@@ -286,16 +216,15 @@ fn bench_open(dir: &std::path::Path) {
     println!("first page of a 50,000-person village list: {:.2} ms ({} rows)", ms(start.elapsed()), page.items.len());
 }
 
-/// Medians of recording `n` visits (30 answers and a note), after a warm-up, in `store`.
+/// Times of recording `n` visits (the dataset's answers and notes), after a warm-up, in `store`.
 fn visit_times(store: &FieldStore, n: usize) -> Vec<Duration> {
     store.set_identity(Some(facilitator())).unwrap();
-    let t: std::sync::Arc<Template> = store.add_template(&thirty_item_template()).unwrap();
-    let b = store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, VILLAGE)).unwrap();
-    let answers = t.sample_answers();
+    let (t, answers, notes) = visit_content(store, &mut Rng::new(2));
+    let b = store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", desmig_core::model::Sex::Female, VILLAGE)).unwrap();
     let mut times = Vec::with_capacity(n);
     for i in 0..n + 50 {
         let start = Instant::now();
-        store.record_visit(&b.id, &t.id, answers.clone(), Some("Kunjungan rutin, usaha warung berjalan".into()), vec![]).unwrap();
+        store.record_visit(&b.id, &t.id, answers.clone(), Some(notes.clone()), vec![]).unwrap();
         if i >= 50 {
             times.push(start.elapsed());
         }
@@ -351,7 +280,11 @@ fn main() {
         println!("store bench: skipped outside `cargo bench`");
         return;
     }
-    println!("desmig core store benchmark ({} cores)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "desmig store benchmark, {:?} records ({} cores)",
+        Shape::from_env(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
     bench_record_visit(dir.path());
     bench_search(dir.path());
     bench_open(dir.path());
