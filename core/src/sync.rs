@@ -894,6 +894,50 @@ impl FieldStore {
 mod tests {
     use super::*;
 
+    /// A page is stored whole or not at all: a record in it that does not read as its kind is a
+    /// typed error, and neither the page's good records nor its cursor are kept.
+    #[test]
+    fn a_pulled_page_with_an_unreadable_record_stores_nothing_of_it() {
+        use crate::field::BeneficiaryInput;
+        use crate::model::Sex;
+        use crate::scope::{Identity, Role};
+        let dir = tempfile::tempdir().unwrap();
+        let store = FieldStore::open(dir.path().join("s.db")).unwrap();
+        let village = "32.12.01.2007";
+        store
+            .set_identity(Some(Identity {
+                user_id: "f".into(),
+                display_name: "F".into(),
+                role: Role::Facilitator,
+                villages: vec![village.into()],
+                districts: vec![],
+                beneficiary_id: None,
+            }))
+            .unwrap();
+        let siti = store.register_beneficiary(BeneficiaryInput::new("Siti Aminah", Sex::Female, village)).unwrap();
+        let mut fields = serde_json::to_value(&siti).unwrap();
+        fields.as_object_mut().unwrap().remove("id");
+        let created = "0193a7a20000-0001-server";
+        let change = |id: &str, fields: &Value| serde_json::json!({"kind": "record", "entity": "beneficiary", "id": id, "state": {"fields": fields, "created": created}});
+        let page = |changes: Vec<Value>, cursor: &str| -> ReadyPage {
+            let page = serde_json::json!({"changes": changes, "next_cursor": cursor, "has_more": false, "reference_version": 0});
+            ReadyPage::new(serde_json::from_value(page).unwrap())
+        };
+        let new_id = "0193a7a2-0000-7000-8000-0000000000aa";
+        let bad =
+            page(vec![change(new_id, &fields), change("0193a7a2-0000-7000-8000-0000000000bb", &serde_json::json!({"full_name": 5}))], "c1");
+        let err = store.apply_page(&bad).unwrap_err();
+        assert!(matches!(err, Error::Corrupt(_)), "{err:?}");
+        assert!(store.beneficiary(new_id).is_err(), "the page's good record is not kept either");
+        assert_eq!(store.meta("pull_cursor").unwrap(), None);
+
+        // The same page without it: the new record is stored, the one the phone has is merged.
+        store.apply_page(&page(vec![change(new_id, &fields), change(&siti.id, &fields)], "c2")).unwrap();
+        assert_eq!(store.beneficiary(new_id).unwrap().full_name, "Siti Aminah");
+        assert_eq!(store.beneficiary(&siti.id).unwrap(), siti);
+        assert_eq!(store.meta("pull_cursor").unwrap().as_deref(), Some("c2"));
+    }
+
     #[test]
     fn pull_pages_grow_on_a_fast_link_and_fit_a_slow_one() {
         let s = SyncSettings::new("http://127.0.0.1:1", "t");
