@@ -16,6 +16,10 @@ pub const PROTOCOL_HEADER: &str = "x-desmig-protocol";
 /// Every answer of the server carries its clock (Unix ms) in this header: phones stamp their
 /// changes with their own clock corrected by it.
 pub const SERVER_TIME_HEADER: &str = "x-desmig-server-time";
+/// A pull page that has more after it names the next page's cursor in this header too (the same
+/// as its `next_cursor`): the header arrives before the page, so a phone on a slow link asks for
+/// the next page while this one is still on its way.
+pub const NEXT_CURSOR_HEADER: &str = "x-desmig-next-cursor";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {

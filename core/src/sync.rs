@@ -24,7 +24,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// How to reach the server, and how hard to try.
@@ -107,6 +107,20 @@ pub struct SyncProgress {
     pub total: u64,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+}
+
+/// How long a pull page took: seconds until its headers arrived, then until its body had.
+struct Timing {
+    headers: f64,
+    body: f64,
+}
+
+/// A pull page on its way: the download, where it hears the next page's cursor from the
+/// headers, and how many changes it asked for.
+struct Pending<'scope> {
+    fetch: std::thread::ScopedJoinHandle<'scope, Result<(ReadyPage, Timing)>>,
+    ahead: mpsc::Receiver<String>,
+    limit: u32,
 }
 
 /// A pulled page with each record in it made ready to store (`rows[i]` for `page.changes[i]`):
@@ -248,6 +262,19 @@ impl<'a> Http<'a> {
 
     /// One request with retries on network errors, 5xx and 429; gzip both ways; typed errors.
     pub(crate) fn call(&self, method: reqwest::Method, path: &str, body: Option<&[u8]>, auth: bool) -> Result<Vec<u8>> {
+        self.call_seeing(method, path, body, auth, &mut |_| {})
+    }
+
+    /// As [`Http::call`]; `on_headers` sees the headers of each successful answer as soon as they
+    /// arrive, before its body (once per attempt that got that far).
+    pub(crate) fn call_seeing(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&[u8]>,
+        auth: bool,
+        on_headers: &mut dyn FnMut(&reqwest::header::HeaderMap),
+    ) -> Result<Vec<u8>> {
         let url = format!("{}{}", self.settings.server_url, path);
         let compressed = body.map(gzip).transpose()?;
         let mut attempt = 0;
@@ -256,7 +283,7 @@ impl<'a> Http<'a> {
                 return Err(Error::Cancelled);
             }
             attempt += 1;
-            let outcome = self.once(&method, &url, compressed.as_deref(), auth);
+            let outcome = self.once(&method, &url, compressed.as_deref(), auth, on_headers);
             match outcome {
                 Ok(bytes) => return Ok(bytes),
                 Err(Retry::Yes(_)) if attempt < self.settings.max_attempts => {
@@ -277,7 +304,14 @@ impl<'a> Http<'a> {
         }
     }
 
-    fn once(&self, method: &reqwest::Method, url: &str, body: Option<&[u8]>, auth: bool) -> Result<Vec<u8>, Retry> {
+    fn once(
+        &self,
+        method: &reqwest::Method,
+        url: &str,
+        body: Option<&[u8]>,
+        auth: bool,
+        on_headers: &mut dyn FnMut(&reqwest::header::HeaderMap),
+    ) -> Result<Vec<u8>, Retry> {
         let mut req = self
             .client
             .request(method.clone(), url)
@@ -300,6 +334,9 @@ impl<'a> Http<'a> {
         let server_time = resp.headers().get(SERVER_TIME_HEADER).and_then(|v| v.to_str().ok()?.parse::<i64>().ok());
         if let Some(t) = server_time {
             self.store.observe_server_time(t, sent_at, self.store.device_clock_ms()).map_err(Retry::No)?;
+        }
+        if resp.status().is_success() {
+            on_headers(resp.headers());
         }
         let coding = resp.headers().get(reqwest::header::CONTENT_ENCODING).map(|v| v.as_bytes().to_ascii_lowercase());
         let raw = resp.bytes().map_err(|e| Retry::Yes(format!("the answer broke off: {e}")))?;
@@ -642,34 +679,53 @@ impl FieldStore {
         // The tag of the team list this phone holds: the server sends the list only if it changed.
         let team_tag = self.meta("team_tag")?.filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())).unwrap_or_default();
         let team_tag = team_tag.as_str();
-        // A page asked for `limit` changes; how long it took to arrive sizes the next one.
-        let fetch = move |cursor: String, limit: u32| -> Result<(ReadyPage, f64)> {
+        // A page asked for `limit` changes. The server names the next page's cursor in a header
+        // too: `ahead` hears of it as soon as the headers arrive, before the page itself.
+        let fetch = move |cursor: String, limit: u32, ahead: mpsc::Sender<String>| -> Result<(ReadyPage, Timing)> {
             if !cursor.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
                 return Err(Error::Corrupt(format!("cursor `{cursor}` is not valid")));
             }
-            let started = std::time::Instant::now();
             let path = format!("/v1/sync/pull?cursor={cursor}&limit={limit}&team={team_tag}");
-            let bytes = http.call(reqwest::Method::GET, &path, None, true)?;
+            let (asked, mut arrived) = (std::time::Instant::now(), std::time::Instant::now());
+            let bytes = http.call_seeing(reqwest::Method::GET, &path, None, true, &mut |headers| {
+                arrived = std::time::Instant::now();
+                if let Some(next) = headers.get(NEXT_CURSOR_HEADER).and_then(|v| v.to_str().ok()) {
+                    let _ = ahead.send(next.to_string());
+                }
+            })?;
+            let timing = Timing { headers: (arrived - asked).as_secs_f64(), body: arrived.elapsed().as_secs_f64() };
             let page: PullPage = http.json(&bytes)?;
-            let secs = started.elapsed().as_secs_f64();
-            Ok((ReadyPage::new(page), secs))
+            Ok((ReadyPage::new(page), timing))
         };
         let mut limit = settings.pull_page.max(1);
         // While one page is stored, the next is already on its way: the network and the
-        // database work at the same time. Pages are still stored strictly in order, each with
-        // its cursor, so an interruption anywhere resumes after the last page stored.
+        // database work at the same time. Where the link is what takes the time (the last
+        // page's body took longer to arrive than its headers), the page after that is asked for
+        // as soon as the next one's headers name its cursor, so one page follows another without
+        // a round trip between them; on a fast link it would only hold a third page in memory.
+        // Pages are still stored strictly in order, each with its cursor, so an interruption
+        // anywhere resumes after the last page stored.
         std::thread::scope(|scope| {
+            let spawn = |cursor: String, limit: u32| {
+                let (tx, rx) = mpsc::channel();
+                Pending { fetch: scope.spawn(move || fetch(cursor, limit, tx)), ahead: rx, limit }
+            };
             let first = self.meta("pull_cursor")?.unwrap_or_default();
             let mut restartable = !first.is_empty();
-            let mut next = Some(scope.spawn(move || fetch(first, limit)));
+            let mut next = Some(spawn(first, limit));
+            // Nothing is known of the link before the first page, whose next is asked for ahead.
+            let mut link_bound = true;
             while let Some(pending) = next.take() {
-                let (ready, secs) = match pending.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
+                // The headers of this page (or its end, if they name no next page) come first.
+                let ahead = if link_bound { pending.ahead.recv().ok() } else { None };
+                let ahead = ahead.map(|cursor| (cursor.clone(), spawn(cursor, limit)));
+                let (ready, timing) = match pending.fetch.join().map_err(|_| Error::Network("the download stopped unexpectedly".into()))? {
                     // A cursor the server no longer knows (it was restored from an older backup)
                     // starts the feed over: every record arrives again and merges unchanged.
                     Err(Error::Server { code, .. }) if code == "invalid_cursor" && restartable => {
                         restartable = false;
                         self.with_writer(|tx, _| Ok(tx.execute("DELETE FROM meta WHERE key = 'pull_cursor'", [])?))?;
-                        next = Some(scope.spawn(move || fetch(String::new(), limit)));
+                        next = Some(spawn(String::new(), limit));
                         continue;
                     }
                     other => other?,
@@ -679,10 +735,17 @@ impl FieldStore {
                     return Err(Error::Cancelled);
                 }
                 let page = &ready.page;
+                link_bound = timing.body > timing.headers;
                 if page.has_more {
-                    let cursor = page.next_cursor.clone();
-                    limit = next_pull_page(settings, limit, page.changes.len(), secs);
-                    next = Some(scope.spawn(move || fetch(cursor, limit)));
+                    // Pages are sized by how long their bodies take to arrive: waiting behind the
+                    // page before, or for the server, is not a slow link.
+                    limit = next_pull_page(settings, pending.limit, page.changes.len(), timing.body);
+                    // The page asked for ahead is used only if it starts where this page ends (a
+                    // retried answer may end elsewhere); otherwise it is left to finish unread.
+                    next = Some(match ahead {
+                        Some((cursor, fetching)) if cursor == page.next_cursor => fetching,
+                        _ => spawn(page.next_cursor.clone(), limit),
+                    });
                 }
                 // A new scope first: it also needs the regions of the new scope.
                 if let Some(identity) = page.identity.as_ref().filter(|i| Some(*i) != self.identity().as_ref()) {

@@ -159,7 +159,7 @@ fn inbound_for(storage: &dyn Storage, session: &Session, cursor: &str, budget: u
     let mut at = cursor.to_string();
     loop {
         let page = match storage.pull(session, (!at.is_empty()).then_some(at.as_str()), INBOUND_PAGE, None) {
-            Ok(p) => p,
+            Ok(p) => p.body,
             Err(ServerError::BadRequest { code: "invalid_cursor", .. }) => return Ok(None),
             Err(e) => return Err(e),
         };

@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use desmig_core::date::now_unix_ms;
-use desmig_core::protocol::{LoginRequest, PushRequest, PushResponse, PROTOCOL_HEADER, PROTOCOL_VERSION, SERVER_TIME_HEADER};
+use desmig_core::protocol::{
+    LoginRequest, PushRequest, PushResponse, NEXT_CURSOR_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, SERVER_TIME_HEADER,
+};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::de::DeserializeOwned;
@@ -393,8 +395,12 @@ async fn pull(
         return Err(ServerError::bad("invalid_limit", format!("limit is 1 to {MAX_PULL_LIMIT} changes per page")));
     }
     let storage = state.storage.clone();
-    let body = blocking(move || storage.pull(&session, p.cursor.as_deref(), limit, p.team.as_deref())).await?;
-    Ok(json_response_at(&headers, body, state.config.pull_gzip_level, state.config.pull_zstd_level))
+    let page = blocking(move || storage.pull(&session, p.cursor.as_deref(), limit, p.team.as_deref())).await?;
+    let mut response = json_response_at(&headers, page.body, state.config.pull_gzip_level, state.config.pull_zstd_level);
+    if let Some(v) = page.next_cursor.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().insert(NEXT_CURSOR_HEADER, v);
+    }
+    Ok(response)
 }
 
 async fn reference(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {

@@ -282,7 +282,7 @@ pub trait Storage: Send + Sync + 'static {
     }
 
     /// One page of the change feed visible to the session's user, as the JSON body to send.
-    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32, team_tag: Option<&str>) -> Result<Vec<u8>> {
+    fn pull(&self, session: &Session, cursor: Option<&str>, limit: u32, team_tag: Option<&str>) -> Result<PullAnswer> {
         let user = &session.user;
         let (after, restart) = parse_cursor(cursor, user.scope_version)?;
         let limit = i64::from(limit.clamp(1, crate::http::MAX_PULL_LIMIT));
@@ -691,6 +691,15 @@ pub fn scope_filter(scope: &FeedScope, mark: &str) -> (String, Vec<String>) {
     }
 }
 
+/// A pull page as it is sent: its JSON and, when more follows, the next page's cursor (also in
+/// the page), which the server sends ahead of the page as a header so that a phone on a slow
+/// link asks for the next page while this one is still arriving.
+#[derive(Debug)]
+pub struct PullAnswer {
+    pub body: Vec<u8>,
+    pub next_cursor: Option<String>,
+}
+
 /// Builds a pull page's JSON from stored change bodies without parsing them again.
 pub struct FeedPage {
     body: Vec<u8>,
@@ -737,18 +746,17 @@ impl FeedPage {
 
     /// Closes the page. `feed_end` is the feed's last sequence number in the same snapshot: on
     /// the last page the cursor moves there, past rows outside the user's scope.
-    pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64, team: Option<&Team>) -> Result<Vec<u8>> {
+    pub fn finish(mut self, user: &User, restart: bool, feed_end: i64, reference_version: i64, team: Option<&Team>) -> Result<PullAnswer> {
         let last = if self.has_more { self.last } else { self.last.max(feed_end) };
         let mut identity = if restart { format!(",\"identity\":{}", serde_json::to_string(&user.identity())?) } else { String::new() };
         if let Some(team) = team {
             identity.push_str(&format!(",\"team\":{}", serde_json::to_string(team)?));
         }
-        let tail = format!(
-            "],\"next_cursor\":\"v{}.{last}\",\"has_more\":{},\"reference_version\":{reference_version}{identity}}}",
-            user.scope_version, self.has_more
-        );
+        let cursor = format!("v{}.{last}", user.scope_version);
+        let tail =
+            format!("],\"next_cursor\":\"{cursor}\",\"has_more\":{},\"reference_version\":{reference_version}{identity}}}", self.has_more);
         self.body.extend_from_slice(tail.as_bytes());
-        Ok(self.body)
+        Ok(PullAnswer { body: self.body, next_cursor: self.has_more.then_some(cursor) })
     }
 }
 

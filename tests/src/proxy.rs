@@ -21,6 +21,8 @@ pub enum Fault {
     Delay(Duration),
     /// Only the first N bytes of the request reach the server.
     CutRequest(usize),
+    /// The answer's header `name` (if it has one) says `value` instead.
+    ForgeHeader(&'static str, &'static str),
 }
 
 /// A slow link: bytes per second (each way) and the round-trip time every request pays (a new
@@ -44,6 +46,8 @@ struct Shared {
     /// One downlink: answers share its bandwidth, one after another.
     downlink: tokio::sync::Mutex<()>,
     faults: Mutex<VecDeque<(String, usize, Fault)>>,
+    /// A header taken out of every answer, as if the server did not send it.
+    strip: Mutex<Option<&'static str>>,
     bytes_up: AtomicU64,
     bytes_down: AtomicU64,
     requests: AtomicU64,
@@ -130,6 +134,12 @@ impl FaultProxy {
     pub fn faults_fired(&self) -> u64 {
         self.shared.faults_fired.load(Ordering::SeqCst)
     }
+    /// From now on every answer reaches the client without its header `name` (as from an
+    /// older server that did not send it).
+    pub fn strip_header(&self, name: &'static str) {
+        *self.shared.strip.lock().expect("strip") = Some(name);
+    }
+
     pub fn reset_counters(&self) {
         self.shared.bytes_up.store(0, Ordering::SeqCst);
         self.shared.bytes_down.store(0, Ordering::SeqCst);
@@ -217,6 +227,13 @@ async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) 
     upstream.write_all(&request).await?;
     let mut response = Vec::new();
     upstream.read_to_end(&mut response).await?;
+    if let Some(Fault::ForgeHeader(name, value)) = fault {
+        response = forge_header(&response, name, Some(value));
+    }
+    let strip = *shared.strip.lock().expect("strip");
+    if let Some(name) = strip {
+        response = forge_header(&response, name, None);
+    }
     match fault {
         Some(Fault::DropReply) => {}
         Some(Fault::TruncateReply(n)) => {
@@ -231,14 +248,15 @@ async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) 
         }
         _ => {
             if let Some(link) = shared.link {
-                // The answer at the link's bandwidth, in packets' worth of bytes.
+                // The answer at the link's bandwidth, a packet at a time: each arrives once the
+                // link has carried it, so the headers come before the rest of a long answer.
                 let _busy = shared.downlink.lock().await;
                 let start = tokio::time::Instant::now();
                 let mut sent = 0u64;
-                for part in response.chunks(16 * 1024) {
-                    client.write_all(part).await?;
+                for part in response.chunks(1460) {
                     sent += part.len() as u64;
                     tokio::time::sleep_until(start + link.transfer(sent)).await;
+                    client.write_all(part).await?;
                 }
             } else {
                 client.write_all(&response).await?;
@@ -248,4 +266,20 @@ async fn handle(mut client: TcpStream, target: SocketAddr, shared: Arc<Shared>) 
     }
     client.shutdown().await?;
     Ok(())
+}
+
+/// `response` with the value of its header `name` replaced by `value`, or the header taken out.
+fn forge_header(response: &[u8], name: &str, value: Option<&str>) -> Vec<u8> {
+    let Some(head_end) = find(response, b"\r\n\r\n") else { return response.to_vec() };
+    let head = String::from_utf8_lossy(&response[..head_end]);
+    let lines: Vec<String> = head
+        .split("\r\n")
+        .filter_map(|line| match line.split_once(':') {
+            Some((n, _)) if n.trim().eq_ignore_ascii_case(name) => value.map(|v| format!("{n}: {v}")),
+            _ => Some(line.to_string()),
+        })
+        .collect();
+    let mut out = lines.join("\r\n").into_bytes();
+    out.extend_from_slice(&response[head_end..]);
+    out
 }

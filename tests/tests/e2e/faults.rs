@@ -82,6 +82,33 @@ fn a_pull_cut_halfway_resumes_from_its_cursor_with_no_gap_and_no_duplicate() {
 }
 
 #[test]
+fn a_page_asked_for_ahead_from_a_wrong_header_is_not_stored() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    register_many(&sri, 50, "Warga");
+    sri.sync().unwrap();
+
+    // The first page's header points back to the start of the feed: the page fetched ahead
+    // from it does not follow the page the phone stores, so the phone asks again from the
+    // page's own cursor and stores every record once, in order.
+    let proxy = FaultProxy::start(&server.url);
+    let mut wati = through(&proxy, &server, "wati");
+    wati.settings.pull_page = 10;
+    wati.settings.pull_page_max = 10;
+    proxy.inject("/v1/sync/pull", Fault::ForgeHeader("x-desmig-next-cursor", "v1.0"));
+    let report = wati.sync().unwrap();
+    assert_eq!(proxy.faults_fired(), 1);
+    assert_eq!(report.pulled, 50);
+    assert_eq!(count(&wati.path, "beneficiary"), 50);
+    assert_eq!(wati.dump(), server.dump());
+    register_many(&sri, 3, "Baru");
+    sri.sync().unwrap();
+    assert_eq!(wati.sync().unwrap().pulled, 3, "the cursor kept is the last page's own");
+}
+
+#[test]
 fn slow_dropped_and_truncated_answers_are_retried_until_the_sync_completes() {
     let server = TestServer::start();
     server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);

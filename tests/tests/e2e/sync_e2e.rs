@@ -260,6 +260,59 @@ fn a_no_change_sync_is_one_small_round_trip() {
 }
 
 #[test]
+fn a_pull_page_with_more_after_it_names_the_next_cursor_in_its_headers() {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("budi", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    for name in ["Aminah", "Ratna", "Wulan", "Dewi", "Sari"].iter().flat_map(|a| ["Siti", "Nur", "Sri", "Tuti"].map(|b| format!("{b} {a}")))
+    {
+        register(&sri, &name, VILLAGE);
+    }
+    sri.sync().unwrap();
+
+    // 20 records in pages of 8: the header, which arrives before the page, says where the next
+    // page starts, exactly as the page itself does; the last page names no next page.
+    let (_budi_raw, c) = desmig_e2e::raw::raw_client(&server, "budi");
+    let mut cursor = String::new();
+    let mut pages = vec![];
+    loop {
+        let resp = c
+            .http
+            .get(format!("{}/v1/sync/pull?limit=8&cursor={cursor}", c.url))
+            .header("x-desmig-protocol", "1")
+            .bearer_auth(&c.token)
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let header = resp.headers().get("x-desmig-next-cursor").map(|v| v.to_str().unwrap().to_string());
+        let page: serde_json::Value = resp.json().unwrap();
+        let next = page["next_cursor"].as_str().unwrap().to_string();
+        let more = page["has_more"].as_bool().unwrap();
+        pages.push(page["changes"].as_array().unwrap().len());
+        if !more {
+            assert_eq!(header, None, "the last page names no next page");
+            break;
+        }
+        assert_eq!(header.as_deref(), Some(next.as_str()));
+        cursor = next;
+    }
+    assert_eq!(pages, [8, 8, 4]);
+
+    // The phone asks for each next page as soon as that header arrives, and stores all of them
+    // in order, once each.
+    let mut budi = Device::login(&server.url, "budi");
+    budi.settings.pull_page = 3;
+    budi.settings.pull_page_max = 3;
+    let report = budi.sync().unwrap();
+    assert_eq!(report.pulled, 20);
+    assert_eq!(budi.dump(), server.dump());
+    register(&sri, "Yani Baru", VILLAGE);
+    sri.sync().unwrap();
+    assert_eq!(budi.sync().unwrap().pulled, 1, "the cursor kept is the last page's");
+}
+
+#[test]
 fn pull_pages_come_in_zstd_to_phones_that_take_it_and_in_gzip_to_older_clients() {
     let server = TestServer::start();
     server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
