@@ -8,8 +8,8 @@ use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
-    applied_op, feed_entries, scope_filter, AppliedOp, Export, FeedEntry, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData,
-    ScopedRecord, Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
+    applied_op, feed_entries, scope_filter, AppliedOp, Export, FeedEntry, FeedPage, FeedRow, FeedScope, FeedSource, ReferenceCache,
+    ReferenceData, ScopedRecord, Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow, FEED_SELECT,
 };
 use desmig_core::bundle::PublicKeys;
 use desmig_core::checklist::{builtin_templates, Template};
@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../sql/pg/004_people.sql"),
     include_str!("../sql/pg/005_audit.sql"),
     include_str!("../sql/pg/006_bundles.sql"),
+    include_str!("../sql/pg/007_feed_once.sql"),
 ];
 /// Held (transaction-scoped) by every writer of the change feed, on every instance, from taking
 /// sequence numbers to the commit: they become visible in order. Pushes do their reading,
@@ -840,32 +841,23 @@ impl Storage for PostgresStorage {
         // One snapshot for the page and the feed's end.
         let mut tx = c.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
         let fetch = page.limit() + 1;
+        let sql = |filter: &str| format!("{FEED_SELECT} WHERE {filter} ORDER BY c.seq LIMIT $2");
         let rows = match scope {
-            FeedScope::All => tx.query("SELECT seq, body FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2", &[&after, &fetch])?,
+            FeedScope::All => tx.query(&sql("c.seq > $1"), &[&after, &fetch])?,
             // One village or district (the usual case) reads its index range in order.
-            FeedScope::Villages(v) if v.len() == 1 => tx.query(
-                "SELECT seq, body FROM change_log WHERE village_code = $3 AND seq > $1 ORDER BY seq LIMIT $2",
-                &[&after, &fetch, &v[0]],
-            )?,
-            FeedScope::Districts(d) if d.len() == 1 => tx.query(
-                "SELECT seq, body FROM change_log WHERE district = $3 AND seq > $1 ORDER BY seq LIMIT $2",
-                &[&after, &fetch, &d[0]],
-            )?,
-            FeedScope::Villages(v) => tx.query(
-                "SELECT seq, body FROM change_log WHERE seq > $1 AND village_code = ANY($3) ORDER BY seq LIMIT $2",
-                &[&after, &fetch, v],
-            )?,
-            FeedScope::Districts(d) => tx.query(
-                "SELECT seq, body FROM change_log WHERE seq > $1 AND district = ANY($3) ORDER BY seq LIMIT $2",
-                &[&after, &fetch, d],
-            )?,
-            FeedScope::Beneficiary(b) => tx.query(
-                "SELECT seq, body FROM change_log WHERE seq > $1 AND beneficiary_id = $3 ORDER BY seq LIMIT $2",
-                &[&after, &fetch, b],
-            )?,
+            FeedScope::Villages(v) if v.len() == 1 => tx.query(&sql("c.village_code = $3 AND c.seq > $1"), &[&after, &fetch, &v[0]])?,
+            FeedScope::Districts(d) if d.len() == 1 => tx.query(&sql("c.district = $3 AND c.seq > $1"), &[&after, &fetch, &d[0]])?,
+            FeedScope::Villages(v) => tx.query(&sql("c.seq > $1 AND c.village_code = ANY($3)"), &[&after, &fetch, v])?,
+            FeedScope::Districts(d) => tx.query(&sql("c.seq > $1 AND c.district = ANY($3)"), &[&after, &fetch, d])?,
+            FeedScope::Beneficiary(b) => tx.query(&sql("c.seq > $1 AND c.beneficiary_id = $3"), &[&after, &fetch, b])?,
         };
         for r in &rows {
-            if !page.push(r.get(0), r.get::<_, &str>(1)) {
+            let record = match (r.get::<_, Option<&str>>(5), r.get::<_, Option<&str>>(6), r.get::<_, Option<&str>>(7)) {
+                (Some(f), Some(c), Some(k)) => Some((f, c, k)),
+                _ => None,
+            };
+            let row = FeedRow { seq: r.get(0), kind: r.get(1), body: r.get(2), entity: r.get(3), entity_id: r.get(4), record };
+            if !page.push_row(row)? {
                 break;
             }
         }

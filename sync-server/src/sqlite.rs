@@ -5,8 +5,8 @@ use crate::error::{Result, ServerError};
 use crate::plan::{plan, BatchSource, Key, Plan};
 use crate::privacy::{Access, AccessEntry, Erasure, PersonFile};
 use crate::storage::{
-    applied_op, feed_entries, scope_filter, AppliedOp, FeedPage, FeedScope, FeedSource, ReferenceCache, ReferenceData, ScopedRecord,
-    Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow,
+    applied_op, feed_entries, scope_filter, AppliedOp, FeedPage, FeedRow, FeedScope, FeedSource, ReferenceCache, ReferenceData,
+    ScopedRecord, Session, Stats, Storage, StoredRecord, TokenRow, User, UserRecord, UserRow, FEED_SELECT,
 };
 use desmig_core::bundle::PublicKeys;
 use desmig_core::checklist::Template;
@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../sql/004_people.sql"),
     include_str!("../sql/005_audit.sql"),
     include_str!("../sql/006_bundles.sql"),
+    include_str!("../sql/007_feed_once.sql"),
 ];
 const READERS: usize = 3;
 
@@ -336,6 +337,11 @@ fn write_plan(tx: &Connection, plan: &Plan, now_ms: i64) -> Result<()> {
         feed.execute(params![e.kind, e.entity, e.entity_id, e.beneficiary_id, e.village, e.district(), e.body])?;
     }
     Ok(())
+}
+
+/// Column `i` of `row` as text, or None for NULL.
+fn text<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>> {
+    row.get_ref(i)?.as_str_or_null().map_err(|e| ServerError::Internal(e.to_string()))
 }
 
 impl Storage for SqliteStorage {
@@ -677,14 +683,14 @@ impl Storage for SqliteStorage {
     fn read_feed(&self, scope: &FeedScope, after: i64, page: &mut FeedPage) -> Result<i64> {
         let (filter, args): (String, Vec<String>) = match scope {
             FeedScope::All => ("1".into(), vec![]),
-            FeedScope::Villages(v) => (format!("village_code IN ({})", vec!["?"; v.len()].join(",")), v.clone()),
-            FeedScope::Districts(d) => (format!("district IN ({})", vec!["?"; d.len()].join(",")), d.clone()),
-            FeedScope::Beneficiary(b) => ("beneficiary_id = ?".into(), vec![b.clone()]),
+            FeedScope::Villages(v) => (format!("c.village_code IN ({})", vec!["?"; v.len()].join(",")), v.clone()),
+            FeedScope::Districts(d) => (format!("c.district IN ({})", vec!["?"; d.len()].join(",")), d.clone()),
+            FeedScope::Beneficiary(b) => ("c.beneficiary_id = ?".into(), vec![b.clone()]),
         };
         let mut c = self.reader();
         // One read transaction: the page and the feed's end are the same snapshot.
         let tx = c.transaction()?;
-        let sql = format!("SELECT seq, body FROM change_log WHERE seq > ? AND {filter} ORDER BY seq LIMIT ?");
+        let sql = format!("{FEED_SELECT} WHERE c.seq > ? AND {filter} ORDER BY c.seq LIMIT ?");
         let fetch = page.limit() + 1;
         let mut values: Vec<&dyn rusqlite::ToSql> = vec![&after];
         values.extend(args.iter().map(|a| a as &dyn rusqlite::ToSql));
@@ -693,8 +699,19 @@ impl Storage for SqliteStorage {
             let mut stmt = tx.prepare_cached(&sql)?;
             let mut rows = stmt.query(values.as_slice())?;
             while let Some(row) = rows.next()? {
-                let body = row.get_ref(1)?.as_str().map_err(|e| ServerError::Internal(e.to_string()))?;
-                if !page.push(row.get(0)?, body) {
+                let record = match (text(row, 5)?, text(row, 6)?, text(row, 7)?) {
+                    (Some(f), Some(c), Some(k)) => Some((f, c, k)),
+                    _ => None,
+                };
+                let feed_row = FeedRow {
+                    seq: row.get(0)?,
+                    kind: text(row, 1)?.unwrap_or_default(),
+                    body: text(row, 2)?.unwrap_or_default(),
+                    entity: text(row, 3)?.unwrap_or_default(),
+                    entity_id: text(row, 4)?.unwrap_or_default(),
+                    record,
+                };
+                if !page.push_row(feed_row)? {
                     break;
                 }
             }
@@ -863,6 +880,40 @@ mod tests {
     fn schema_of(c: &Connection) -> Vec<(String, String, Option<String>)> {
         let mut stmt = c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn a_feed_written_before_the_feed_kept_one_copy_is_served_the_same_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.db");
+        let clock = Hlc { millis: 1_750_000_000_000, counter: 3, node: "dev".into() };
+        let (fields, clocks) = (r#"{"beneficiary_id":"b1","status":"completed"}"#, r#"{"status":{"hlc":"x"}}"#);
+        let old_body = crate::storage::record_change_json(EntityKind::Visit, "v1", fields, &clock, clocks).unwrap();
+        let evict = crate::storage::evict_change_json("b2").unwrap();
+        {
+            // The version before: a record's feed row held the record's change as its body.
+            let mut c = Connection::open(&old).unwrap();
+            schema::configure(&c).unwrap();
+            schema::migrate_list(&mut c, MIGRATIONS, MIGRATIONS.len() as i64 - 1).unwrap();
+            c.execute(
+                "INSERT INTO record (kind, id, fields, created, clocks, beneficiary_id, village_code) VALUES ('visit', 'v1', ?1, ?2, ?3, 'b1', '32.12.01.2007')",
+                params![fields, clock.encode(), clocks],
+            )
+            .unwrap();
+            let feed = "INSERT INTO change_log (kind, entity, entity_id, beneficiary_id, village_code, district, body) VALUES (?1, ?2, ?3, ?4, '32.12.01.2007', '32.12', ?5)";
+            c.execute(feed, params!["record", "visit", "v1", "b1", old_body]).unwrap();
+            c.execute(feed, params!["evict", "beneficiary", "b2@32.12.01.2007", "b2", evict]).unwrap();
+        }
+        let upgraded = SqliteStorage::open(&old).unwrap();
+        let bodies: Vec<(String, String)> = {
+            let c = upgraded.reader();
+            let mut stmt = c.prepare("SELECT kind, body FROM change_log ORDER BY seq").unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(bodies, [("record".to_string(), String::new()), ("evict".to_string(), evict.clone())], "no second copy is kept");
+        let mut page = FeedPage::new(0, 10);
+        upgraded.read_feed(&FeedScope::All, 0, &mut page).unwrap();
+        assert_eq!(page.changes_json(), format!("{old_body},{evict}"), "the feed reads the record from its table, unchanged");
     }
 
     #[test]

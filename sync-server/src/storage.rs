@@ -731,8 +731,36 @@ impl FeedPage {
         true
     }
 
+    /// Adds a row read with [`FEED_SELECT`] (ask for `limit + 1`); returns false once the page
+    /// is full. A record's row is written from the record itself.
+    pub fn push_row(&mut self, row: FeedRow<'_>) -> Result<bool> {
+        if row.kind != "record" {
+            return Ok(self.push(row.seq, row.body));
+        }
+        let Some((fields, created, clocks)) = row.record else {
+            return Err(ServerError::Internal(format!("the feed names {} {} and it is not stored", row.entity, row.entity_id)));
+        };
+        if self.count == self.limit {
+            self.has_more = true;
+            return Ok(false);
+        }
+        if self.count > 0 {
+            self.body.push(b',');
+        }
+        write_record_change(&mut self.body, row.entity, row.entity_id, fields, created, clocks)?;
+        self.last = row.seq;
+        self.count += 1;
+        Ok(true)
+    }
+
     pub fn has_more(&self) -> bool {
         self.has_more
+    }
+
+    /// The changes written so far, as the page will hold them.
+    #[cfg(test)]
+    pub fn changes_json(&self) -> &str {
+        std::str::from_utf8(&self.body[b"{\"changes\":[".len()..]).unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -769,12 +797,41 @@ pub fn record_change_json(
     created: &desmig_core::hlc::Hlc,
     clocks_json: &str,
 ) -> Result<String> {
-    Ok(format!(
-        "{{\"kind\":\"record\",\"entity\":\"{}\",\"id\":{},\"state\":{{\"fields\":{fields_json},\"created\":\"{}\",\"clocks\":{clocks_json}}}}}",
-        kind.table(),
-        serde_json::to_string(id)?,
-        created.encode()
-    ))
+    let mut out = Vec::with_capacity(fields_json.len() + clocks_json.len() + 128);
+    write_record_change(&mut out, kind.table(), id, fields_json, &created.encode(), clocks_json)?;
+    String::from_utf8(out).map_err(|e| ServerError::Internal(e.to_string()))
+}
+
+/// Writes a record change's JSON from the record's stored columns (the kind's table name, the
+/// fields and clocks as JSON, the created clock encoded), parsing none of them.
+fn write_record_change(out: &mut Vec<u8>, entity: &str, id: &str, fields_json: &str, created: &str, clocks_json: &str) -> Result<()> {
+    out.extend_from_slice(b"{\"kind\":\"record\",\"entity\":");
+    serde_json::to_writer(&mut *out, entity)?;
+    out.extend_from_slice(b",\"id\":");
+    serde_json::to_writer(&mut *out, id)?;
+    out.extend_from_slice(b",\"state\":{\"fields\":");
+    out.extend_from_slice(fields_json.as_bytes());
+    out.extend_from_slice(b",\"created\":");
+    serde_json::to_writer(&mut *out, created)?;
+    out.extend_from_slice(b",\"clocks\":");
+    out.extend_from_slice(clocks_json.as_bytes());
+    out.extend_from_slice(b"}}");
+    Ok(())
+}
+
+/// How both stores read the feed: each row with, for a record's row, the record's current state
+/// from `record` (the feed keeps no copy of it: its body is empty). Filters name `c.` columns.
+pub const FEED_SELECT: &str = "SELECT c.seq, c.kind, c.body, c.entity, c.entity_id, r.fields, r.created, r.clocks
+     FROM change_log c LEFT JOIN record r ON c.kind = 'record' AND r.kind = c.entity AND r.id = c.entity_id";
+
+/// One row read with [`FEED_SELECT`]: `record` is the joined (fields, created, clocks).
+pub struct FeedRow<'a> {
+    pub seq: i64,
+    pub kind: &'a str,
+    pub body: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub record: Option<(&'a str, &'a str, &'a str)>,
 }
 
 /// The feed entry that tells phones of the village a beneficiary left to forget their file.
@@ -782,7 +839,8 @@ pub fn evict_change_json(beneficiary_id: &str) -> Result<String> {
     Ok(format!("{{\"kind\":\"evict\",\"entity\":\"beneficiary\",\"id\":{}}}", serde_json::to_string(beneficiary_id)?))
 }
 
-/// One row of the change feed to write: its body, and whose scope it is in.
+/// One row of the change feed to write: its body (empty for a record's row, which the feed reads
+/// from `record`), and whose scope it is in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedEntry {
     pub kind: &'static str,
@@ -834,16 +892,15 @@ pub fn feed_entries(plan: &crate::plan::Plan, source: &mut dyn FeedSource) -> Re
             body: evict_change_json(&m.beneficiary_id)?,
         });
     }
+    // A record's row keeps no copy of the record: the feed reads it from `record`.
     for r in &plan.records {
-        let (fields, clocks) = r.json();
-        let body = record_change_json(r.kind, &r.id, fields, &r.state.created, clocks)?;
         entries.push(FeedEntry {
             kind: "record",
             entity: r.kind.table().into(),
             entity_id: r.id.clone(),
             beneficiary_id: r.beneficiary_id.clone(),
             village: r.village.clone(),
-            body,
+            body: String::new(),
         });
     }
     let mut conflicts: Vec<(String, String, String)> = plan
@@ -854,14 +911,13 @@ pub fn feed_entries(plan: &crate::plan::Plan, source: &mut dyn FeedSource) -> Re
         .collect();
     for m in &plan.moved {
         for r in source.file_records(&m.beneficiary_id)? {
-            let body = record_change_json(r.kind, &r.id, &r.fields_json, &r.created, &r.clocks_json)?;
             entries.push(FeedEntry {
                 kind: "record",
                 entity: r.kind.table().into(),
                 entity_id: r.id,
                 beneficiary_id: m.beneficiary_id.clone(),
                 village: m.village.clone(),
-                body,
+                body: String::new(),
             });
         }
         conflicts.extend(source.file_conflicts(&m.beneficiary_id)?.into_iter().map(|id| (id, m.beneficiary_id.clone(), m.village.clone())));
