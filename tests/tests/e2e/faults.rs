@@ -24,6 +24,22 @@ fn register_many(d: &Device, n: usize, prefix: &str) {
     }
 }
 
+/// A server holding 50 of sri's beneficiaries, and wati, of the same village, about to pull them
+/// through a proxy in pages of 10.
+fn fifty_to_pull_in_pages_of_ten() -> (TestServer, Device, FaultProxy, Device) {
+    let server = TestServer::start();
+    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
+    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
+    let sri = Device::login(&server.url, "sri");
+    register_many(&sri, 50, "Warga");
+    sri.sync().unwrap();
+    let proxy = FaultProxy::start(&server.url);
+    let mut wati = through(&proxy, &server, "wati");
+    wati.settings.pull_page = 10;
+    wati.settings.pull_page_max = 10;
+    (server, sri, proxy, wati)
+}
+
 #[test]
 fn a_retried_batch_is_applied_once() {
     let server = TestServer::start();
@@ -56,17 +72,7 @@ fn a_cut_request_stores_nothing_and_the_retry_applies_it() {
 
 #[test]
 fn a_pull_cut_halfway_resumes_from_its_cursor_with_no_gap_and_no_duplicate() {
-    let server = TestServer::start();
-    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
-    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
-    let sri = Device::login(&server.url, "sri");
-    register_many(&sri, 50, "Warga");
-    sri.sync().unwrap();
-
-    let proxy = FaultProxy::start(&server.url);
-    let mut wati = through(&proxy, &server, "wati");
-    wati.settings.pull_page = 10;
-    wati.settings.pull_page_max = 10;
+    let (server, _sri, proxy, mut wati) = fifty_to_pull_in_pages_of_ten();
     wati.settings.max_attempts = 1; // give up at the first fault, like a phone losing coverage
     proxy.inject_after("/v1/sync/pull", 2, Fault::TruncateReply(120));
     let err = wati.sync().unwrap_err();
@@ -83,20 +89,10 @@ fn a_pull_cut_halfway_resumes_from_its_cursor_with_no_gap_and_no_duplicate() {
 
 #[test]
 fn a_page_asked_for_ahead_from_a_wrong_header_is_not_stored() {
-    let server = TestServer::start();
-    server.add_user("sri", Role::Facilitator, &[VILLAGE], &[], None);
-    server.add_user("wati", Role::Facilitator, &[VILLAGE], &[], None);
-    let sri = Device::login(&server.url, "sri");
-    register_many(&sri, 50, "Warga");
-    sri.sync().unwrap();
-
+    let (server, sri, proxy, wati) = fifty_to_pull_in_pages_of_ten();
     // The first page's header points back to the start of the feed: the page fetched ahead
     // from it does not follow the page the phone stores, so the phone asks again from the
     // page's own cursor and stores every record once, in order.
-    let proxy = FaultProxy::start(&server.url);
-    let mut wati = through(&proxy, &server, "wati");
-    wati.settings.pull_page = 10;
-    wati.settings.pull_page_max = 10;
     proxy.inject("/v1/sync/pull", Fault::ForgeHeader("x-desmig-next-cursor", "v1.0"));
     let report = wati.sync().unwrap();
     assert_eq!(proxy.faults_fired(), 1);
