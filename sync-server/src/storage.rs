@@ -716,8 +716,8 @@ impl FeedPage {
         FeedPage { body, count: 0, limit, last: after, has_more: false }
     }
 
-    /// Adds a row read in `seq` order (ask for `limit + 1`); returns false once the page is full.
-    pub fn push(&mut self, seq: i64, change_json: &str) -> bool {
+    /// Makes room for the next change: false once the page is full (it has more after it).
+    fn room(&mut self, seq: i64) -> bool {
         if self.count == self.limit {
             self.has_more = true;
             return false;
@@ -725,7 +725,6 @@ impl FeedPage {
         if self.count > 0 {
             self.body.push(b',');
         }
-        self.body.extend_from_slice(change_json.as_bytes());
         self.last = seq;
         self.count += 1;
         true
@@ -734,22 +733,19 @@ impl FeedPage {
     /// Adds a row read with [`FEED_SELECT`] (ask for `limit + 1`); returns false once the page
     /// is full. A record's row is written from the record itself.
     pub fn push_row(&mut self, row: FeedRow<'_>) -> Result<bool> {
-        if row.kind != "record" {
-            return Ok(self.push(row.seq, row.body));
-        }
-        let Some((fields, created, clocks)) = row.record else {
-            return Err(ServerError::Internal(format!("the feed names {} {} and it is not stored", row.entity, row.entity_id)));
+        let record = match (row.kind, row.record) {
+            ("record", None) => {
+                return Err(ServerError::Internal(format!("the feed names {} {} and it is not stored", row.entity, row.entity_id)))
+            }
+            (_, record) => record,
         };
-        if self.count == self.limit {
-            self.has_more = true;
+        if !self.room(row.seq) {
             return Ok(false);
         }
-        if self.count > 0 {
-            self.body.push(b',');
+        match record {
+            Some((fields, created, clocks)) => write_record_change(&mut self.body, row.entity, row.entity_id, fields, created, clocks)?,
+            None => self.body.extend_from_slice(row.body.as_bytes()),
         }
-        write_record_change(&mut self.body, row.entity, row.entity_id, fields, created, clocks)?;
-        self.last = row.seq;
-        self.count += 1;
         Ok(true)
     }
 
