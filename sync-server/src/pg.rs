@@ -852,11 +852,16 @@ impl Storage for PostgresStorage {
             FeedScope::Beneficiary(b) => tx.query(&sql("c.seq > $1 AND c.beneficiary_id = $3"), &[&after, &fetch, b])?,
         };
         for r in &rows {
-            let record = match (r.get::<_, Option<&str>>(5), r.get::<_, Option<&str>>(6), r.get::<_, Option<&str>>(7)) {
-                (Some(f), Some(c), Some(k)) => Some((f, c, k)),
-                _ => None,
+            let row = FeedRow {
+                seq: r.get(0),
+                kind: r.get(1),
+                body: r.get(2),
+                entity: r.get(3),
+                entity_id: r.get(4),
+                fields: r.get(5),
+                created: r.get(6),
+                clocks: r.get(7),
             };
-            let row = FeedRow { seq: r.get(0), kind: r.get(1), body: r.get(2), entity: r.get(3), entity_id: r.get(4), record };
             if !page.push_row(row)? {
                 break;
             }

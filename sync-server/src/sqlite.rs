@@ -699,17 +699,15 @@ impl Storage for SqliteStorage {
             let mut stmt = tx.prepare_cached(&sql)?;
             let mut rows = stmt.query(values.as_slice())?;
             while let Some(row) = rows.next()? {
-                let record = match (text(row, 5)?, text(row, 6)?, text(row, 7)?) {
-                    (Some(f), Some(c), Some(k)) => Some((f, c, k)),
-                    _ => None,
-                };
                 let feed_row = FeedRow {
                     seq: row.get(0)?,
                     kind: text(row, 1)?.unwrap_or_default(),
                     body: text(row, 2)?.unwrap_or_default(),
                     entity: text(row, 3)?.unwrap_or_default(),
                     entity_id: text(row, 4)?.unwrap_or_default(),
-                    record,
+                    fields: text(row, 5)?,
+                    created: text(row, 6)?,
+                    clocks: text(row, 7)?,
                 };
                 if !page.push_row(feed_row)? {
                     break;

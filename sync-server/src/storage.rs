@@ -733,11 +733,12 @@ impl FeedPage {
     /// Adds a row read with [`FEED_SELECT`] (ask for `limit + 1`); returns false once the page
     /// is full. A record's row is written from the record itself.
     pub fn push_row(&mut self, row: FeedRow<'_>) -> Result<bool> {
-        let record = match (row.kind, row.record) {
-            ("record", None) => {
+        let record = match (row.fields, row.created, row.clocks) {
+            (Some(fields), Some(created), Some(clocks)) => Some((fields, created, clocks)),
+            _ if row.kind == "record" => {
                 return Err(ServerError::Internal(format!("the feed names {} {} and it is not stored", row.entity, row.entity_id)))
             }
-            (_, record) => record,
+            _ => None,
         };
         if !self.room(row.seq) {
             return Ok(false);
@@ -820,14 +821,17 @@ fn write_record_change(out: &mut Vec<u8>, entity: &str, id: &str, fields_json: &
 pub const FEED_SELECT: &str = "SELECT c.seq, c.kind, c.body, c.entity, c.entity_id, r.fields, r.created, r.clocks
      FROM change_log c LEFT JOIN record r ON c.kind = 'record' AND r.kind = c.entity AND r.id = c.entity_id";
 
-/// One row read with [`FEED_SELECT`]: `record` is the joined (fields, created, clocks).
+/// One row read with [`FEED_SELECT`], its columns in order: for a record's row, the joined
+/// record's fields, created clock and clocks (NULL for other rows).
 pub struct FeedRow<'a> {
     pub seq: i64,
     pub kind: &'a str,
     pub body: &'a str,
     pub entity: &'a str,
     pub entity_id: &'a str,
-    pub record: Option<(&'a str, &'a str, &'a str)>,
+    pub fields: Option<&'a str>,
+    pub created: Option<&'a str>,
+    pub clocks: Option<&'a str>,
 }
 
 /// The feed entry that tells phones of the village a beneficiary left to forget their file.
