@@ -5,10 +5,13 @@
 #   - the bootstrap of a district (20,000 beneficiaries, 100,000 visits shaped like real ones)
 #     through the real client and release server: records/s against a raw SQLite insert of the
 #     same rows, bytes on the wire against gzip/zstd of the bare records, the phone's database
-#     against a plain table, the server's ingest through its push path, memory, growth within the
-#     sync, a no-change sync, and a first sync over a shaped 2 Mbit/s, 150 ms link;
+#     against a plain table, memory, growth within the sync, a no-change sync, and a first sync
+#     over a shaped 2 Mbit/s, 150 ms link;
 #   - growth: the same bootstrap at 2x and 5x the data, per-record cost against 1x
 #     (skip with DESMIG_BENCH_GROWTH=off: the 5x run seeds 600,000 records, about 4 minutes);
+#   - the server's ingest: the same district pushed through its push path in process, with the
+#     server binary's allocator, against a raw SQLite insert of the same JSON; the first fifth of
+#     the pushes against the last, at 1x and (unless DESMIG_BENCH_GROWTH=off) 5x;
 #   - store-and-forward: a bundle of 500 visits shaped like real ones, its size against gzip of
 #     the bare operations, and the time to export, carry, deliver and acknowledge it;
 #   - server load: concurrent phones pushing and pulling (bench `load`; PostgreSQL too when it is
@@ -43,6 +46,13 @@ if [ "${DESMIG_BENCH_GROWTH:-on}" != "off" ]; then
       'BEGIN { printf "growth: per-record cost at %sx %.2f us against %.2f us at 1x | ratio %.2fx | target <= 1.2x\n", s, b, a, b / a }'
     rm -f "$log"
   done
+fi
+
+echo "== server ingest, 1x"
+cargo bench --locked -p desmig-e2e --bench ingest
+if [ "${DESMIG_BENCH_GROWTH:-on}" != "off" ]; then
+  echo "== server ingest, 5x"
+  DESMIG_BENCH_SCALE=5 cargo bench --locked -p desmig-e2e --bench ingest
 fi
 
 echo "== store-and-forward: a bundle of 500 visits"

@@ -1101,7 +1101,8 @@ pub fn from_fields<T: Entity>(id: &str, fields: &Map<String, Value>) -> Result<T
 pub fn from_fields_in<T: Entity>(id: &str, fields: &mut Map<String, Value>) -> Result<T> {
     let previous = fields.insert("id".into(), Value::String(id.to_string()));
     let object = Value::Object(std::mem::take(fields));
-    let read = serde_path_to_error::deserialize(&object);
+    // Most records read: track the path to the failing field only when one does not.
+    let read = T::deserialize(&object).or_else(|_| serde_path_to_error::deserialize(&object));
     if let Value::Object(mut m) = object {
         match previous {
             Some(v) => m.insert("id".into(), v),

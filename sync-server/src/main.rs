@@ -384,6 +384,9 @@ fn run(cli: Cli) -> Result<(), ServerError> {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: desmig_sync_server::ServerAllocator = desmig_sync_server::SERVER_ALLOCATOR;
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 pub mod dataset;
 pub mod proxy;
 pub mod raw;
+pub mod seed;
 
 use desmig_core::merge::Versioned;
 use desmig_core::model::EntityKind;
