@@ -18,8 +18,8 @@
 use desmig_core::sync::{CancelToken, SyncListener, SyncPhase, SyncProgress, SyncSettings};
 use desmig_core::FieldStore;
 use desmig_e2e::dataset::Shape;
-use desmig_e2e::seed::{seed_district, BENEFICIARIES, VISITS_PER_BENEFICIARY};
 use desmig_e2e::proxy::{FaultProxy, Link};
+use desmig_e2e::seed::{seed_district, BENEFICIARIES, VISITS_PER_BENEFICIARY};
 use rusqlite::params;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -77,7 +77,6 @@ fn start_server(bin: &str, db: &std::path::Path) -> (std::process::Child, String
     let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
     (server, url)
 }
-
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
