@@ -178,8 +178,11 @@ pub fn beneficiary(rng: &mut Rng, shape: Shape, i: usize, village: &str, by: &st
         };
     }
     let sex = if rng.below(10) < 7 { Sex::Female } else { Sex::Male };
-    let birth = Date::from_unix_ms(315_532_800_000 + rng.between(0, 9000) * 86_400_000);
-    // NIK: area code of the village, birth date (+40 for women), a serial: unique per `i`.
+    // NIK: area code of the village, birth date (+40 for women), a four-digit serial. Unique per
+    // `i` up to 50 × 9,999 beneficiaries: workers whose serials repeat (`i` 9,999 apart) are born
+    // on days that differ modulo 50, so their dates differ.
+    let serial_round = (i / 9999) as i64 % 50;
+    let birth = Date::from_unix_ms(315_532_800_000 + (serial_round + 50 * rng.between(0, 179)) * 86_400_000);
     let area: String = village.split('.').take(3).collect::<Vec<_>>().concat();
     let day = birth.day as u32 + if sex == Sex::Female { 40 } else { 0 };
     let nik = format!("{area}{day:02}{:02}{:02}{:04}", birth.month, birth.year % 100, 1 + i % 9999);
@@ -310,5 +313,18 @@ mod tests {
         let a = beneficiary(&mut Rng::new(1), Shape::Realistic, 0, "32.12.01.2007", "u");
         let b = beneficiary(&mut Rng::new(1), Shape::Realistic, 0, "32.12.01.2007", "u");
         assert_eq!((a.full_name, a.nik, a.networks), (b.full_name, b.nik, b.networks));
+    }
+
+    #[test]
+    fn a_district_five_times_the_benchmark_size_has_no_nik_twice() {
+        // The growth benchmarks push 100,000 workers: the server refuses a NIK registered twice.
+        let mut rng = Rng::new(42);
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..100_000 {
+            let b = beneficiary(&mut rng, Shape::Realistic, i, "32.12.01.2007", "u1");
+            let nik = b.nik.expect("a NIK");
+            assert_eq!(nik.len(), 16, "{nik}");
+            assert!(seen.insert(nik.clone()), "worker {i} has a NIK already given: {nik}");
+        }
     }
 }

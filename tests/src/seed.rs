@@ -20,6 +20,9 @@ pub const BENEFICIARIES: usize = 20_000;
 pub const VISITS_PER_BENEFICIARY: usize = 5;
 /// Operations per push, about what a phone's outbox sends at once.
 pub const BATCH: usize = 1_900;
+/// The first visit's moment (2025-06-15, after the dataset's last registration): half a minute
+/// apart, 5× the district's visits still end before today, which the server checks.
+const VISITS_FROM: i64 = 1_750_000_000_000;
 
 /// What seeding made and how long the push path took.
 pub struct Seeded {
@@ -54,7 +57,11 @@ fn fields(v: serde_json::Value) -> BTreeMap<String, FieldChange> {
 /// district 32.12, and pushes `beneficiaries` beneficiaries with their visits as an admin, in
 /// batches of [`BATCH`]. Every operation must be applied.
 pub fn seed_district(path: &Path, beneficiaries: usize) -> Seeded {
-    let storage = SqliteStorage::open(path).expect("server db");
+    seed_into(&SqliteStorage::open(path).expect("server db"), beneficiaries)
+}
+
+/// [`seed_district`] into a store already open (which stays open).
+pub fn seed_into(storage: &SqliteStorage, beneficiaries: usize) -> Seeded {
     let now = desmig_core::date::now_unix_ms();
     let user = |username: &str, role, districts: Vec<String>| NewUser {
         username: username.into(),
@@ -117,7 +124,7 @@ pub fn seed_district(path: &Path, beneficiaries: usize) -> Seeded {
         seeded.bare.push(serde_json::to_vec(&json).unwrap());
         ops.push(op(EntityKind::Beneficiary, id.clone(), json));
         for k in 0..VISITS_PER_BENEFICIARY {
-            let v = dataset::visit(&mut rng, shape, &template, &id, &session.user.id, 1_760_000_000_000 + (i * 10 + k) as i64 * 60_000);
+            let v = dataset::visit(&mut rng, shape, &template, &id, &session.user.id, VISITS_FROM + (i * 10 + k) as i64 * 30_000);
             let json = serde_json::to_value(&v).unwrap();
             seeded.bare.push(serde_json::to_vec(&json).unwrap());
             ops.push(op(EntityKind::Visit, v.id.clone(), json));

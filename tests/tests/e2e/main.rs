@@ -16,6 +16,7 @@ mod privacy;
 mod regions;
 mod sales;
 mod server_input;
+mod server_store;
 mod sync_e2e;
 mod team;
 mod tls;
